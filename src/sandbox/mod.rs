@@ -1,0 +1,1 @@
+//! twikey-sandbox: a stand-in Twikey server.

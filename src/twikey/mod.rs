@@ -1,0 +1,1 @@
+//! Twikey API client (server side only).

@@ -1,1 +1,25 @@
 //! Twikey API client (server side only).
+//!
+//! Implements the part of Twikey's creditor API that Encaisse uses: session login, mandate
+//! invitations and management, transactions, collections, feeds and webhook signatures.
+//! The contract it follows is `twikey/API.md` (shared documentation).
+//!
+//! ```ignore
+//! let client = TwikeyClient::new(TwikeyConfig::new("https://api.beta.twikey.com/creditor", key))?;
+//! let invite = client.invite(&InviteRequest { ct: "1001".into(), ..Default::default() }).await?;
+//! ```
+
+mod client;
+mod error;
+mod feed;
+pub mod lenient;
+mod session;
+mod types;
+pub mod webhook;
+
+pub use client::{TwikeyClient, TwikeyConfig, PRODUCTION_BASE_URL, TEST_BASE_URL};
+pub use error::TwikeyError;
+pub use feed::{FeedChunk, FeedPosition};
+pub use session::SessionStore;
+pub use types::*;
+pub use webhook::{sign_webhook, verify_webhook};

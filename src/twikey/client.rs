@@ -1,0 +1,464 @@
+//! The HTTP client: configuration, login/retry plumbing and one method per Twikey call.
+
+use std::time::{Duration, Instant};
+
+use reqwest::header::{HeaderMap, ACCEPT, AUTHORIZATION, USER_AGENT};
+use reqwest::{Method, Response, StatusCode};
+use secrecy::{ExposeSecret, SecretString};
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+
+use super::error::TwikeyError;
+use super::feed::{last_position, FeedChunk, FeedPosition};
+use super::session::{Session, SessionStore, SESSION_MAX_AGE};
+use super::types::*;
+
+pub const PRODUCTION_BASE_URL: &str = "https://api.twikey.com/creditor";
+pub const TEST_BASE_URL: &str = "https://api.beta.twikey.com/creditor";
+
+/// Safety net for a feed that never runs dry.
+const MAX_FEED_CHUNKS: usize = 1000;
+
+/// Client settings. `Debug` never shows the API key.
+#[derive(Clone)]
+pub struct TwikeyConfig {
+    /// Base URL including `/creditor`, e.g. [`PRODUCTION_BASE_URL`] or
+    /// `http://127.0.0.1:3100/creditor` for `twikey-sandbox`.
+    pub base_url: String,
+    pub api_key: SecretString,
+    /// Whole-request timeout.
+    pub timeout: Duration,
+    pub connect_timeout: Duration,
+    /// Renew the session token after this age (Twikey's tokens last 24 h).
+    pub session_max_age: Duration,
+    pub user_agent: String,
+    /// Sent as `Accept-Language`, so error messages come in this language.
+    pub language: Option<String>,
+}
+
+impl std::fmt::Debug for TwikeyConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TwikeyConfig")
+            .field("base_url", &self.base_url)
+            .field("api_key", &"[redacted]")
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("user_agent", &self.user_agent)
+            .finish_non_exhaustive()
+    }
+}
+
+impl TwikeyConfig {
+    pub fn new(base_url: impl Into<String>, api_key: impl Into<String>) -> Self {
+        Self {
+            base_url: base_url.into().trim_end_matches('/').to_string(),
+            api_key: SecretString::from(api_key.into()),
+            timeout: Duration::from_secs(30),
+            connect_timeout: Duration::from_secs(10),
+            session_max_age: SESSION_MAX_AGE,
+            user_agent: format!("encaisse/{}", env!("CARGO_PKG_VERSION")),
+            language: None,
+        }
+    }
+
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+}
+
+/// A Twikey client for one API key. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct TwikeyClient {
+    http: reqwest::Client,
+    config: TwikeyConfig,
+    sessions: SessionStore,
+}
+
+/// One request, kept so it can be sent again after a re-login.
+struct Call<'a> {
+    method: Method,
+    path: &'a str,
+    query: Vec<(&'static str, String)>,
+    form: Option<Form>,
+    headers: Vec<(&'static str, String)>,
+}
+
+impl<'a> Call<'a> {
+    fn new(method: Method, path: &'a str) -> Self {
+        Self { method, path, query: vec![], form: None, headers: vec![] }
+    }
+    fn query(mut self, k: &'static str, v: impl Into<String>) -> Self {
+        self.query.push((k, v.into()));
+        self
+    }
+    fn form(mut self, form: Form) -> Self {
+        self.form = Some(form);
+        self
+    }
+    fn header(mut self, k: &'static str, v: impl Into<String>) -> Self {
+        self.headers.push((k, v.into()));
+        self
+    }
+}
+
+#[derive(Deserialize, Default)]
+struct ErrorBody {
+    #[serde(default)]
+    code: Option<String>,
+    #[serde(default)]
+    message: Option<String>,
+    #[serde(default, deserialize_with = "super::lenient::opt_string")]
+    extra: Option<String>,
+}
+
+fn header_str(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string).filter(|s| !s.is_empty())
+}
+
+fn is_session_failure(resp: &Response) -> bool {
+    let code = header_str(resp.headers(), "ApiErrorCode").or_else(|| header_str(resp.headers(), "ApiError"));
+    resp.status() == StatusCode::UNAUTHORIZED || code.as_deref() == Some("err_no_login")
+}
+
+/// Turns an error answer into a [`TwikeyError`]; `Ok` answers pass through.
+async fn check(resp: Response) -> Result<Response, TwikeyError> {
+    let status = resp.status();
+    let header_code =
+        header_str(resp.headers(), "ApiErrorCode").or_else(|| header_str(resp.headers(), "ApiError"));
+    if status.is_success() && header_code.is_none() {
+        return Ok(resp);
+    }
+    if status == StatusCode::TOO_MANY_REQUESTS {
+        let retry_after = header_str(resp.headers(), "X-Rate-Limit-Retry-After-Seconds")
+            .or_else(|| header_str(resp.headers(), "Retry-After"))
+            .and_then(|s| s.trim().parse::<u64>().ok())
+            .map(Duration::from_secs);
+        return Err(TwikeyError::RateLimited { retry_after });
+    }
+    let text = resp.text().await.unwrap_or_default();
+    let body: ErrorBody = serde_json::from_str(&text).unwrap_or_default();
+    let code = body.code.or(header_code).unwrap_or_else(|| {
+        if status.is_server_error() { "system_error".into() } else { format!("http_{}", status.as_u16()) }
+    });
+    let message = body.message.unwrap_or_else(|| status.canonical_reason().unwrap_or("error").to_string());
+    Err(TwikeyError::Api { status: status.as_u16(), code, message, extra: body.extra })
+}
+
+async fn json<T: DeserializeOwned>(resp: Response) -> Result<T, TwikeyError> {
+    let bytes = resp.bytes().await.map_err(TwikeyError::from_reqwest)?;
+    serde_json::from_slice(&bytes).map_err(|e| TwikeyError::InvalidResponse(e.to_string()))
+}
+
+impl TwikeyClient {
+    /// A client sharing the process-wide session cache.
+    pub fn new(config: TwikeyConfig) -> Result<Self, TwikeyError> {
+        Self::with_session_store(config, SessionStore::global())
+    }
+
+    pub fn with_session_store(config: TwikeyConfig, sessions: SessionStore) -> Result<Self, TwikeyError> {
+        if !config.base_url.starts_with("http://") && !config.base_url.starts_with("https://") {
+            return Err(TwikeyError::Config(format!("base URL must be http(s): {}", config.base_url)));
+        }
+        if config.api_key.expose_secret().trim().is_empty() {
+            return Err(TwikeyError::Config("API key is empty".into()));
+        }
+        let http = reqwest::Client::builder()
+            .timeout(config.timeout)
+            .connect_timeout(config.connect_timeout)
+            .user_agent(config.user_agent.clone())
+            .build()
+            .map_err(|e| TwikeyError::Config(e.to_string()))?;
+        Ok(Self { http, config, sessions })
+    }
+
+    pub fn config(&self) -> &TwikeyConfig {
+        &self.config
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{}", self.config.base_url, path)
+    }
+
+    /// Logs in now (ignoring any cached token) and caches the new session.
+    /// Useful for a "Test connection" button.
+    pub async fn login(&self) -> Result<(), TwikeyError> {
+        self.token(true).await.map(|_| ())
+    }
+
+    /// The cached token, logging in when there is none, it is too old, or `force`.
+    async fn token(&self, force: bool) -> Result<SecretString, TwikeyError> {
+        let slot = self.sessions.slot(&self.config.base_url, &self.config.api_key);
+        let mut guard = slot.lock().await;
+        if let Some(s) = guard.as_ref() {
+            if !force && s.obtained.elapsed() < self.config.session_max_age {
+                return Ok(s.token.clone());
+            }
+        }
+        let token = self.do_login().await?;
+        *guard = Some(Session { token: token.clone(), obtained: Instant::now() });
+        Ok(token)
+    }
+
+    /// Drops the cached token if it is still `failed` (another task may have renewed it).
+    async fn forget(&self, failed: &SecretString) {
+        let slot = self.sessions.slot(&self.config.base_url, &self.config.api_key);
+        let mut guard = slot.lock().await;
+        if guard.as_ref().is_some_and(|s| s.token.expose_secret() == failed.expose_secret()) {
+            *guard = None;
+        }
+    }
+
+    async fn do_login(&self) -> Result<SecretString, TwikeyError> {
+        tracing::debug!(base_url = %self.config.base_url, "logging in to Twikey");
+        let mut req = self
+            .http
+            .post(&self.config.base_url)
+            .header(ACCEPT, "application/json")
+            .form(&[("apiToken", self.config.api_key.expose_secret())]);
+        if let Some(l) = &self.config.language {
+            req = req.header("Accept-Language", l);
+        }
+        let resp = check(req.send().await.map_err(TwikeyError::from_reqwest)?).await?;
+        if let Some(t) = header_str(resp.headers(), "Authorization") {
+            return Ok(SecretString::from(t));
+        }
+        #[derive(Deserialize)]
+        struct LoginBody {
+            #[serde(rename = "Authorization")]
+            authorization: Option<String>,
+        }
+        let body: LoginBody = json(resp).await?;
+        body.authorization
+            .filter(|t| !t.is_empty())
+            .map(SecretString::from)
+            .ok_or_else(|| TwikeyError::InvalidResponse("login answer carries no token".into()))
+    }
+
+    async fn send_once(&self, call: &Call<'_>, token: &SecretString) -> Result<Response, TwikeyError> {
+        let mut req = self
+            .http
+            .request(call.method.clone(), self.url(call.path))
+            .header(AUTHORIZATION, token.expose_secret())
+            .header(ACCEPT, "application/json")
+            .header(USER_AGENT, &self.config.user_agent);
+        if let Some(l) = &self.config.language {
+            req = req.header("Accept-Language", l);
+        }
+        if !call.query.is_empty() {
+            req = req.query(&call.query);
+        }
+        for (k, v) in &call.headers {
+            req = req.header(*k, v);
+        }
+        if let Some(f) = &call.form {
+            req = req.form(f);
+        }
+        req.send().await.map_err(TwikeyError::from_reqwest)
+    }
+
+    /// Sends a call with the session token; on 401 / `err_no_login` logs in again and
+    /// retries once.
+    async fn execute(&self, call: Call<'_>) -> Result<Response, TwikeyError> {
+        let token = self.token(false).await?;
+        let resp = self.send_once(&call, &token).await?;
+        if !is_session_failure(&resp) {
+            return check(resp).await;
+        }
+        tracing::debug!(path = call.path, "Twikey session refused, logging in again");
+        self.forget(&token).await;
+        let token = self.token(true).await?;
+        let resp = self.send_once(&call, &token).await?;
+        if is_session_failure(&resp) {
+            return Err(TwikeyError::SessionExpired);
+        }
+        check(resp).await
+    }
+
+    // ---- mandates -------------------------------------------------------------------
+
+    /// `POST /invite`: prepares a mandate and returns its signing link.
+    pub async fn invite(&self, req: &InviteRequest) -> Result<InviteResponse, TwikeyError> {
+        if req.ct.trim().is_empty() {
+            return Err(TwikeyError::Config("invite needs a template (ct)".into()));
+        }
+        json(self.execute(Call::new(Method::POST, "/invite").form(req.to_form())).await?).await
+    }
+
+    /// `GET /mandate/detail`; `force` also returns unsigned and cancelled mandates.
+    pub async fn mandate_detail(&self, mndt_id: &str, force: bool) -> Result<MandateDetail, TwikeyError> {
+        let mut call = Call::new(Method::GET, "/mandate/detail").query("mndtId", mndt_id);
+        if force {
+            call = call.query("force", "true");
+        }
+        let resp = self.execute(call).await?;
+        let state = header_str(resp.headers(), "X-STATE");
+        let collectable = header_str(resp.headers(), "X-COLLECTABLE")
+            .and_then(|s| super::lenient::parse_bool(&s));
+        let body: MandateDetailResponse = json(resp).await?;
+        Ok(MandateDetail { mandate: body.mandate, state, collectable })
+    }
+
+    /// `POST /mandate/update` (204).
+    pub async fn update_mandate(&self, update: &MandateUpdate) -> Result<(), TwikeyError> {
+        self.execute(Call::new(Method::POST, "/mandate/update").form(update.to_form())).await?;
+        Ok(())
+    }
+
+    /// `DELETE /mandate`: cancels a signed mandate or deletes a prepared one.
+    /// `notify` asks Twikey to e-mail the debtor.
+    pub async fn cancel_mandate(&self, mndt_id: &str, reason: &str, notify: bool) -> Result<(), TwikeyError> {
+        let mut call = Call::new(Method::DELETE, "/mandate").query("mndtId", mndt_id).query("rsn", reason);
+        if notify {
+            call = call.query("notify", "true");
+        }
+        self.execute(call).await?;
+        Ok(())
+    }
+
+    /// `POST /mandate/{id}/action`: re-sends the invitation or a reminder.
+    pub async fn mandate_action(&self, mndt_id: &str, action: MandateAction) -> Result<(), TwikeyError> {
+        let form: Form = match action {
+            MandateAction::Invite => vec![("type", "invite".into())],
+            MandateAction::Reminder(n) => vec![("type", "reminder".into()), ("reminder", n.clamp(1, 4).to_string())],
+        };
+        let path = format!(
+            "/mandate/{}/action",
+            percent_encoding::utf8_percent_encode(mndt_id, percent_encoding::NON_ALPHANUMERIC)
+        );
+        self.execute(Call::new(Method::POST, &path).form(form)).await?;
+        Ok(())
+    }
+
+    /// `GET /template`: the templates (profiles) of the account.
+    pub async fn templates(&self) -> Result<Vec<Template>, TwikeyError> {
+        json(self.execute(Call::new(Method::GET, "/template")).await?).await
+    }
+
+    /// One chunk of the mandate feed. With `resume_after`, Twikey first moves its
+    /// position to just after it; without, it continues where the last read stopped.
+    pub async fn mandate_feed_chunk(
+        &self,
+        resume_after: Option<FeedPosition>,
+    ) -> Result<FeedChunk<MandateFeedMessage>, TwikeyError> {
+        let mut call = Call::new(Method::GET, "/mandate")
+            .query("include", "id")
+            .query("include", "seq")
+            .query("include", "mandate")
+            .query("include", "person")
+            .query("include", "signature");
+        if let Some(p) = resume_after {
+            call = call.header("X-RESUME-AFTER", p.to_string());
+        }
+        let resp = self.execute(call).await?;
+        let position = last_position(resp.headers()).or(resume_after);
+        let body: MandateFeedResponse = json(resp).await?;
+        Ok(FeedChunk { items: body.messages, position })
+    }
+
+    /// Reads the mandate feed until it is empty.
+    pub async fn mandate_feed(
+        &self,
+        resume_after: Option<FeedPosition>,
+    ) -> Result<FeedChunk<MandateFeedMessage>, TwikeyError> {
+        let mut all = FeedChunk { items: vec![], position: resume_after };
+        let mut next = resume_after;
+        for _ in 0..MAX_FEED_CHUNKS {
+            let chunk = self.mandate_feed_chunk(next.take()).await?;
+            if chunk.items.is_empty() {
+                break;
+            }
+            all.position = chunk.position.or(all.position);
+            all.items.extend(chunk.items);
+        }
+        Ok(all)
+    }
+
+    // ---- transactions ---------------------------------------------------------------
+
+    /// `POST /transaction`. Pass the same `idempotency_key` when retrying after a timeout
+    /// so Twikey creates the transaction only once.
+    pub async fn create_transaction(
+        &self,
+        tx: &NewTransaction,
+        idempotency_key: Option<&str>,
+    ) -> Result<Transaction, TwikeyError> {
+        let mut call = Call::new(Method::POST, "/transaction").form(tx.to_form());
+        if let Some(k) = idempotency_key {
+            if k.len() > 64 {
+                return Err(TwikeyError::Config("Idempotency-Key longer than 64 characters".into()));
+            }
+            call = call.header("Idempotency-Key", k);
+        }
+        let body: EntriesResponse = json(self.execute(call).await?).await?;
+        body.entries
+            .into_iter()
+            .next()
+            .ok_or_else(|| TwikeyError::InvalidResponse("transaction answer without entry".into()))
+    }
+
+    /// `GET /transaction/detail?ref=`: every transaction with that reference.
+    pub async fn transaction_detail_by_ref(&self, reference: &str) -> Result<Vec<Transaction>, TwikeyError> {
+        let call = Call::new(Method::GET, "/transaction/detail").query("ref", reference);
+        let body: EntriesResponse = json(self.execute(call).await?).await?;
+        Ok(body.entries)
+    }
+
+    /// `GET /transaction/detail?id=`.
+    pub async fn transaction_detail(&self, id: i64) -> Result<Option<Transaction>, TwikeyError> {
+        let call = Call::new(Method::GET, "/transaction/detail").query("id", id.to_string());
+        let body: EntriesResponse = json(self.execute(call).await?).await?;
+        Ok(body.entries.into_iter().next())
+    }
+
+    /// `DELETE /transaction`; only possible before it is sent to the bank.
+    pub async fn delete_transaction(&self, which: &TransactionSelector) -> Result<(), TwikeyError> {
+        let call = match which {
+            TransactionSelector::Id(id) => Call::new(Method::DELETE, "/transaction").query("id", id.to_string()),
+            TransactionSelector::Ref(r) => Call::new(Method::DELETE, "/transaction").query("ref", r.clone()),
+        };
+        self.execute(call).await?;
+        Ok(())
+    }
+
+    /// One chunk of the transaction feed (status changes), see [`Self::mandate_feed_chunk`].
+    pub async fn transaction_feed_chunk(
+        &self,
+        resume_after: Option<FeedPosition>,
+    ) -> Result<FeedChunk<Transaction>, TwikeyError> {
+        let mut call = Call::new(Method::GET, "/transaction")
+            .query("include", "seq")
+            .query("include", "lastupdate")
+            .query("include", "collection");
+        if let Some(p) = resume_after {
+            call = call.header("X-RESUME-AFTER", p.to_string());
+        }
+        let resp = self.execute(call).await?;
+        let position = last_position(resp.headers()).or(resume_after);
+        let body: EntriesResponse = json(resp).await?;
+        Ok(FeedChunk { items: body.entries, position })
+    }
+
+    /// Reads the transaction feed until it is empty.
+    pub async fn transaction_feed(
+        &self,
+        resume_after: Option<FeedPosition>,
+    ) -> Result<FeedChunk<Transaction>, TwikeyError> {
+        let mut all = FeedChunk { items: vec![], position: resume_after };
+        let mut next = resume_after;
+        for _ in 0..MAX_FEED_CHUNKS {
+            let chunk = self.transaction_feed_chunk(next.take()).await?;
+            if chunk.items.is_empty() {
+                break;
+            }
+            all.position = chunk.position.or(all.position);
+            all.items.extend(chunk.items);
+        }
+        Ok(all)
+    }
+
+    /// `POST /collect`: sends the open transactions of a template to the bank.
+    pub async fn collect(&self, req: &CollectRequest) -> Result<CollectResult, TwikeyError> {
+        json(self.execute(Call::new(Method::POST, "/collect").form(req.to_form())).await?).await
+    }
+}

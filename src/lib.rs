@@ -19,5 +19,16 @@ pub mod twikey;
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
+    // A server function that redirects (log in, save, switch language) loads the new page in
+    // full, so the viewer written into the page by the server is always current.
+    let _ = leptos::server_fn::redirect::set_redirect_hook(|location: &str| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.location().assign(location);
+        }
+    });
     leptos::mount::hydrate_body(app::App);
+    // Lets end-to-end tests wait for the page to be interactive.
+    if let Some(body) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()) {
+        let _ = body.set_attribute("data-hydrated", "true");
+    }
 }

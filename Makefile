@@ -1,0 +1,32 @@
+# Encaisse — the two commands are `make run` and `make test` (see README.md).
+.PHONY: setup build build-release run test test-rust test-e2e dev clean
+
+setup:
+	@scripts/setup.sh
+
+build: setup
+	@scripts/build.sh
+
+build-release: setup
+	@scripts/build.sh --release
+
+## Serve http://localhost:3000 on data/encaisse.db (created, migrated and seeded on first start).
+run: build
+	@ENCAISSE_SEED_DEMO=$${ENCAISSE_SEED_DEMO:-true} target/debug/encaisse
+
+## Every test: Rust unit + integration tests, then the Playwright journeys in headless Chromium.
+test: build test-rust test-e2e
+
+test-rust:
+	cargo test --no-default-features --features ssr
+
+test-e2e:
+	@scripts/e2e.sh
+
+## Watch mode with live reload (installs cargo-leptos on first use, ~25 min).
+dev:
+	@WITH_CARGO_LEPTOS=1 scripts/setup.sh
+	cargo leptos watch
+
+clean:
+	cargo clean

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Runs the Playwright journeys against a freshly built Encaisse on a fresh database.
+# Expects scripts/build.sh to have run. Screenshots land in end2end/screenshots/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+port=${E2E_PORT:-3005}
+work=$(mktemp -d)
+log="$work/encaisse.log"
+cleanup() {
+  [[ -n "${server_pid:-}" ]] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  if [[ "${status:-0}" -ne 0 ]]; then echo "--- server log ---"; tail -n 50 "$log"; fi
+  rm -rf "$work"
+}
+trap 'status=$?; cleanup; exit $status' EXIT
+
+DATA_DIR="$work" DATABASE_URL="sqlite://$work/e2e.db" PUBLIC_URL="http://127.0.0.1:$port" \
+  LISTEN_ADDR="127.0.0.1:$port" LOG_LEVEL="${LOG_LEVEL:-warn}" \
+  target/debug/encaisse >"$log" 2>&1 &
+server_pid=$!
+
+for _ in $(seq 1 100); do
+  curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
+  kill -0 "$server_pid" 2>/dev/null || { echo "encaisse did not start"; exit 1; }
+  sleep 0.2
+done
+
+mkdir -p end2end/screenshots
+(cd end2end && BASE_URL="http://127.0.0.1:$port" npx playwright test "$@")

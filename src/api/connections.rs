@@ -1,0 +1,30 @@
+//! Applications & connections: which integrations are on for the company.
+
+use super::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Connections {
+    pub twikey_enabled: bool,
+}
+
+#[server(endpoint = "connections/get")]
+pub async fn get_connections() -> Result<Connections, AppError> {
+    use crate::server::{repo::twikey_settings, respond, session};
+    respond(async {
+        let user = session::require_user().await?;
+        Ok(Connections { twikey_enabled: twikey_settings::is_enabled(&session::state().db, user.company_id).await? })
+    }.await)
+}
+
+/// Switches the Twikey integration on or off. Off keeps every Twikey record.
+#[server(endpoint = "connections/twikey")]
+pub async fn set_twikey_enabled(enabled: bool) -> Result<(), AppError> {
+    use crate::server::{repo::twikey_settings, respond, session};
+    respond(async {
+        let user = session::require_user().await?;
+        twikey_settings::set_enabled(&session::state().db, user.company_id, enabled).await?;
+        Ok(())
+    }.await)
+}

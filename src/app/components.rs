@@ -1,0 +1,141 @@
+//! Small pieces shared by the pages: form fields, error banners, guards.
+
+use super::viewer::{use_t, use_viewer};
+use crate::api::AppError;
+use crate::i18n::Msg;
+use leptos::prelude::*;
+use leptos_router::components::Redirect;
+use leptos_router::hooks::use_location;
+
+/// Renders its children for a signed-in user; sends anyone else to the login page.
+#[component]
+pub fn Protected(children: ChildrenFn) -> impl IntoView {
+    if use_viewer().user.is_some() {
+        children().into_any()
+    } else {
+        let location = use_location();
+        let next = format!("{}{}", location.pathname.get_untracked(), location.search.get_untracked());
+        let path = format!("/login?next={}", urlencode(&next));
+        view! { <Redirect path /> }.into_any()
+    }
+}
+
+pub fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// A labelled input with its help text and its error, wired for screen readers.
+#[component]
+pub fn Field(
+    label: Msg,
+    name: &'static str,
+    #[prop(optional, into)] value: String,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(optional)] help: Option<Msg>,
+    #[prop(optional)] required: bool,
+    #[prop(optional)] autocomplete: Option<&'static str>,
+    #[prop(optional)] readonly: bool,
+    #[prop(into)] error: Signal<Option<Msg>>,
+    /// id of the input (defaults to the name)
+    #[prop(optional)] id: Option<&'static str>,
+) -> impl IntoView {
+    let t = use_t();
+    let id = id.unwrap_or(name).replace(['[', ']'], "-");
+    let help_id = format!("{id}-help");
+    let error_id = format!("{id}-error");
+    let described = {
+        let (help_id, error_id) = (help_id.clone(), error_id.clone());
+        move || {
+            let mut ids = Vec::new();
+            if help.is_some() {
+                ids.push(help_id.clone());
+            }
+            if error.get().is_some() {
+                ids.push(error_id.clone());
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    view! {
+        <div class="field" class:has-error=move || error.get().is_some()>
+            <label for=id.clone()>{t(label)}{required.then(|| view! { <span class="req" aria-hidden="true">" *"</span> })}</label>
+            <input
+                id=id.clone()
+                name=name
+                type=kind
+                value=value
+                required=required
+                readonly=readonly
+                autocomplete=autocomplete
+                aria-invalid=move || error.get().is_some().then_some("true")
+                aria-describedby=described
+            />
+            {help.map(|h| view! { <p class="help" id=help_id>{t(h)}</p> })}
+            <p class="field-error" id=error_id role="alert">{move || error.get().map(t)}</p>
+        </div>
+    }
+}
+
+/// The error of a form's last submission, as a banner (with field errors shown at the fields).
+#[component]
+pub fn FormError(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
+    let t = use_t();
+    view! {
+        <Show when=move || error.get().is_some()>
+            <div class="banner banner-error" role="alert">{move || error.get().map(|e| t(e.message()))}</div>
+        </Show>
+    }
+}
+
+/// The last error of a server action, if its last run failed.
+pub fn action_error<I, O>(action: ServerAction<I>) -> Signal<Option<AppError>>
+where
+    I: leptos::server_fn::ServerFn<Output = O, Error = AppError> + Clone + Send + Sync + 'static,
+    O: Clone + Send + Sync + 'static,
+{
+    Signal::derive(move || action.value().get().and_then(|r| r.err()))
+}
+
+/// The error of one field from an action's last error.
+pub fn field_error(error: Signal<Option<AppError>>, field: &'static str) -> Signal<Option<Msg>> {
+    Signal::derive(move || error.get().and_then(|e| e.field_error(field)))
+}
+
+#[component]
+pub fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(options) = use_context::<leptos_axum::ResponseOptions>() {
+        options.set_status(http::StatusCode::NOT_FOUND);
+    }
+    let t = use_t();
+    view! {
+        <leptos_meta::Title text=t(Msg::NotFoundTitle) />
+        <section class="page narrow empty-state">
+            <h1>{t(Msg::NotFoundTitle)}</h1>
+            <p>{t(Msg::NotFoundText)}</p>
+            <a class="button" href="/">{t(Msg::BackToDashboard)}</a>
+        </section>
+    }
+}
+
+/// Shown while a page's data loads.
+#[component]
+pub fn Loading() -> impl IntoView {
+    let t = use_t();
+    view! { <p class="loading" role="status">{t(Msg::Loading)}</p> }
+}
+
+/// A page-level load error (not found, signed out, server error).
+#[component]
+pub fn LoadError(error: AppError) -> impl IntoView {
+    if error == AppError::NotFound {
+        return view! { <NotFound /> }.into_any();
+    }
+    let t = use_t();
+    view! { <div class="banner banner-error" role="alert">{t(error.message())}</div> }.into_any()
+}

@@ -1,0 +1,142 @@
+use crate::api::customers::{list_customers, CustomerListQuery};
+use crate::app::components::{urlencode, LoadError, Loading, Protected};
+use crate::app::viewer::use_t;
+use crate::i18n::Msg;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn CustomerListPage() -> impl IntoView {
+    view! { <Protected><CustomerList /></Protected> }
+}
+
+fn query_string(q: &CustomerListQuery) -> String {
+    let mut parts = Vec::new();
+    if !q.q.is_empty() {
+        parts.push(format!("q={}", urlencode(&q.q)));
+    }
+    if !q.sort.is_empty() {
+        parts.push(format!("sort={}", urlencode(&q.sort)));
+    }
+    if q.desc {
+        parts.push("desc=true".into());
+    }
+    if q.archived {
+        parts.push("archived=true".into());
+    }
+    if q.page > 1 {
+        parts.push(format!("page={}", q.page));
+    }
+    if parts.is_empty() { "/customers".into() } else { format!("/customers?{}", parts.join("&")) }
+}
+
+#[component]
+fn CustomerList() -> impl IntoView {
+    let t = use_t();
+    let params = use_query_map();
+    let query = Memo::new(move |_| {
+        let p = params.read();
+        CustomerListQuery {
+            q: p.get("q").unwrap_or_default(),
+            sort: p.get("sort").unwrap_or_default(),
+            desc: p.get("desc").as_deref() == Some("true"),
+            page: p.get("page").and_then(|n| n.parse().ok()).unwrap_or(1),
+            archived: p.get("archived").as_deref() == Some("true"),
+        }
+    });
+    let page = Resource::new(move || query.get(), list_customers);
+
+    // A column header that sorts by it (and flips the direction when already sorted by it).
+    let sort_header = move |key: &'static str, label: Msg| {
+        let q = query.get();
+        let active = q.sort == key || (q.sort.is_empty() && key == "name");
+        let link = query_string(&CustomerListQuery { sort: key.into(), desc: active && !q.desc, page: 1, ..q.clone() });
+        let aria_sort = if active { if q.desc { "descending" } else { "ascending" } } else { "none" };
+        let arrow = if active { if q.desc { " ↓" } else { " ↑" } } else { "" };
+        view! { <th scope="col" aria-sort=aria_sort><a href=link>{t(label)}{arrow}</a></th> }
+    };
+
+    view! {
+        <Title text=t(Msg::CustomersTitle) />
+        <section class="page">
+            <header class="page-header">
+                <h1>{t(Msg::CustomersTitle)}</h1>
+                <a class="button primary" href="/customers/new">{t(Msg::NewCustomer)}</a>
+            </header>
+            <form class="toolbar" method="get" action="/customers" role="search">
+                <label class="visually-hidden" for="customer-search">{t(Msg::Search)}</label>
+                <input
+                    id="customer-search"
+                    type="search"
+                    name="q"
+                    value=move || query.get().q
+                    placeholder=t(Msg::SearchCustomersPlaceholder)
+                />
+                {move || { let s = query.get().sort; (!s.is_empty()).then(|| view! { <input type="hidden" name="sort" value=s /> }) }}
+                {move || query.get().archived.then(|| view! { <input type="hidden" name="archived" value="true" /> })}
+                <button type="submit" class="button">{t(Msg::Search)}</button>
+                <a class="toggle-archived" href=move || query_string(&CustomerListQuery { archived: !query.get().archived, page: 1, ..query.get() })
+                    aria-pressed=move || if query.get().archived { "true" } else { "false" }>
+                    {t(Msg::ShowArchived)}
+                </a>
+            </form>
+            <Transition fallback=|| view! { <Loading /> }>
+                {move || Suspend::new(async move {
+                    match page.await {
+                        Err(e) => view! { <LoadError error=e /> }.into_any(),
+                        Ok(p) if p.rows.is_empty() => {
+                            let searching = !query.get_untracked().q.is_empty();
+                            view! {
+                                <div class="card empty-state">
+                                    <p>{if searching { t(Msg::NoCustomersMatch) } else { t(Msg::NoCustomersYet) }}</p>
+                                    {(!searching).then(|| view! { <a class="button primary" href="/customers/new">{t(Msg::NewCustomer)}</a> })}
+                                </div>
+                            }.into_any()
+                        }
+                        Ok(p) => {
+                            let q = query.get_untracked();
+                            let prev = (p.page > 1).then(|| query_string(&CustomerListQuery { page: p.page - 1, ..q.clone() }));
+                            let next = (p.page < p.pages).then(|| query_string(&CustomerListQuery { page: p.page + 1, ..q.clone() }));
+                            view! {
+                                <div class="card table-card">
+                                    <table class="data-table">
+                                        <thead>
+                                            <tr>
+                                                {sort_header("number", Msg::Number)}
+                                                {sort_header("name", Msg::Name)}
+                                                <th scope="col">{t(Msg::Email)}</th>
+                                                {sort_header("city", Msg::City)}
+                                            </tr>
+                                        </thead>
+                                        <tbody>
+                                            {p.rows.into_iter().map(|c| view! {
+                                                <tr data-testid="customer-row">
+                                                    <td class="mono">{c.number}</td>
+                                                    <td>
+                                                        <a href=format!("/customers/{}", c.id)>{c.display_name}</a>
+                                                        <span class="tag">{t(match c.kind {
+                                                            crate::domain::customer::CustomerKind::Individual => Msg::Individual,
+                                                            crate::domain::customer::CustomerKind::Company => Msg::Company,
+                                                        })}</span>
+                                                    </td>
+                                                    <td>{c.email}</td>
+                                                    <td>{c.city}</td>
+                                                </tr>
+                                            }).collect_view()}
+                                        </tbody>
+                                    </table>
+                                </div>
+                                <nav class="pager" aria-label=t(Msg::PageOf)>
+                                    <span class="muted">{p.total}" "{t(Msg::ResultsCount)}" · "{t(Msg::PageOf)}" "{p.page}" / "{p.pages}</span>
+                                    {prev.map(|href| view! { <a class="button" href=href rel="prev">{t(Msg::Previous)}</a> })}
+                                    {next.map(|href| view! { <a class="button" href=href rel="next">{t(Msg::Next)}</a> })}
+                                </nav>
+                            }.into_any()
+                        }
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}

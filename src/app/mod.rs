@@ -1,0 +1,69 @@
+//! The user interface: the HTML shell, the router and one module per area.
+
+mod auth;
+mod components;
+mod connections;
+mod customers;
+mod dashboard;
+mod layout;
+mod placeholder;
+pub mod viewer;
+
+use crate::i18n::Msg;
+use components::NotFound;
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+/// The HTML document around the app (rendered on the server only).
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let viewer = viewer::initial();
+    let viewer_json = serde_json::to_string(&viewer).unwrap_or_default();
+    view! {
+        <!DOCTYPE html>
+        <html lang=viewer.lang.code() data-viewer=viewer_json>
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let viewer = viewer::initial();
+    let t = viewer.t();
+    provide_context(viewer);
+    view! {
+        <Stylesheet id="encaisse" href="/pkg/encaisse.css" />
+        <Title formatter=|page: String| if page.is_empty() { "Encaisse".to_string() } else { format!("{page} · Encaisse") } />
+        <Router>
+            <a class="skip-link" href="#main">{t(Msg::SkipToContent)}</a>
+            <layout::TopBar />
+            <main id="main" tabindex="-1">
+                <Routes fallback=|| view! { <NotFound /> }>
+                    <Route path=path!("/signup") view=auth::SignupPage />
+                    <Route path=path!("/login") view=auth::LoginPage />
+                    <Route path=path!("/") view=dashboard::DashboardPage />
+                    <Route path=path!("/customers") view=customers::list::CustomerListPage />
+                    <Route path=path!("/customers/new") view=customers::form::NewCustomerPage />
+                    <Route path=path!("/customers/:id") view=customers::detail::CustomerPage />
+                    <Route path=path!("/customers/:id/edit") view=customers::form::EditCustomerPage />
+                    <Route path=path!("/invoices") view=placeholder::InvoicesPage />
+                    <Route path=path!("/subscriptions") view=placeholder::SubscriptionsPage />
+                    <Route path=path!("/settings/connections") view=connections::ConnectionsPage />
+                </Routes>
+            </main>
+        </Router>
+    }
+}

@@ -1,0 +1,62 @@
+//! Customers: who is invoiced (and, later, whose bank account Twikey debits).
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum CustomerKind {
+    #[default]
+    Individual,
+    Company,
+}
+
+impl CustomerKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Individual => "individual",
+            Self::Company => "company",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "individual" => Some(Self::Individual),
+            "company" => Some(Self::Company),
+            _ => None,
+        }
+    }
+}
+
+/// Languages a customer can be written to in (Twikey's `l` field).
+pub const CUSTOMER_LANGUAGES: [&str; 4] = ["fr", "nl", "en", "de"];
+
+/// The name shown in lists: company name for companies, "First Last" for individuals.
+pub fn display_name(kind: CustomerKind, first: &str, last: &str, company: &str) -> String {
+    match kind {
+        CustomerKind::Company => company.trim().to_string(),
+        CustomerKind::Individual => format!("{} {}", first.trim(), last.trim()).trim().to_string(),
+    }
+}
+
+/// A customer's fields, validated and normalised (what the repository stores).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomerFields {
+    pub kind: CustomerKind,
+    pub first_name: String,
+    pub last_name: String,
+    pub company_name: String,
+    pub vat_number: String,
+    pub email: String,
+    pub phone: String,
+    pub language: String,
+    pub street: String,
+    pub postcode: String,
+    pub city: String,
+    pub country: String,
+    pub iban: String,
+}
+
+impl CustomerFields {
+    pub fn display_name(&self) -> String {
+        display_name(self.kind, &self.first_name, &self.last_name, &self.company_name)
+    }
+}

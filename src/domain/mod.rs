@@ -1,0 +1,4 @@
+//! Plain types and rules shared by the server and the browser.
+
+pub mod customer;
+pub mod validation;

@@ -1,0 +1,138 @@
+//! Input checks with the rules Belgian users expect: e-mail, Belgian VAT number, IBAN.
+//! Each returns the normalised value, so what is stored is always in one canonical form.
+
+/// A plausible e-mail address: one `@`, a non-empty local part, a dotted domain, no spaces.
+pub fn normalize_email(input: &str) -> Option<String> {
+    let email = input.trim();
+    if email.len() > 254 || email.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return None;
+    }
+    let (local, domain) = email.split_once('@')?;
+    let domain_ok = !domain.contains('@')
+        && domain.contains('.')
+        && !domain.starts_with(['.', '-'])
+        && !domain.ends_with(['.', '-'])
+        && !domain.contains("..")
+        && domain.chars().all(|c| c.is_alphanumeric() || c == '.' || c == '-');
+    (!local.is_empty() && local.len() <= 64 && domain_ok).then(|| {
+        let (l, d) = (local, domain.to_ascii_lowercase());
+        format!("{l}@{d}")
+    })
+}
+
+/// Belgian VAT number `BE` + 10 digits whose last two are 97 − (first eight mod 97).
+/// Accepts spaces, dots and a missing `BE`; returns `BE0123456749`.
+pub fn normalize_be_vat(input: &str) -> Option<String> {
+    let compact: String = input
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '.' && *c != '-')
+        .collect::<String>()
+        .to_ascii_uppercase();
+    let digits = compact.strip_prefix("BE").unwrap_or(&compact);
+    // Old 9-digit numbers gain a leading zero.
+    let digits = if digits.len() == 9 { format!("0{digits}") } else { digits.to_string() };
+    if digits.len() != 10 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    if !matches!(digits.as_bytes()[0], b'0' | b'1') {
+        return None;
+    }
+    let base: u64 = digits[..8].parse().ok()?;
+    let check: u64 = digits[8..].parse().ok()?;
+    (97 - base % 97 == check).then(|| format!("BE{digits}"))
+}
+
+/// Length of an IBAN for the countries Encaisse's customers bank in (SEPA); others 15..=34.
+fn iban_length(country: &str) -> Option<usize> {
+    Some(match country {
+        "BE" => 16,
+        "NL" => 18,
+        "FR" | "MC" | "IT" => 27,
+        "LU" => 20,
+        "DE" => 22,
+        "ES" => 24,
+        "AT" => 20,
+        "CH" => 21,
+        "GB" | "IE" => 22,
+        "PT" => 25,
+        _ => return None,
+    })
+}
+
+/// IBAN with its ISO 13616 mod-97 check. Accepts spaces and lower case; returns it compact.
+pub fn normalize_iban(input: &str) -> Option<String> {
+    let iban: String = input
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_ascii_uppercase();
+    if iban.len() < 15 || iban.len() > 34 || !iban.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return None;
+    }
+    let (country, check) = (&iban[..2], &iban[2..4]);
+    if !country.bytes().all(|b| b.is_ascii_uppercase()) || !check.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    if let Some(len) = iban_length(country) {
+        if iban.len() != len {
+            return None;
+        }
+    }
+    let rearranged = iban[4..].bytes().chain(iban[..4].bytes());
+    let mut remainder: u32 = 0;
+    for b in rearranged {
+        let value = if b.is_ascii_digit() { u32::from(b - b'0') } else { u32::from(b - b'A') + 10 };
+        remainder = if value >= 10 { (remainder * 100 + value) % 97 } else { (remainder * 10 + value) % 97 };
+    }
+    (remainder == 1).then_some(iban)
+}
+
+/// An IBAN shown to people who need not see it whole: `BE68 **** **** 0414`.
+pub fn mask_iban(iban: &str) -> String {
+    if iban.len() < 8 {
+        return "****".into();
+    }
+    format!("{} **** **** {}", &iban[..4], &iban[iban.len() - 4..])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails() {
+        assert_eq!(normalize_email(" Anne@Example.BE ").as_deref(), Some("Anne@example.be"));
+        assert!(normalize_email("a.b+tag@mail.co.uk").is_some());
+        for bad in ["", "plain", "a@b", "a@@b.be", "a b@c.be", "@c.be", "a@.be", "a@b..be", "a@b.be-"] {
+            assert_eq!(normalize_email(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn belgian_vat_numbers() {
+        // 0123456749: 97 - 1234567 % 97 = 49
+        assert_eq!(normalize_be_vat("BE0123456749").as_deref(), Some("BE0123456749"));
+        assert_eq!(normalize_be_vat("be 0123.456.749").as_deref(), Some("BE0123456749"));
+        assert_eq!(normalize_be_vat("0403.170.701").as_deref(), Some("BE0403170701"));
+        assert_eq!(normalize_be_vat("403170701").as_deref(), Some("BE0403170701"));
+        for bad in ["", "BE0123456748", "BE012345674", "BE01234567490", "BE2123456749", "FR0123456749", "BEabcdefghij"] {
+            assert_eq!(normalize_be_vat(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn ibans() {
+        assert_eq!(normalize_iban("BE68 5390 0754 7034").as_deref(), Some("BE68539007547034"));
+        assert!(normalize_iban("NL91ABNA0417164300").is_some());
+        assert!(normalize_iban("fr14 2004 1010 0505 0001 3m02 606").is_some());
+        assert!(normalize_iban("DE89370400440532013000").is_some());
+        for bad in ["", "BE68539007547035", "BE6853900754703", "NL91ABNA041716430", "XX", "BE68-5390-0754-7034"] {
+            assert_eq!(normalize_iban(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn masks() {
+        assert_eq!(mask_iban("BE68539007547034"), "BE68 **** **** 7034");
+    }
+}

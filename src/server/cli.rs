@@ -1,0 +1,40 @@
+//! Start-up: configuration, logging, state, serve until Ctrl-C / SIGTERM.
+
+use super::config::Config;
+use super::{router, seed, telemetry, AppState};
+use clap::Parser;
+
+pub async fn run() -> Result<(), String> {
+    let config = Config::parse();
+    config.validate()?;
+    telemetry::init(&config.log_level);
+    let seed_demo = config.seed_demo;
+    let public_url = config.public_url.clone();
+    let listen = config.listen;
+    let state = AppState::build(config).await?;
+    if seed_demo && seed::seed_demo(&state.db).await.map_err(|e| format!("seeding the demo company failed: {e}"))? {
+        println!("Demo company created. Log in at {public_url}login with {} / {}", seed::DEMO_EMAIL, seed::DEMO_PASSWORD);
+    }
+    let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+    tracing::info!(%listen, %public_url, "Encaisse is serving");
+    println!("Encaisse listening on http://{listen} (public URL {public_url})");
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|e| format!("server error: {e}"))
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = terminate => {} }
+}

@@ -1,0 +1,80 @@
+//! Configuration: one typed struct, read from the environment and the command line.
+//! Every variable is listed in the README.
+
+use clap::Parser;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use url::Url;
+
+#[derive(Clone, Debug, Parser)]
+#[command(name = "encaisse", version, about = "Encaisse: invoicing paid by SEPA direct debit through Twikey")]
+pub struct Config {
+    /// Database: `sqlite://data/encaisse.db` (default) or `postgres://…`.
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/encaisse.db")]
+    pub database_url: String,
+
+    /// Address users reach Encaisse at; used for links and the Twikey callback URL.
+    #[arg(long, env = "PUBLIC_URL", default_value = "http://localhost:3000")]
+    pub public_url: Url,
+
+    /// Address and port to listen on.
+    #[arg(long, env = "LISTEN_ADDR", default_value = "127.0.0.1:3000")]
+    pub listen: SocketAddr,
+
+    /// Directory for the SQLite file and the generated secret key.
+    #[arg(long, env = "DATA_DIR", default_value = "data")]
+    pub data_dir: PathBuf,
+
+    /// Base64 of 32 bytes that encrypts stored API keys. Generated into DATA_DIR/secret.key when unset.
+    #[arg(long, env = "ENCAISSE_SECRET_KEY", hide_env_values = true)]
+    pub secret_key: Option<String>,
+
+    /// Log filter, e.g. `info` or `encaisse=debug,tower_http=info`.
+    #[arg(long, env = "LOG_LEVEL", default_value = "info")]
+    pub log_level: String,
+
+    /// Directory holding the built client (wasm, JS, CSS) and public assets.
+    #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
+    pub site_root: String,
+
+    /// Seed a demo company with customers on first start (on an empty database).
+    #[arg(long, env = "ENCAISSE_SEED_DEMO", default_value_t = false)]
+    pub seed_demo: bool,
+}
+
+impl Config {
+    /// Cookies get `Secure` when users reach Encaisse over HTTPS.
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.scheme() == "https"
+    }
+
+    /// Checks what clap cannot: one clear line per problem.
+    pub fn validate(&self) -> Result<(), String> {
+        if !matches!(self.public_url.scheme(), "http" | "https") {
+            return Err(format!("PUBLIC_URL must start with http:// or https://, got {}", self.public_url));
+        }
+        if !(self.database_url.starts_with("sqlite:") || self.database_url.starts_with("postgres")) {
+            return Err("DATABASE_URL must start with sqlite: or postgres://".into());
+        }
+        if self.database_url.starts_with("postgres") {
+            return Err("DATABASE_URL: PostgreSQL is not supported by this version yet; use sqlite://".into());
+        }
+        tracing_subscriber::EnvFilter::try_new(&self.log_level)
+            .map_err(|e| format!("LOG_LEVEL is not a valid filter: {e}"))?;
+        Ok(())
+    }
+
+    /// A configuration for tests: a fresh SQLite file in `dir`.
+    pub fn for_tests(dir: &std::path::Path) -> Config {
+        Config {
+            database_url: format!("sqlite://{}", dir.join("test.db").display()),
+            public_url: Url::parse("http://localhost:3000").unwrap(),
+            listen: "127.0.0.1:0".parse().unwrap(),
+            data_dir: dir.to_path_buf(),
+            secret_key: Some("AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=".into()),
+            log_level: "warn".into(),
+            site_root: "target/site".into(),
+            seed_demo: false,
+        }
+    }
+}

@@ -1,0 +1,42 @@
+//! The server's error enum, and the boundary where errors become what the user sees.
+
+use crate::api::AppError;
+use http::StatusCode;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServerError {
+    #[error("database: {0}")]
+    Db(#[from] sqlx::Error),
+    #[error("crypto: {0}")]
+    Crypto(#[from] super::crypto::CryptoError),
+}
+
+impl From<ServerError> for AppError {
+    fn from(err: ServerError) -> Self {
+        tracing::error!(error = %err, "server function failed");
+        AppError::Internal
+    }
+}
+
+impl From<sqlx::Error> for AppError {
+    fn from(err: sqlx::Error) -> Self {
+        ServerError::Db(err).into()
+    }
+}
+
+/// Ends a server function: on error, sets the HTTP status that matches it.
+pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+    if let Err(err) = &result {
+        let status = match err {
+            AppError::Unauthorized => StatusCode::UNAUTHORIZED,
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Invalid(_) | AppError::Refused(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Internal | AppError::Network(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        };
+        if let Some(options) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+            options.set_status(status);
+        }
+    }
+    result
+}

@@ -1,0 +1,20 @@
+//! Everything that runs only on the server: configuration, state, database, sessions,
+//! the axum router and background work.
+
+pub mod cli;
+pub mod config;
+pub mod crypto;
+pub mod db;
+pub mod error;
+pub mod password;
+pub mod repo;
+pub mod router;
+pub mod security;
+pub mod seed;
+pub mod session;
+pub mod state;
+pub mod telemetry;
+
+pub use error::{respond, ServerError};
+pub use router::router;
+pub use state::AppState;

@@ -1,0 +1,9 @@
+//! Repositories: one module per aggregate. Every query that touches a company's data takes
+//! the caller's `company_id` and filters by it (tenant isolation).
+
+pub mod companies;
+pub mod customers;
+pub mod sessions;
+pub mod throttle;
+pub mod twikey_settings;
+pub mod users;

@@ -1,0 +1,137 @@
+//! The signed-in user of a server function call, from the session cookie.
+
+use super::db::Db;
+use super::repo::{companies, sessions, users};
+use super::AppState;
+use crate::api::auth::{UserInfo, Viewer};
+use crate::api::AppError;
+use axum::extract::{Request, State};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use crate::i18n::Lang;
+use http::header::{ACCEPT_LANGUAGE, COOKIE, SET_COOKIE};
+use http::request::Parts;
+use http::HeaderValue;
+use leptos::prelude::{expect_context, use_context};
+
+pub const SESSION_COOKIE: &str = "encaisse_session";
+pub const LANG_COOKIE: &str = "encaisse_lang";
+
+/// The application state, provided to every server function and page render.
+pub fn state() -> AppState {
+    expect_context::<AppState>()
+}
+
+#[derive(Clone, Debug)]
+pub struct AuthUser {
+    pub user_id: i64,
+    pub company_id: i64,
+    pub name: String,
+    pub email: String,
+    pub lang: Lang,
+}
+
+/// A cookie's value from the request headers.
+pub fn cookie(parts: &Parts, name: &str) -> Option<String> {
+    parts
+        .headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
+fn request_parts() -> Option<Parts> {
+    use_context::<Parts>()
+}
+
+/// Looks up the user of a session token.
+async fn user_of_token(db: &Db, token: &str) -> Result<Option<AuthUser>, sqlx::Error> {
+    let Some(user_id) = sessions::user_id(db, token).await? else { return Ok(None) };
+    let Some(user) = users::by_id(db, user_id).await? else { return Ok(None) };
+    Ok(Some(AuthUser { user_id, company_id: user.company_id, lang: user.lang(), name: user.name, email: user.email }))
+}
+
+/// The signed-in user, if any (resolved once per request by [`resolve_viewer`]).
+pub async fn current_user() -> Result<Option<AuthUser>, AppError> {
+    let Some(parts) = request_parts() else { return Ok(None) };
+    if let Some(resolved) = parts.extensions.get::<Option<AuthUser>>() {
+        return Ok(resolved.clone());
+    }
+    let Some(token) = cookie(&parts, SESSION_COOKIE) else { return Ok(None) };
+    Ok(user_of_token(&state().db, &token).await?)
+}
+
+/// Middleware: finds who is calling (session cookie) once per request and stores the user and
+/// the [`Viewer`] the page renders with in the request's extensions.
+pub async fn resolve_viewer(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let path = req.uri().path();
+    if path.starts_with("/pkg/") || path == "/healthz" || path.starts_with("/twikey/") {
+        return next.run(req).await;
+    }
+    let (parts, body) = req.into_parts();
+    let user = match cookie(&parts, SESSION_COOKIE) {
+        Some(token) => match user_of_token(&state.db, &token).await {
+            Ok(user) => user,
+            Err(e) => {
+                tracing::error!(error = %e, "session lookup failed");
+                return http::StatusCode::SERVICE_UNAVAILABLE.into_response();
+            }
+        },
+        None => None,
+    };
+    let viewer = match &user {
+        Some(u) => {
+            let company = companies::get(&state.db, u.company_id).await.ok().flatten().map(|c| c.name).unwrap_or_default();
+            Viewer {
+                lang: u.lang,
+                user: Some(UserInfo { name: u.name.clone(), email: u.email.clone(), company_name: company }),
+            }
+        }
+        None => Viewer { user: None, lang: lang_of_visitor(&parts) },
+    };
+    req = Request::from_parts(parts, body);
+    req.extensions_mut().insert(user);
+    req.extensions_mut().insert(viewer);
+    next.run(req).await
+}
+
+/// The signed-in user, or `Unauthorized`. Every server function starts here.
+pub async fn require_user() -> Result<AuthUser, AppError> {
+    current_user().await?.ok_or(AppError::Unauthorized)
+}
+
+/// The language for someone not signed in: their choice (cookie), else the browser's.
+pub fn visitor_lang() -> Lang {
+    request_parts().map(|p| lang_of_visitor(&p)).unwrap_or_default()
+}
+
+fn lang_of_visitor(parts: &Parts) -> Lang {
+    cookie(parts, LANG_COOKIE)
+        .and_then(|c| Lang::parse(&c))
+        .or_else(|| parts.headers.get(ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).and_then(Lang::from_accept_language))
+        .unwrap_or_default()
+}
+
+/// The session token of this request, if it carries one.
+pub fn session_token() -> Option<String> {
+    request_parts().and_then(|p| cookie(&p, SESSION_COOKIE))
+}
+
+/// Adds a `Set-Cookie` to the server function's response.
+pub fn set_cookie(name: &str, value: &str, max_age_secs: i64, http_only: bool) {
+    let state = state();
+    let mut cookie = format!("{name}={value}; Path=/; SameSite=Lax; Max-Age={max_age_secs}");
+    if http_only {
+        cookie.push_str("; HttpOnly");
+    }
+    if state.config.secure_cookies() {
+        cookie.push_str("; Secure");
+    }
+    if let (Some(options), Ok(value)) = (use_context::<leptos_axum::ResponseOptions>(), HeaderValue::from_str(&cookie)) {
+        options.append_header(SET_COOKIE, value);
+    }
+}

@@ -1,0 +1,45 @@
+//! What every request handler and server function can reach.
+
+use super::config::Config;
+use super::crypto::SecretBox;
+use super::db::Db;
+use axum::extract::FromRef;
+use leptos::config::LeptosOptions;
+use std::sync::Arc;
+
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub db: Db,
+    pub config: Arc<Config>,
+    pub secrets: SecretBox,
+}
+
+impl AppState {
+    /// Connects the database (running migrations) and loads the secret key.
+    pub async fn build(config: Config) -> Result<AppState, String> {
+        let secrets = SecretBox::load_or_create(config.secret_key.as_deref(), &config.data_dir)
+            .map_err(|e| e.to_string())?;
+        let db = super::db::connect(&config.database_url)
+            .await
+            .map_err(|e| format!("cannot open the database {}: {e}", redact_url(&config.database_url)))?;
+        let leptos_options = LeptosOptions::builder()
+            .output_name("encaisse")
+            .site_root(config.site_root.as_str())
+            .site_pkg_dir("pkg")
+            .site_addr(config.listen)
+            .build();
+        Ok(AppState { leptos_options, db, config: Arc::new(config), secrets })
+    }
+}
+
+/// A database URL without its password, for messages.
+fn redact_url(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) if u.password().is_some() => {
+            let _ = u.set_password(Some("***"));
+            u.to_string()
+        }
+        _ => url.to_string(),
+    }
+}

@@ -1,0 +1,113 @@
+//! Sign-up, log in, log out and sessions, through the real router.
+
+mod common;
+use common::TestApp;
+use http::StatusCode;
+
+#[tokio::test]
+async fn signup_login_logout() {
+    let app = TestApp::new().await;
+    let cookie = app.signup("Boulangerie Test", "owner@test.be").await;
+
+    // the session opens protected pages
+    let page = app.get("/customers", Some(&cookie)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("owner@test.be"), "account menu shows the e-mail");
+
+    // log out ends the session
+    let out = app.call("/api/logout", &[], Some(&cookie)).await;
+    assert_eq!(out.status, StatusCode::OK);
+    let after = app.call("/api/customers/list", &[], Some(&cookie)).await;
+    assert_eq!(after.status, StatusCode::UNAUTHORIZED);
+
+    // log in again, e-mail case does not matter
+    let login = app.call("/api/login", &[("email", "Owner@Test.be"), ("password", "a-long-password")], None).await;
+    assert_eq!(login.status, StatusCode::OK, "{}", login.body);
+    let cookie = login.session_cookie().unwrap();
+    let set_cookie = login.headers.get(http::header::SET_COOKIE).unwrap().to_str().unwrap().to_string();
+    assert!(set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Lax"), "{set_cookie}");
+    assert!(!set_cookie.contains("Secure"), "plain http in tests: no Secure flag");
+    assert_eq!(app.call("/api/customers/list", &[], Some(&cookie)).await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn wrong_password_and_unknown_user_are_refused_alike() {
+    let app = TestApp::new().await;
+    app.signup("A", "a@test.be").await;
+    let wrong = app.call("/api/login", &[("email", "a@test.be"), ("password", "nope-nope-nope")], None).await;
+    let unknown = app.call("/api/login", &[("email", "ghost@test.be"), ("password", "nope-nope-nope")], None).await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(wrong.body, unknown.body, "no hint whether the account exists");
+    assert!(wrong.session_cookie().is_none());
+}
+
+#[tokio::test]
+async fn repeated_failures_are_throttled() {
+    let app = TestApp::new().await;
+    app.signup("A", "a@test.be").await;
+    let mut statuses = Vec::new();
+    for _ in 0..7 {
+        let r = app.call("/api/login", &[("email", "a@test.be"), ("password", "wrong-password")], None).await;
+        statuses.push(r.status);
+    }
+    assert_eq!(statuses.last(), Some(&StatusCode::TOO_MANY_REQUESTS), "{statuses:?}");
+    // even the right password waits now
+    let right = app.call("/api/login", &[("email", "a@test.be"), ("password", "a-long-password")], None).await;
+    assert_eq!(right.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(right.session_cookie().is_none());
+}
+
+#[tokio::test]
+async fn signup_validates_and_refuses_duplicates() {
+    let app = TestApp::new().await;
+    let bad = app
+        .call("/api/signup", &[("company_name", ""), ("name", "X"), ("email", "not-an-email"), ("password", "short")], None)
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let fields: Vec<String> = bad.json()["Invalid"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap().to_string()).collect();
+    assert_eq!(fields, ["company_name", "email", "password"]);
+
+    app.signup("A", "dup@test.be").await;
+    let dup = app
+        .call("/api/signup", &[("company_name", "B"), ("name", "X"), ("email", "DUP@test.be"), ("password", "a-long-password")], None)
+        .await;
+    assert_eq!(dup.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(dup.body.contains("ErrEmailTaken"), "{}", dup.body);
+}
+
+#[tokio::test]
+async fn pages_need_a_session() {
+    let app = TestApp::new().await;
+    let page = app.get("/customers", None).await;
+    assert_eq!(page.status, StatusCode::FOUND);
+    assert_eq!(page.headers.get(http::header::LOCATION).unwrap(), "/login?next=/customers");
+    let forged = app.get("/customers", Some("encaisse_session=forged")).await;
+    assert_eq!(forged.status, StatusCode::FOUND);
+    assert_eq!(app.get("/login", None).await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn health_and_security_headers() {
+    let app = TestApp::new().await;
+    let health = app.get("/healthz", None).await;
+    assert_eq!(health.status, StatusCode::OK);
+    assert_eq!(health.json()["version"], env!("CARGO_PKG_VERSION"));
+    let login = app.get("/login", None).await;
+    for h in ["content-security-policy", "x-content-type-options", "referrer-policy", "x-frame-options"] {
+        assert!(login.headers.contains_key(h), "missing {h}");
+    }
+    assert!(login.headers["content-security-policy"].to_str().unwrap().contains("frame-ancestors 'none'"));
+}
+
+#[tokio::test]
+async fn language_is_remembered_per_user() {
+    let app = TestApp::new().await;
+    let cookie = app.signup("A", "a@test.be").await;
+    let r = app.call("/api/language", &[("lang", "fr"), ("next", "/customers")], Some(&cookie)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let page = app.get("/customers", Some(&cookie)).await;
+    assert!(page.body.contains("<html lang=\"fr\""), "page in French");
+    assert!(page.body.contains("Nouveau client"));
+    let bad = app.call("/api/language", &[("lang", "xx")], Some(&cookie)).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+}

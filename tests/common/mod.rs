@@ -1,0 +1,118 @@
+//! A fresh Encaisse (router + SQLite file in a temp dir) per test, driven with `oneshot`.
+#![allow(dead_code)]
+
+use axum::body::Body;
+use axum::Router;
+use encaisse::server::config::Config;
+use encaisse::server::{router, AppState};
+use http::{header, Request, StatusCode};
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+
+pub struct TestApp {
+    pub router: Router,
+    pub state: AppState,
+    _dir: tempfile::TempDir,
+}
+
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: http::HeaderMap,
+    pub body: String,
+}
+
+impl Reply {
+    /// The session cookie set by this reply (`name=value`), if any.
+    pub fn session_cookie(&self) -> Option<String> {
+        self.headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|c| c.starts_with("encaisse_session=") && !c.starts_with("encaisse_session=;"))
+            .map(|c| c.split(';').next().unwrap().to_string())
+    }
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+}
+
+impl TestApp {
+    pub async fn new() -> TestApp {
+        let dir = tempfile::tempdir().unwrap();
+        let state = AppState::build(Config::for_tests(dir.path())).await.unwrap();
+        TestApp { router: router(state.clone()), state, _dir: dir }
+    }
+
+    pub async fn send(&self, req: Request<Body>) -> Reply {
+        let res = self.router.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = res.into_body().collect().await.unwrap().to_bytes();
+        Reply { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+    }
+
+    /// Calls a server function the way the browser's client does (form-encoded POST).
+    pub async fn call(&self, path: &str, form: &[(&str, &str)], cookie: Option<&str>) -> Reply {
+        let body = form
+            .iter()
+            .map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        let mut req = Request::post(path)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::ACCEPT, "application/json");
+        if let Some(c) = cookie {
+            req = req.header(header::COOKIE, c);
+        }
+        self.send(req.body(Body::from(body)).unwrap()).await
+    }
+
+    pub async fn get(&self, path: &str, cookie: Option<&str>) -> Reply {
+        let mut req = Request::get(path).header(header::ACCEPT, "text/html");
+        if let Some(c) = cookie {
+            req = req.header(header::COOKIE, c);
+        }
+        self.send(req.body(Body::empty()).unwrap()).await
+    }
+
+    /// Signs up a new company and returns its session cookie.
+    pub async fn signup(&self, company: &str, email: &str) -> String {
+        let reply = self
+            .call(
+                "/api/signup",
+                &[("company_name", company), ("name", "Owner"), ("email", email), ("password", "a-long-password")],
+                None,
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "signup failed: {}", reply.body);
+        reply.session_cookie().expect("signup sets the session cookie")
+    }
+
+    /// Creates an individual customer and returns its id.
+    pub async fn create_customer(&self, cookie: &str, first: &str, last: &str) -> i64 {
+        let email = format!("{}@example.be", first.to_lowercase());
+        let reply = self
+            .call(
+                "/api/customers/save",
+                &[
+                    ("input[kind]", "individual"),
+                    ("input[first_name]", first),
+                    ("input[last_name]", last),
+                    ("input[email]", &email),
+                ],
+                Some(cookie),
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+        reply.json().as_i64().expect("the new id")
+    }
+}
+
+pub fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

@@ -1,0 +1,137 @@
+//! Customers through the router: validation, and company isolation on every server function.
+
+mod common;
+use common::TestApp;
+use http::StatusCode;
+
+#[tokio::test]
+async fn create_list_search_edit_archive() {
+    let app = TestApp::new().await;
+    let cookie = app.signup("A", "a@test.be").await;
+    let anne = app.create_customer(&cookie, "Anne", "Peeters").await;
+    let company = app
+        .call(
+            "/api/customers/save",
+            &[
+                ("input[kind]", "company"),
+                ("input[company_name]", "Brasserie du Parc"),
+                ("input[vat_number]", "BE 0403.170.701"),
+                ("input[email]", "info@parc.be"),
+                ("input[customer_number]", "BRAS-1"),
+                ("input[iban]", "BE68 5390 0754 7034"),
+            ],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(company.status, StatusCode::OK, "{}", company.body);
+    let list = app.call("/api/customers/list", &[], Some(&cookie)).await.json();
+    assert_eq!(list["total"], 2);
+    let found = app.call("/api/customers/list", &[("query[q]", "brass")], Some(&cookie)).await.json();
+    assert_eq!(found["total"], 1);
+    assert_eq!(found["rows"][0]["number"], "BRAS-1");
+
+    let got = app.call("/api/customers/get", &[("id", &anne.to_string())], Some(&cookie)).await.json();
+    assert_eq!(got["number"], "C00001");
+    let edit = app
+        .call(
+            "/api/customers/save",
+            &[
+                ("id", &anne.to_string()),
+                ("input[kind]", "individual"),
+                ("input[first_name]", "Anne"),
+                ("input[last_name]", "Peeters-Claes"),
+                ("input[email]", "anne@example.be"),
+                ("input[customer_number]", "CHANGED"),
+            ],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(edit.status, StatusCode::OK);
+    let got = app.call("/api/customers/get", &[("id", &anne.to_string())], Some(&cookie)).await.json();
+    assert_eq!((got["display_name"].as_str(), got["number"].as_str()), (Some("Anne Peeters-Claes"), Some("C00001")), "the number never changes");
+
+    let archived = app.call("/api/customers/archive", &[("id", &anne.to_string()), ("archived", "true")], Some(&cookie)).await;
+    assert_eq!(archived.status, StatusCode::OK);
+    assert_eq!(app.call("/api/customers/list", &[], Some(&cookie)).await.json()["total"], 1);
+}
+
+#[tokio::test]
+async fn invalid_customer_gets_field_errors() {
+    let app = TestApp::new().await;
+    let cookie = app.signup("A", "a@test.be").await;
+    let reply = app
+        .call(
+            "/api/customers/save",
+            &[("input[kind]", "company"), ("input[email]", "x@"), ("input[vat_number]", "BE0123456748"), ("input[iban]", "BE00")],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let fields: Vec<String> = reply.json()["Invalid"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap().to_string()).collect();
+    assert_eq!(fields, ["company_name", "vat_number", "email", "iban"]);
+    // a duplicate chosen number is refused at its field
+    app.create_customer(&cookie, "Anne", "P").await;
+    let dup = app
+        .call(
+            "/api/customers/save",
+            &[("input[kind]", "individual"), ("input[first_name]", "B"), ("input[last_name]", "C"), ("input[email]", "b@c.be"), ("input[customer_number]", "C00001")],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(dup.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(dup.body.contains("ErrCustomerNumberTaken"));
+}
+
+#[tokio::test]
+async fn every_customer_function_needs_a_session() {
+    let app = TestApp::new().await;
+    for (path, form) in [
+        ("/api/customers/list", vec![]),
+        ("/api/customers/get", vec![("id", "1")]),
+        ("/api/customers/save", vec![("input[kind]", "individual"), ("input[first_name]", "A"), ("input[last_name]", "B"), ("input[email]", "a@b.be")]),
+        ("/api/customers/archive", vec![("id", "1"), ("archived", "true")]),
+        ("/api/connections/get", vec![]),
+        ("/api/connections/twikey", vec![("enabled", "true")]),
+        ("/api/dashboard", vec![]),
+    ] {
+        let reply = app.call(path, &form, None).await;
+        assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{path}: {}", reply.body);
+    }
+}
+
+#[tokio::test]
+async fn company_b_can_neither_read_nor_change_company_a() {
+    let app = TestApp::new().await;
+    let a = app.signup("A", "a@test.be").await;
+    let b = app.signup("B", "b@test.be").await;
+    let anne = app.create_customer(&a, "Anne", "Peeters").await.to_string();
+
+    let list = app.call("/api/customers/list", &[], Some(&b)).await.json();
+    assert_eq!(list["total"], 0);
+    let search = app.call("/api/customers/list", &[("query[q]", "anne")], Some(&b)).await.json();
+    assert_eq!(search["total"], 0);
+    let get = app.call("/api/customers/get", &[("id", &anne)], Some(&b)).await;
+    assert_eq!(get.status, StatusCode::NOT_FOUND);
+    assert!(!get.body.contains("Anne"));
+    let edit = app
+        .call(
+            "/api/customers/save",
+            &[("id", &anne), ("input[kind]", "individual"), ("input[first_name]", "Evil"), ("input[last_name]", "Eve"), ("input[email]", "e@e.be")],
+            Some(&b),
+        )
+        .await;
+    assert_eq!(edit.status, StatusCode::NOT_FOUND);
+    let archive = app.call("/api/customers/archive", &[("id", &anne), ("archived", "true")], Some(&b)).await;
+    assert_eq!(archive.status, StatusCode::NOT_FOUND);
+    let page = app.get(&format!("/customers/{anne}"), Some(&b)).await;
+    assert!(!page.body.contains("Peeters"), "the customer page of another company shows nothing");
+
+    // A's data is untouched
+    let got = app.call("/api/customers/get", &[("id", &anne)], Some(&a)).await.json();
+    assert_eq!(got["display_name"], "Anne Peeters");
+    assert_eq!(got["archived"], false);
+    // the Twikey switch is per company
+    app.call("/api/connections/twikey", &[("enabled", "true")], Some(&b)).await;
+    assert_eq!(app.call("/api/connections/get", &[], Some(&a)).await.json()["twikey_enabled"], false);
+    assert_eq!(app.call("/api/connections/get", &[], Some(&b)).await.json()["twikey_enabled"], true);
+}

@@ -49,10 +49,11 @@ impl Params {
         self.0.iter().filter(|(key, _)| key == k).map(|(_, v)| v.as_str()).collect()
     }
 
+    /// Lenient boolean (`true`, `True`, `1`). `prenotify` counts by its mere presence (API.md §7).
     fn flag(&self, k: &str) -> bool {
-        // Mere presence counts for flags like `prenotify` (API.md §7), except explicit false.
-        self.0.iter().any(|(key, v)| key == k && crate::twikey::lenient::parse_bool(v) != Some(false))
-            || self.0.iter().any(|(key, v)| key == k && v.is_empty() && k == "prenotify")
+        self.0.iter().any(|(key, v)| {
+            key == k && (crate::twikey::lenient::parse_bool(v) != Some(false) || (k == "prenotify" && v.is_empty()))
+        })
     }
 
     fn string(&self, k: &str) -> Option<String> {
@@ -202,11 +203,11 @@ fn route(st: &SandboxState, key: &str, method: &Method, sub: &str, p: &Params, h
             Ok(Json(body).into_response())
         }
         (Method::POST, ["sign"]) => {
-            let method_name = p.get("method").ok_or_else(|| ApiError::missing("method"))?;
+            // Any signing method is accepted; the sandbox does not simulate them.
+            p.get("method").ok_or_else(|| ApiError::missing("method"))?;
             let iban = p.get("iban").ok_or_else(|| ApiError::missing("iban"))?.to_string();
             let bic = p.string("bic");
             let skip_bank = p.get("bankSignature").and_then(crate::twikey::lenient::parse_bool) == Some(false);
-            let _ = method_name;
             let m = st.mutate(|d| {
                 let mndt_id = match p.get("key") {
                     Some(k) => d.find_by_key(k).filter(|(owner, _)| owner == key).map(|(_, m)| m.mndt_id).ok_or_else(ApiError::no_contract)?,
@@ -233,7 +234,7 @@ fn route(st: &SandboxState, key: &str, method: &Method, sub: &str, p: &Params, h
         (Method::GET, ["mandate", "detail"]) => {
             let id = p.get("mndtId").ok_or_else(|| ApiError::missing("mndtId"))?;
             let force = p.flag("force");
-            let (m, body) = st.mutate(|d| {
+            let (m, body) = st.read(|d| {
                 let m = d.mandate(key, id)?;
                 let body = d.mndt_json(&m, &templates);
                 Ok::<_, ApiError>((m, body))

@@ -498,8 +498,8 @@ impl Data {
     }
 
     /// A mandate visible through the API (not deleted).
-    pub fn mandate(&mut self, api_key: &str, mndt_id: &str) -> Result<MandateRec, ApiError> {
-        match self.tenant(api_key).mandates.get(mndt_id) {
+    pub fn mandate(&self, api_key: &str, mndt_id: &str) -> Result<MandateRec, ApiError> {
+        match self.tenants.get(api_key).and_then(|t| t.mandates.get(mndt_id)) {
             Some(m) if m.state != MandateState::Deleted => Ok(m.clone()),
             _ => Err(ApiError::no_contract()),
         }

@@ -143,6 +143,5 @@ impl WebhookSender {
 /// the values need no escaping (API.md §5.2).
 fn signature(w: &OutgoingWebhook) -> String {
     let decoded = percent_encoding::percent_decode_str(&w.query).decode_utf8_lossy().into_owned();
-    let state_key = w.api_key.as_str();
-    sign_webhook(state_key, &decoded)
+    sign_webhook(&w.api_key, &decoded)
 }

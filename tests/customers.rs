@@ -135,3 +135,13 @@ async fn company_b_can_neither_read_nor_change_company_a() {
     assert_eq!(app.call("/api/connections/get", &[], Some(&a)).await.json()["twikey_enabled"], false);
     assert_eq!(app.call("/api/connections/get", &[], Some(&b)).await.json()["twikey_enabled"], true);
 }
+
+#[tokio::test]
+async fn malformed_arguments_are_a_client_error() {
+    let app = TestApp::new().await;
+    let cookie = app.signup("A", "a@test.be").await;
+    let reply = app.call("/api/customers/get", &[("id", "not-a-number")], Some(&cookie)).await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{}", reply.body);
+    let reply = app.call("/api/customers/archive", &[], Some(&cookie)).await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{}", reply.body);
+}

@@ -62,6 +62,13 @@ impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        // On the server this runs while decoding a request: malformed arguments are a 400.
+        #[cfg(feature = "ssr")]
+        if matches!(value, ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_)) {
+            if let Some(options) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+                options.set_status(http::StatusCode::BAD_REQUEST);
+            }
+        }
         match value {
             ServerFnErrorErr::Request(e) => AppError::Network(e),
             // Malformed arguments are the client's fault: say so without details.

@@ -16,6 +16,11 @@ pub fn Protected(children: ChildrenFn) -> impl IntoView {
         let location = use_location();
         let next = format!("{}{}", location.pathname.get_untracked(), location.search.get_untracked());
         let path = format!("/login?next={}", urlencode(&next));
+        // A page request gets a real 302, whatever its Accept header says.
+        #[cfg(feature = "ssr")]
+        if let Some(options) = use_context::<leptos_axum::ResponseOptions>() {
+            options.set_status(http::StatusCode::FOUND);
+        }
         view! { <Redirect path /> }.into_any()
     }
 }

@@ -50,8 +50,34 @@ pub fn TopBar() -> impl IntoView {
 fn AccountMenu(email: String, company: String) -> impl IntoView {
     let t = use_t();
     let logout = ServerAction::<Logout>::new();
+    let menu = NodeRef::<leptos::html::Details>::new();
+    // Close the menu when a link in it (or anywhere) moves to another page.
+    let location = use_location();
+    Effect::new(move |_| {
+        location.pathname.track();
+        location.search.track();
+        if let Some(menu) = menu.get_untracked() {
+            menu.set_open(false);
+        }
+    });
+    // Escape closes the menu and gives the focus back to its button.
+    let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
+        if ev.key() == "Escape" {
+            if let Some(menu) = menu.get_untracked() {
+                if menu.open() {
+                    menu.set_open(false);
+                    if let Some(summary) = menu.query_selector("summary").ok().flatten() {
+                        use leptos::wasm_bindgen::JsCast;
+                        if let Ok(summary) = summary.dyn_into::<leptos::web_sys::HtmlElement>() {
+                            let _ = summary.focus();
+                        }
+                    }
+                }
+            }
+        }
+    };
     view! {
-        <details class="account-menu">
+        <details class="account-menu" node_ref=menu on:keydown=on_keydown>
             <summary role="button" aria-haspopup="true">
                 <span class="avatar" aria-hidden="true">{email.chars().next().map(|c| c.to_uppercase().to_string())}</span>
                 <span class="email">{email.clone()}</span>

@@ -10,15 +10,17 @@ build: setup
 build-release: setup
 	@scripts/build.sh --release
 
-## Serve http://localhost:3000 on data/encaisse.db (created, migrated and seeded on first start).
+## Serve http://localhost:3000 on data/encaisse.db (created, migrated and seeded on first start),
+## with twikey-sandbox on :3100.
 run: build
-	@ENCAISSE_SEED_DEMO=$${ENCAISSE_SEED_DEMO:-true} target/debug/encaisse
+	@scripts/run.sh
 
 ## Every test: Rust unit + integration tests, then the Playwright journeys in headless Chromium.
 test: build test-rust test-e2e
 
 test-rust:
 	cargo test --no-default-features --features ssr
+	scripts/sdk_compat.sh
 
 test-e2e:
 	@scripts/e2e.sh

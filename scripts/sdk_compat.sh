@@ -20,7 +20,7 @@ if [ ! -x "$PY" ]; then
 fi
 if ! "$PY" -c "import twikey" 2>/dev/null; then
   echo "installing twikey-api-python"
-  "$PY" -m pip install --quiet twikey-api-python
+  "$PY" -m pip install --quiet "twikey-api-python==0.2.3"
 fi
 
 if [ ! -x "$BIN" ]; then

@@ -1,3 +1,4 @@
+#![recursion_limit = "256"]
 //! Encaisse: invoicing for Belgian small businesses, collected by SEPA direct debit via Twikey.
 //!
 //! One package, built twice: `ssr` (the axum server, database, Twikey client and sandbox)

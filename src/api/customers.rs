@@ -164,6 +164,8 @@ pub struct CustomerRow {
     pub kind: CustomerKind,
     pub email: String,
     pub city: String,
+    /// The best mandate the customer has (only filled while Twikey is on).
+    pub twikey: Option<crate::domain::mandate::MandateMark>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -186,6 +188,7 @@ pub const CUSTOMERS_PER_PAGE: u32 = 25;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CustomerPage {
+    pub twikey_enabled: bool,
     pub rows: Vec<CustomerRow>,
     pub total: i64,
     pub page: u32,
@@ -198,7 +201,8 @@ pub async fn list_customers(#[server(default)] query: CustomerListQuery) -> Resu
     respond(async {
         let user = require_user().await?;
         let state = crate::server::session::state();
-        Ok(customers::list(&state.db, user.company_id, &query).await?)
+        let twikey = crate::server::repo::twikey_settings::is_enabled(&state.db, user.company_id).await?;
+        Ok(customers::list(&state.db, user.company_id, &query, twikey).await?)
     }.await)
 }
 

@@ -25,6 +25,9 @@ pub enum AppError {
     Refused(Msg),
     #[error("too many attempts, retry in {retry_after_secs} s")]
     TooManyAttempts { retry_after_secs: u64 },
+    /// Twikey refused or could not be reached; `message` is Twikey's own words.
+    #[error("Twikey: {code}: {message}")]
+    Twikey { code: String, message: String, unreachable: bool },
     #[error("internal error")]
     Internal,
     #[error("could not reach the server: {0}")]
@@ -44,8 +47,18 @@ impl AppError {
             AppError::Invalid(_) => Msg::ErrFormHasErrors,
             AppError::Refused(msg) => *msg,
             AppError::TooManyAttempts { .. } => Msg::ErrTooManyAttempts,
+            AppError::Twikey { unreachable: true, .. } => Msg::TwikeyUnreachable,
+            AppError::Twikey { .. } => Msg::TwikeyAnswered,
             AppError::Internal => Msg::ErrInternal,
             AppError::Network(_) => Msg::ErrNetwork,
+        }
+    }
+
+    /// The whole sentence for a banner, in `lang` (Twikey's own message appended).
+    pub fn describe(&self, lang: crate::i18n::Lang) -> String {
+        match self {
+            AppError::Twikey { code, message, .. } => format!("{} {message} ({code})", self.message().text(lang)),
+            other => other.message().text(lang).to_string(),
         }
     }
 

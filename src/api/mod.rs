@@ -6,6 +6,7 @@ pub mod auth;
 pub mod connections;
 pub mod customers;
 pub mod dashboard;
+pub mod twikey;
 mod error;
 
 pub use error::{AppError, FieldError};

@@ -89,10 +89,10 @@ pub fn Field(
 /// The error of a form's last submission, as a banner (with field errors shown at the fields).
 #[component]
 pub fn FormError(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
-    let t = use_t();
+    let lang = use_viewer().lang;
     view! {
         <Show when=move || error.get().is_some()>
-            <div class="banner banner-error" role="alert">{move || error.get().map(|e| t(e.message()))}</div>
+            <div class="banner banner-error" role="alert">{move || error.get().map(|e| e.describe(lang))}</div>
         </Show>
     }
 }
@@ -141,6 +141,6 @@ pub fn LoadError(error: AppError) -> impl IntoView {
     if error == AppError::NotFound {
         return view! { <NotFound /> }.into_any();
     }
-    let t = use_t();
-    view! { <div class="banner banner-error" role="alert">{t(error.message())}</div> }.into_any()
+    let lang = use_viewer().lang;
+    view! { <div class="banner banner-error" role="alert">{error.describe(lang)}</div> }.into_any()
 }

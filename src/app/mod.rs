@@ -6,6 +6,7 @@ mod connections;
 mod customers;
 mod dashboard;
 mod layout;
+mod live;
 mod placeholder;
 pub mod viewer;
 
@@ -43,6 +44,7 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     let viewer = viewer::initial();
     let t = viewer.t();
+    live::provide_live_updates(viewer.user.is_some());
     provide_context(viewer);
     view! {
         <Stylesheet id="encaisse" href="/pkg/encaisse.css" />
@@ -62,6 +64,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/invoices") view=placeholder::InvoicesPage />
                     <Route path=path!("/subscriptions") view=placeholder::SubscriptionsPage />
                     <Route path=path!("/settings/connections") view=connections::ConnectionsPage />
+                    <Route path=path!("/settings/connections/twikey") view=connections::configure::TwikeyConfigPage />
                 </Routes>
             </main>
         </Router>

@@ -1,4 +1,6 @@
 //! Plain types and rules shared by the server and the browser.
 
 pub mod customer;
+pub mod mandate;
+pub mod time;
 pub mod validation;

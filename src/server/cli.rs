@@ -15,6 +15,8 @@ pub async fn run() -> Result<(), String> {
     if seed_demo && seed::seed_demo(&state.db).await.map_err(|e| format!("seeding the demo company failed: {e}"))? {
         println!("Demo company created. Log in at {public_url}login with {} / {}", seed::DEMO_EMAIL, seed::DEMO_PASSWORD);
     }
+    let interval = std::time::Duration::from_secs(state.config.twikey_sync_interval_secs);
+    tokio::spawn(super::sync::run_periodically(state.clone(), interval));
     let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| format!("cannot listen on {listen}: {e}"))?;
     tracing::info!(%listen, %public_url, "Encaisse is serving");
     println!("Encaisse listening on http://{listen} (public URL {public_url})");

@@ -37,12 +37,26 @@ pub struct Config {
     #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
     pub site_root: String,
 
+    /// Twikey API base URL: production `https://api.twikey.com/creditor`, Twikey's test
+    /// environment `https://api.beta.twikey.com/creditor`, or twikey-sandbox.
+    #[arg(long, env = "TWIKEY_API_URL", default_value = "https://api.twikey.com/creditor")]
+    pub twikey_api_url: Url,
+
+    /// Seconds between two syncs of every company's Twikey feeds (covers lost webhooks).
+    #[arg(long, env = "TWIKEY_SYNC_INTERVAL_SECS", default_value_t = 300)]
+    pub twikey_sync_interval_secs: u64,
+
     /// Seed a demo company with customers on first start (on an empty database).
     #[arg(long, env = "ENCAISSE_SEED_DEMO", default_value_t = false)]
     pub seed_demo: bool,
 }
 
 impl Config {
+    /// The URL Twikey calls for a company (pasted into Twikey's Settings → API).
+    pub fn callback_url(&self, company_public_id: &str) -> String {
+        format!("{}/twikey/webhook/{company_public_id}", self.public_url.as_str().trim_end_matches('/'))
+    }
+
     /// Cookies get `Secure` when users reach Encaisse over HTTPS.
     pub fn secure_cookies(&self) -> bool {
         self.public_url.scheme() == "https"
@@ -58,6 +72,12 @@ impl Config {
         }
         if self.database_url.starts_with("postgres") {
             return Err("DATABASE_URL: PostgreSQL is not supported by this version yet; use sqlite://".into());
+        }
+        if !matches!(self.twikey_api_url.scheme(), "http" | "https") {
+            return Err(format!("TWIKEY_API_URL must be an http(s) URL, got {}", self.twikey_api_url));
+        }
+        if self.twikey_sync_interval_secs == 0 {
+            return Err("TWIKEY_SYNC_INTERVAL_SECS must be at least 1".into());
         }
         tracing_subscriber::EnvFilter::try_new(&self.log_level)
             .map_err(|e| format!("LOG_LEVEL is not a valid filter: {e}"))?;
@@ -75,6 +95,8 @@ impl Config {
             log_level: "warn".into(),
             site_root: "target/site".into(),
             seed_demo: false,
+            twikey_api_url: Url::parse("http://127.0.0.1:9/creditor").unwrap(),
+            twikey_sync_interval_secs: 300,
         }
     }
 }

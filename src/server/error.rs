@@ -24,6 +24,25 @@ impl From<sqlx::Error> for AppError {
     }
 }
 
+impl From<crate::twikey::TwikeyError> for AppError {
+    fn from(err: crate::twikey::TwikeyError) -> Self {
+        use crate::twikey::TwikeyError as E;
+        tracing::warn!(error = %err, "Twikey call failed");
+        match err {
+            E::Api { code, message, extra, .. } => AppError::Twikey {
+                message: match extra { Some(extra) if !extra.is_empty() => format!("{message} [{extra}]"), _ => message },
+                code,
+                unreachable: false,
+            },
+            E::RateLimited { .. } => AppError::Twikey { code: "rate_limited".into(), message: err.to_string(), unreachable: false },
+            E::SessionExpired => AppError::Twikey { code: "err_no_login".into(), message: err.to_string(), unreachable: false },
+            E::Timeout | E::Connect(_) | E::Transport(_) | E::InvalidResponse(_) | E::Config(_) => {
+                AppError::Twikey { code: "unreachable".into(), message: err.to_string(), unreachable: true }
+            }
+        }
+    }
+}
+
 /// Ends a server function: on error, sets the HTTP status that matches it.
 pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
     if let Err(err) = &result {
@@ -32,6 +51,8 @@ pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Invalid(_) | AppError::Refused(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Twikey { unreachable: true, .. } => StatusCode::BAD_GATEWAY,
+            AppError::Twikey { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Internal | AppError::Network(_) => StatusCode::INTERNAL_SERVER_ERROR,
         };
         if let Some(options) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {

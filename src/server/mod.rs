@@ -1,11 +1,13 @@
 //! Everything that runs only on the server: configuration, state, database, sessions,
 //! the axum router and background work.
 
+pub mod callback;
 pub mod cli;
 pub mod config;
 pub mod crypto;
 pub mod db;
 pub mod error;
+pub mod live;
 pub mod password;
 pub mod repo;
 pub mod router;
@@ -13,7 +15,9 @@ pub mod security;
 pub mod seed;
 pub mod session;
 pub mod state;
+pub mod sync;
 pub mod telemetry;
+pub mod twikey_link;
 
 pub use error::{respond, ServerError};
 pub use router::router;

@@ -19,6 +19,8 @@ pub fn router(state: AppState) -> Router {
     let [csp, nosniff, referrer, frames] = security::layers();
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/events", get(super::live::events))
+        .route("/twikey/webhook/{company_public_id}", get(super::callback::webhook))
         .leptos_routes_with_context(&state, routes, provide_state.clone(), {
             let options = state.leptos_options.clone();
             move || shell(options.clone())

@@ -13,6 +13,9 @@ pub struct AppState {
     pub db: Db,
     pub config: Arc<Config>,
     pub secrets: SecretBox,
+    pub live: super::live::LiveHub,
+    pub sync: super::sync::SyncHub,
+    pub twikey_clients: super::twikey_link::ClientCache,
 }
 
 impl AppState {
@@ -29,7 +32,15 @@ impl AppState {
             .site_pkg_dir("pkg")
             .site_addr(config.listen)
             .build();
-        Ok(AppState { leptos_options, db, config: Arc::new(config), secrets })
+        Ok(AppState {
+            leptos_options,
+            db,
+            config: Arc::new(config),
+            secrets,
+            live: Default::default(),
+            sync: Default::default(),
+            twikey_clients: Default::default(),
+        })
     }
 }
 

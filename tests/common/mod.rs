@@ -38,8 +38,15 @@ impl Reply {
 
 impl TestApp {
     pub async fn new() -> TestApp {
+        Self::with_config(|_| {}).await
+    }
+
+    /// A fresh app whose configuration `adjust` may change (e.g. the Twikey URL).
+    pub async fn with_config(adjust: impl FnOnce(&mut Config)) -> TestApp {
         let dir = tempfile::tempdir().unwrap();
-        let state = AppState::build(Config::for_tests(dir.path())).await.unwrap();
+        let mut config = Config::for_tests(dir.path());
+        adjust(&mut config);
+        let state = AppState::build(config).await.unwrap();
         TestApp { router: router(state.clone()), state, _dir: dir }
     }
 

@@ -1,3 +1,4 @@
+use crate::api::connections::get_connections;
 use crate::api::customers::{get_customer, ArchiveCustomer, Customer};
 use crate::app::components::{action_error, FormError, LoadError, Loading, Protected};
 use crate::app::viewer::use_t;
@@ -27,7 +28,11 @@ fn CustomerView() -> impl IntoView {
     let query = use_query_map();
     let archive = ServerAction::<ArchiveCustomer>::new();
     let id = move || params.read().get("id").and_then(|id| id.parse::<i64>().ok()).unwrap_or(0);
-    let customer = Resource::new(move || (id(), archive.version().get()), |(id, _)| get_customer(id));
+    let customer = Resource::new(move || (id(), archive.version().get()), |(id, _)| async move {
+        let customer = get_customer(id).await?;
+        let twikey_on = get_connections().await?.twikey_enabled;
+        Ok::<_, crate::api::AppError>((customer, twikey_on))
+    });
     let tab = move || match query.read().get("tab").as_deref() {
         Some("invoices") => Tab::Invoices,
         Some("twikey") => Tab::Twikey,
@@ -40,7 +45,7 @@ fn CustomerView() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match customer.await {
                         Err(e) => view! { <LoadError error=e /> }.into_any(),
-                        Ok(c) => {
+                        Ok((c, twikey_on)) => {
                             let base = format!("/customers/{}", c.id);
                             let tab_link = move |which: Tab, href: String, label: Msg| view! {
                                 <a role="tab" href=href aria-selected=move || if tab() == which { "true" } else { "false" }
@@ -72,13 +77,13 @@ fn CustomerView() -> impl IntoView {
                                 <div class="tabs" role="tablist">
                                     {tab_link(Tab::Details, base.clone(), Msg::Details)}
                                     {tab_link(Tab::Invoices, format!("{base}?tab=invoices"), Msg::TabInvoices)}
-                                    {tab_link(Tab::Twikey, format!("{base}?tab=twikey"), Msg::TabTwikey)}
+                                    {twikey_on.then(|| tab_link(Tab::Twikey, format!("{base}?tab=twikey"), Msg::TabTwikey))}
                                 </div>
                                 <div class="tab-panel card" role="tabpanel">
                                     {move || match tab() {
                                         Tab::Details => view! { <Details customer=c.clone() /> }.into_any(),
                                         Tab::Invoices => view! { <p class="empty-state">{t(Msg::CustomerInvoicesEmpty)}</p> }.into_any(),
-                                        Tab::Twikey => view! { <p class="empty-state">{t(Msg::TwikeyTabOff)}</p> }.into_any(),
+                                        Tab::Twikey => view! { <super::twikey_tab::TwikeyTab customer_id=c.id /> }.into_any(),
                                     }}
                                 </div>
                             }.into_any()

@@ -1,5 +1,7 @@
 use crate::api::customers::{list_customers, CustomerListQuery};
 use crate::app::components::{urlencode, LoadError, Loading, Protected};
+use crate::app::live::use_live_tick;
+use crate::domain::mandate::MandateMark;
 use crate::app::viewer::use_t;
 use crate::i18n::Msg;
 use leptos::prelude::*;
@@ -45,7 +47,7 @@ fn CustomerList() -> impl IntoView {
             archived: p.get("archived").as_deref() == Some("true"),
         }
     });
-    let page = Resource::new(move || query.get(), list_customers);
+    let page = Resource::new(move || (query.get(), use_live_tick()), |(q, _)| list_customers(q));
 
     // A column header that sorts by it (and flips the direction when already sorted by it).
     let sort_header = move |key: &'static str, label: Msg| {
@@ -107,6 +109,7 @@ fn CustomerList() -> impl IntoView {
                                                 {sort_header("name", Msg::Name)}
                                                 <th scope="col">{t(Msg::Email)}</th>
                                                 {sort_header("city", Msg::City)}
+                                                {p.twikey_enabled.then(|| view! { <th scope="col">"Twikey"</th> })}
                                             </tr>
                                         </thead>
                                         <tbody>
@@ -122,6 +125,27 @@ fn CustomerList() -> impl IntoView {
                                                     </td>
                                                     <td>{c.email}</td>
                                                     <td>{c.city}</td>
+                                                    {p.twikey_enabled.then(|| view! {
+                                                        <td data-testid="twikey-status" data-state=match c.twikey {
+                                                            Some(MandateMark::Signed) => "signed",
+                                                            Some(MandateMark::Waiting) => "waiting",
+                                                            None => "none",
+                                                        }>
+                                                            {match c.twikey {
+                                                                Some(MandateMark::Signed) => view! {
+                                                                    <span class="mandate-icon signed" role="img" aria-label=t(Msg::SignedMandate) title=t(Msg::SignedMandate)>
+                                                                        <svg viewBox="0 0 20 20" width="20" height="20" aria-hidden="true"><circle cx="10" cy="10" r="10" fill="#f28c28"/><path d="M5.5 10.5l3 3 6-7" stroke="#fff" stroke-width="2.2" fill="none" stroke-linecap="round" stroke-linejoin="round"/></svg>
+                                                                    </span>
+                                                                }.into_any(),
+                                                                Some(MandateMark::Waiting) => view! {
+                                                                    <span class="mandate-icon waiting" role="img" aria-label=t(Msg::WaitingMandate) title=t(Msg::WaitingMandate)>
+                                                                        <svg viewBox="0 0 20 20" width="20" height="20" aria-hidden="true"><circle cx="10" cy="10" r="8.5" fill="none" stroke="#b8860b" stroke-width="1.8" stroke-dasharray="3 2.5"/><path d="M10 5.5v5l3 2" stroke="#8a6d1f" stroke-width="1.8" fill="none" stroke-linecap="round"/></svg>
+                                                                    </span>
+                                                                }.into_any(),
+                                                                None => ().into_any(),
+                                                            }}
+                                                        </td>
+                                                    })}
                                                 </tr>
                                             }).collect_view()}
                                         </tbody>

@@ -3,3 +3,4 @@
 pub mod detail;
 pub mod form;
 pub mod list;
+mod twikey_tab;

@@ -1,5 +1,6 @@
 use crate::api::customers::{Customer, CustomerListQuery, CustomerPage, CustomerRow, CUSTOMERS_PER_PAGE};
 use crate::domain::customer::{CustomerFields, CustomerKind};
+use crate::domain::mandate::MandateMark;
 use crate::server::db::{is_unique_violation, now, Db};
 use chrono::{DateTime, Utc};
 
@@ -194,7 +195,8 @@ fn like_pattern(q: &str) -> String {
 }
 
 /// One page of the list: search, sort, archived or not. Uses the (company, archived, name) index.
-pub async fn list(db: &Db, company_id: i64, q: &CustomerListQuery) -> Result<CustomerPage, sqlx::Error> {
+/// With `twikey`, each row also carries its best mandate (one indexed subquery per row).
+pub async fn list(db: &Db, company_id: i64, q: &CustomerListQuery, twikey: bool) -> Result<CustomerPage, sqlx::Error> {
     // Only whitelisted column names reach the SQL text.
     let order = match q.sort.as_str() {
         "number" => "number",
@@ -222,11 +224,17 @@ pub async fn list(db: &Db, company_id: i64, q: &CustomerListQuery) -> Result<Cus
     let page = q.page.clamp(1, pages);
     let offset = (page as i64 - 1) * per_page;
     let (limit_at, offset_at) = if search { (3, 4) } else { (2, 3) };
+    let mandate_rank = if twikey {
+        "(SELECT MAX(CASE m.state WHEN 'signed' THEN 3 WHEN 'pending_bank' THEN 2 WHEN 'prepared' THEN 1 ELSE 0 END)
+           FROM mandates m WHERE m.company_id = customers.company_id AND m.customer_id = customers.id)"
+    } else {
+        "NULL"
+    };
     let sql = format!(
-        "SELECT id, number, display_name, kind, email, city FROM customers WHERE {filter}
+        "SELECT id, number, display_name, kind, email, city, {mandate_rank} FROM customers WHERE {filter}
          ORDER BY {order} {dir}, id {dir} LIMIT ${limit_at} OFFSET ${offset_at}"
     );
-    let query = sqlx::query_as::<_, (i64, String, String, String, String, String)>(&sql).bind(company_id);
+    let query = sqlx::query_as::<_, (i64, String, String, String, String, String, Option<i64>)>(&sql).bind(company_id);
     let query = if search { query.bind(&pattern) } else { query };
     let rows = query
         .bind(per_page)
@@ -234,16 +242,17 @@ pub async fn list(db: &Db, company_id: i64, q: &CustomerListQuery) -> Result<Cus
         .fetch_all(db)
         .await?
         .into_iter()
-        .map(|(id, number, display_name, kind, email, city)| CustomerRow {
+        .map(|(id, number, display_name, kind, email, city, rank)| CustomerRow {
             id,
             number,
             display_name,
             kind: CustomerKind::parse(&kind).unwrap_or_default(),
             email,
             city,
+            twikey: rank.and_then(MandateMark::from_rank),
         })
         .collect();
-    Ok(CustomerPage { rows, total, page, pages })
+    Ok(CustomerPage { twikey_enabled: twikey, rows, total, page, pages })
 }
 
 #[cfg(test)]
@@ -279,26 +288,26 @@ mod tests {
         for i in 0..30 {
             insert(&db, a, None, &person(&format!("P{i:02}"), "Filler", "Namur")).await.unwrap().unwrap();
         }
-        let all = list(&db, a, &CustomerListQuery::default()).await.unwrap();
+        let all = list(&db, a, &CustomerListQuery::default(), false).await.unwrap();
         assert_eq!((all.total, all.pages, all.rows.len()), (32, 2, 25));
         assert_eq!(all.rows[0].display_name, "Anne Peeters");
-        let page2 = list(&db, a, &CustomerListQuery { page: 2, ..Default::default() }).await.unwrap();
+        let page2 = list(&db, a, &CustomerListQuery { page: 2, ..Default::default() }, false).await.unwrap();
         assert_eq!(page2.rows.len(), 7);
-        let found = list(&db, a, &CustomerListQuery { q: "liÈGE".into(), ..Default::default() }).await.unwrap();
+        let found = list(&db, a, &CustomerListQuery { q: "liÈGE".into(), ..Default::default() }, false).await.unwrap();
         assert_eq!(found.total, 1, "search is case-insensitive, also on accents typed the same way");
-        let none = list(&db, a, &CustomerListQuery { q: "100%".into(), ..Default::default() }).await.unwrap();
+        let none = list(&db, a, &CustomerListQuery { q: "100%".into(), ..Default::default() }, false).await.unwrap();
         assert_eq!(none.total, 0, "% is matched literally");
-        let desc = list(&db, a, &CustomerListQuery { sort: "city".into(), desc: true, ..Default::default() }).await.unwrap();
+        let desc = list(&db, a, &CustomerListQuery { sort: "city".into(), desc: true, ..Default::default() }, false).await.unwrap();
         assert_eq!(desc.rows[0].city, "Namur");
         // company B sees only its own
-        assert_eq!(list(&db, b, &CustomerListQuery::default()).await.unwrap().total, 1);
+        assert_eq!(list(&db, b, &CustomerListQuery::default(), false).await.unwrap().total, 1);
         assert!(get(&db, b, first).await.unwrap().is_none());
         assert!(!update(&db, b, first, &person("Evil", "Eve", "X")).await.unwrap());
         assert!(!set_archived(&db, b, first, true).await.unwrap());
         // archive moves it out of the default list
         assert!(set_archived(&db, a, first, true).await.unwrap());
-        assert_eq!(list(&db, a, &CustomerListQuery::default()).await.unwrap().total, 31);
-        assert_eq!(list(&db, a, &CustomerListQuery { archived: true, ..Default::default() }).await.unwrap().total, 1);
+        assert_eq!(list(&db, a, &CustomerListQuery::default(), false).await.unwrap().total, 31);
+        assert_eq!(list(&db, a, &CustomerListQuery { archived: true, ..Default::default() }, false).await.unwrap().total, 1);
         // update keeps the number
         let mut changed = person("Anne", "Peeters-Dubois", "Gent");
         changed.iban = "BE68539007547034".into();

@@ -3,6 +3,7 @@
 
 pub mod companies;
 pub mod customers;
+pub mod mandates;
 pub mod sessions;
 pub mod throttle;
 pub mod twikey_settings;

@@ -1,40 +1,198 @@
-//! A company's Twikey connection settings.
+//! A company's Twikey connection: switch, encrypted API key, contracts, health, feed positions.
 
 use crate::server::db::{now, Db};
+use chrono::{DateTime, Utc};
 
-pub async fn is_enabled(db: &Db, company_id: i64) -> Result<bool, sqlx::Error> {
-    let enabled: Option<bool> = sqlx::query_scalar("SELECT enabled FROM twikey_settings WHERE company_id = $1")
+#[derive(Clone, Debug, Default, sqlx::FromRow)]
+pub struct Settings {
+    pub company_id: i64,
+    pub enabled: bool,
+    pub api_key_encrypted: Option<String>,
+    pub api_key_last4: Option<String>,
+    pub b2c_ct: Option<i64>,
+    pub b2b_ct: Option<i64>,
+    pub prenotify: bool,
+    pub last_login_at: Option<DateTime<Utc>>,
+    pub last_login_error: Option<String>,
+    pub last_webhook_at: Option<DateTime<Utc>>,
+    pub last_webhook_valid: Option<bool>,
+    pub last_test_webhook_at: Option<DateTime<Utc>>,
+    pub webhooks_rejected: i64,
+    pub last_sync_at: Option<DateTime<Utc>>,
+    pub last_sync_error: Option<String>,
+    pub mandate_feed_position: Option<i64>,
+    pub transaction_feed_position: Option<i64>,
+}
+
+impl Settings {
+    pub fn is_configured(&self) -> bool {
+        self.api_key_encrypted.is_some() && self.b2c_ct.is_some()
+    }
+}
+
+const COLUMNS: &str = "company_id, enabled, api_key_encrypted, api_key_last4, b2c_ct, b2b_ct, prenotify,
+    last_login_at, last_login_error, last_webhook_at, last_webhook_valid, last_test_webhook_at, webhooks_rejected,
+    last_sync_at, last_sync_error, mandate_feed_position, transaction_feed_position";
+
+/// Makes sure the company has its settings row (every update below can then be a plain UPDATE).
+async fn ensure_row(db: &Db, company_id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO twikey_settings (company_id, enabled, updated_at) VALUES ($1, 0, $2) ON CONFLICT (company_id) DO NOTHING")
+        .bind(company_id)
+        .bind(now())
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+pub async fn get(db: &Db, company_id: i64) -> Result<Settings, sqlx::Error> {
+    let row: Option<Settings> = sqlx::query_as(&format!("SELECT {COLUMNS} FROM twikey_settings WHERE company_id = $1"))
         .bind(company_id)
         .fetch_optional(db)
         .await?;
-    Ok(enabled.unwrap_or(false))
+    Ok(row.unwrap_or(Settings { company_id, ..Default::default() }))
+}
+
+/// The company behind a callback URL's public id, with its settings.
+pub async fn by_public_id(db: &Db, public_id: &str) -> Result<Option<Settings>, sqlx::Error> {
+    let company_id: Option<i64> = sqlx::query_scalar("SELECT id FROM companies WHERE public_id = $1")
+        .bind(public_id)
+        .fetch_optional(db)
+        .await?;
+    match company_id {
+        Some(id) => Ok(Some(get(db, id).await?)),
+        None => Ok(None),
+    }
+}
+
+pub async fn is_enabled(db: &Db, company_id: i64) -> Result<bool, sqlx::Error> {
+    Ok(get(db, company_id).await?.enabled)
 }
 
 pub async fn set_enabled(db: &Db, company_id: i64, enabled: bool) -> Result<(), sqlx::Error> {
+    ensure_row(db, company_id).await?;
+    sqlx::query("UPDATE twikey_settings SET enabled = $2, updated_at = $3 WHERE company_id = $1")
+        .bind(company_id)
+        .bind(enabled)
+        .bind(now())
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Companies whose Twikey integration is on and configured (for the periodic sync).
+pub async fn active_companies(db: &Db) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT company_id FROM twikey_settings WHERE enabled = 1 AND api_key_encrypted IS NOT NULL")
+        .fetch_all(db)
+        .await
+}
+
+pub struct ConfigUpdate {
+    /// `(encrypted, last four characters)`; `None` keeps the stored key.
+    pub api_key: Option<(String, String)>,
+    pub b2c_ct: i64,
+    pub b2b_ct: Option<i64>,
+    pub prenotify: bool,
+}
+
+pub async fn save_config(db: &Db, company_id: i64, update: &ConfigUpdate) -> Result<(), sqlx::Error> {
+    ensure_row(db, company_id).await?;
+    if let Some((encrypted, last4)) = &update.api_key {
+        sqlx::query("UPDATE twikey_settings SET api_key_encrypted = $2, api_key_last4 = $3 WHERE company_id = $1")
+            .bind(company_id)
+            .bind(encrypted)
+            .bind(last4)
+            .execute(db)
+            .await?;
+    }
+    sqlx::query("UPDATE twikey_settings SET b2c_ct = $2, b2b_ct = $3, prenotify = $4, updated_at = $5 WHERE company_id = $1")
+        .bind(company_id)
+        .bind(update.b2c_ct)
+        .bind(update.b2b_ct)
+        .bind(update.prenotify)
+        .bind(now())
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+pub async fn record_login(db: &Db, company_id: i64, error: Option<&str>) -> Result<(), sqlx::Error> {
+    ensure_row(db, company_id).await?;
+    sqlx::query("UPDATE twikey_settings SET last_login_at = $2, last_login_error = $3 WHERE company_id = $1")
+        .bind(company_id)
+        .bind(now())
+        .bind(error)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+pub async fn record_webhook(db: &Db, company_id: i64, valid: bool, test: bool) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO twikey_settings (company_id, enabled, updated_at) VALUES ($1, $2, $3)
-         ON CONFLICT (company_id) DO UPDATE SET enabled = $2, updated_at = $3",
+        "UPDATE twikey_settings SET last_webhook_at = $2, last_webhook_valid = $3,
+           webhooks_rejected = webhooks_rejected + CASE WHEN $3 THEN 0 ELSE 1 END,
+           last_test_webhook_at = CASE WHEN $4 THEN $2 ELSE last_test_webhook_at END
+         WHERE company_id = $1",
     )
     .bind(company_id)
-    .bind(enabled)
     .bind(now())
+    .bind(valid)
+    .bind(test)
     .execute(db)
     .await?;
     Ok(())
 }
 
+pub async fn record_sync(db: &Db, company_id: i64, error: Option<&str>) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE twikey_settings SET last_sync_at = $2, last_sync_error = $3 WHERE company_id = $1")
+        .bind(company_id)
+        .bind(now())
+        .bind(error)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Stores the mandate feed position, inside the transaction that applied the chunk.
+pub async fn set_mandate_position(tx: &mut sqlx::SqliteConnection, company_id: i64, position: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE twikey_settings SET mandate_feed_position = $2 WHERE company_id = $1")
+        .bind(company_id)
+        .bind(position)
+        .execute(tx)
+        .await?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[tokio::test]
-    async fn switch_per_company() {
+    async fn switch_config_and_health_per_company() {
         let (db, _dir) = crate::server::db::test_db().await;
         let a = crate::server::repo::companies::insert(&db, "A").await.unwrap();
         let b = crate::server::repo::companies::insert(&db, "B").await.unwrap();
-        assert!(!super::is_enabled(&db, a.id).await.unwrap());
-        super::set_enabled(&db, a.id, true).await.unwrap();
-        assert!(super::is_enabled(&db, a.id).await.unwrap());
-        assert!(!super::is_enabled(&db, b.id).await.unwrap());
-        super::set_enabled(&db, a.id, false).await.unwrap();
-        assert!(!super::is_enabled(&db, a.id).await.unwrap());
+        assert!(!is_enabled(&db, a.id).await.unwrap());
+        set_enabled(&db, a.id, true).await.unwrap();
+        assert!(is_enabled(&db, a.id).await.unwrap());
+        assert!(!is_enabled(&db, b.id).await.unwrap());
+        assert!(active_companies(&db).await.unwrap().is_empty(), "no key yet");
+
+        let update = ConfigUpdate { api_key: Some(("sealed".into(), "abcd".into())), b2c_ct: 1001, b2b_ct: None, prenotify: true };
+        save_config(&db, a.id, &update).await.unwrap();
+        let keep_key = ConfigUpdate { api_key: None, b2c_ct: 1001, b2b_ct: Some(1002), prenotify: false };
+        save_config(&db, a.id, &keep_key).await.unwrap();
+        let s = get(&db, a.id).await.unwrap();
+        assert_eq!((s.api_key_encrypted.as_deref(), s.b2b_ct, s.prenotify), (Some("sealed"), Some(1002), false));
+        assert!(s.is_configured());
+        assert_eq!(active_companies(&db).await.unwrap(), vec![a.id]);
+
+        record_webhook(&db, a.id, false, false).await.unwrap();
+        record_webhook(&db, a.id, true, true).await.unwrap();
+        let s = by_public_id(&db, &a.public_id).await.unwrap().unwrap();
+        assert_eq!((s.webhooks_rejected, s.last_webhook_valid), (1, Some(true)));
+        assert!(s.last_test_webhook_at.is_some());
+        assert!(by_public_id(&db, "nope").await.unwrap().is_none());
+        set_enabled(&db, a.id, false).await.unwrap();
+        assert_eq!(get(&db, a.id).await.unwrap().api_key_encrypted.as_deref(), Some("sealed"), "switching off keeps the data");
     }
 }

@@ -1,8 +1,12 @@
-//! Applications & connections: the Twikey card and its switch.
+//! Applications & connections: the Twikey card, its switch and the connection's health.
+
+pub mod configure;
 
 use super::components::{action_error, FormError, LoadError, Loading, Protected};
+use super::live::use_live_tick;
 use super::viewer::use_t;
-use crate::api::connections::{get_connections, SetTwikeyEnabled};
+use crate::api::connections::SetTwikeyEnabled;
+use crate::api::twikey::{get_twikey_settings, TwikeyHealth};
 use crate::i18n::Msg;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -16,7 +20,7 @@ pub fn ConnectionsPage() -> impl IntoView {
 fn Connections() -> impl IntoView {
     let t = use_t();
     let toggle = ServerAction::<SetTwikeyEnabled>::new();
-    let connections = Resource::new(move || toggle.version().get(), |_| get_connections());
+    let settings = Resource::new(move || (toggle.version().get(), use_live_tick()), |_| get_twikey_settings());
     let error = action_error(toggle);
     view! {
         <Title text=t(Msg::ConnectionsTitle) />
@@ -30,9 +34,9 @@ fn Connections() -> impl IntoView {
             <FormError error />
             <Transition fallback=|| view! { <Loading /> }>
                 {move || Suspend::new(async move {
-                    match connections.await {
-                        Ok(c) => {
-                            let on = c.twikey_enabled;
+                    match settings.await {
+                        Ok(s) => {
+                            let on = s.enabled;
                             view! {
                                 <article class="card connection-card" aria-labelledby="twikey-title">
                                     <img class="connection-logo" src="/twikey.svg" alt="" width="48" height="48" />
@@ -58,6 +62,7 @@ fn Connections() -> impl IntoView {
                                             <button type="submit" class="button">{t(Msg::Configure)}</button>
                                         </form>
                                     </div>
+                                    {(on || s.api_key_masked.is_some()).then(|| view! { <Health health=s.health.clone() /> })}
                                 </article>
                             }.into_any()
                         }
@@ -65,6 +70,51 @@ fn Connections() -> impl IntoView {
                     }
                 })}
             </Transition>
+        </section>
+    }
+}
+
+/// Last login, last callback (and whether its signature was valid), last sync and its result.
+#[component]
+fn Health(health: TwikeyHealth) -> impl IntoView {
+    let t = use_t();
+    let when = move |at: Option<String>| at.unwrap_or_else(|| t(Msg::Never).to_string());
+    let status = |ok: bool| if ok { "ok" } else { "bad" };
+    let login_ok = health.last_login_at.is_some() && health.last_login_error.is_none();
+    let sync_ok = health.last_sync_at.is_some() && health.last_sync_error.is_none();
+    view! {
+        <section class="health" aria-labelledby="health-title">
+            <h3 id="health-title">{t(Msg::Health)}</h3>
+            <dl>
+                <div class="dl-row" data-status=status(login_ok)>
+                    <dt>{t(Msg::LastLogin)}</dt>
+                    <dd>
+                        {when(health.last_login_at.clone())}
+                        {health.last_login_error.clone().map(|e| view! { " — " <span class="bad">{t(Msg::Failed)}": "{e}</span> })}
+                    </dd>
+                </div>
+                <div class="dl-row" data-status=status(health.last_webhook_valid != Some(false))>
+                    <dt>{t(Msg::LastWebhook)}</dt>
+                    <dd>
+                        {when(health.last_webhook_at.clone())}
+                        {health.last_webhook_valid.map(|v| view! {
+                            " — " <span class=if v { "good" } else { "bad" }>{t(if v { Msg::SignatureValid } else { Msg::SignatureInvalid })}</span>
+                        })}
+                        {(health.webhooks_rejected > 0).then(|| view! { " · " {health.webhooks_rejected}" "{t(Msg::RejectedCallbacks)} })}
+                        {health.last_test_webhook_at.clone().map(|at| view! { <br /> {t(Msg::TestWebhookReceived)}": "{at} })}
+                    </dd>
+                </div>
+                <div class="dl-row" data-status=status(sync_ok)>
+                    <dt>{t(Msg::LastSync)}</dt>
+                    <dd>
+                        {when(health.last_sync_at.clone())}
+                        {health.last_sync_at.is_some().then(|| match health.last_sync_error.clone() {
+                            None => view! { " — " <span class="good">{t(Msg::Ok)}</span> }.into_any(),
+                            Some(e) => view! { " — " <span class="bad">{t(Msg::Failed)}": "{e}</span> }.into_any(),
+                        })}
+                    </dd>
+                </div>
+            </dl>
         </section>
     }
 }

@@ -1,0 +1,367 @@
+//! Twikey: configuration, connection test, and mandates on the customer's Twikey tab.
+
+use super::AppError;
+use crate::domain::mandate::MandateState;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TwikeyHealth {
+    pub last_login_at: Option<String>,
+    pub last_login_error: Option<String>,
+    pub last_webhook_at: Option<String>,
+    pub last_webhook_valid: Option<bool>,
+    pub last_test_webhook_at: Option<String>,
+    pub webhooks_rejected: i64,
+    pub last_sync_at: Option<String>,
+    pub last_sync_error: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TwikeySettingsView {
+    pub enabled: bool,
+    /// `•••• abcd`: never the whole key.
+    pub api_key_masked: Option<String>,
+    pub b2c_ct: Option<i64>,
+    pub b2b_ct: Option<i64>,
+    pub prenotify: bool,
+    pub callback_url: String,
+    pub health: TwikeyHealth,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TemplateView {
+    pub id: i64,
+    pub name: String,
+    /// `CORE` or `B2B`
+    pub kind: String,
+}
+
+#[cfg(feature = "ssr")]
+fn brussels(t: Option<chrono::DateTime<chrono::Utc>>) -> Option<String> {
+    t.map(crate::domain::time::format_brussels)
+}
+
+#[server(endpoint = "twikey/settings")]
+pub async fn get_twikey_settings() -> Result<TwikeySettingsView, AppError> {
+    use crate::server::{repo::{companies, twikey_settings}, respond, session};
+    respond(async {
+        let user = session::require_user().await?;
+        let state = session::state();
+        let s = twikey_settings::get(&state.db, user.company_id).await?;
+        let company = companies::get(&state.db, user.company_id).await?.ok_or(AppError::Internal)?;
+        Ok(TwikeySettingsView {
+            enabled: s.enabled,
+            api_key_masked: s.api_key_last4.as_ref().map(|l| format!("•••• {l}")),
+            b2c_ct: s.b2c_ct,
+            b2b_ct: s.b2b_ct,
+            prenotify: s.prenotify,
+            callback_url: state.config.callback_url(&company.public_id),
+            health: TwikeyHealth {
+                last_login_at: brussels(s.last_login_at),
+                last_login_error: s.last_login_error,
+                last_webhook_at: brussels(s.last_webhook_at),
+                last_webhook_valid: s.last_webhook_valid,
+                last_test_webhook_at: brussels(s.last_test_webhook_at),
+                webhooks_rejected: s.webhooks_rejected,
+                last_sync_at: brussels(s.last_sync_at),
+                last_sync_error: s.last_sync_error,
+            },
+        })
+    }.await)
+}
+
+/// Logs in with `api_key` (or the stored key when blank) and lists the account's templates.
+#[cfg(feature = "ssr")]
+async fn login_and_templates(api_key: &str) -> Result<Vec<TemplateView>, AppError> {
+    use crate::server::{repo::twikey_settings, session};
+    let user = session::require_user().await?;
+    let state = session::state();
+    let client = if api_key.trim().is_empty() {
+        let settings = twikey_settings::get(&state.db, user.company_id).await?;
+        if settings.api_key_encrypted.is_none() {
+            return Err(AppError::field("api_key", crate::i18n::Msg::ErrRequired));
+        }
+        state.twikey_client(&settings).map_err(|e| {
+            tracing::error!(error = %e, "stored Twikey key unusable");
+            AppError::Internal
+        })?
+    } else {
+        state.twikey_client_for_key(api_key)?
+    };
+    let login = client.login().await;
+    let _ = twikey_settings::record_login(&state.db, user.company_id, login.as_ref().err().map(|e| e.to_string()).as_deref()).await;
+    login?;
+    let templates = client.templates().await?;
+    Ok(templates
+        .into_iter()
+        .filter(|t| t.active != Some(false))
+        .map(|t| TemplateView { id: t.id, name: t.name.unwrap_or_default(), kind: t.kind.unwrap_or_default() })
+        .collect())
+}
+
+/// The templates (contracts) of the Twikey account, for choosing contract numbers.
+#[server(endpoint = "twikey/templates")]
+pub async fn twikey_templates(api_key: String) -> Result<Vec<TemplateView>, AppError> {
+    crate::server::respond(login_and_templates(&api_key).await)
+}
+
+/// "Test connection": logs in and reads the templates; says how many there are.
+#[server(endpoint = "twikey/test")]
+pub async fn test_twikey_connection(api_key: String) -> Result<usize, AppError> {
+    crate::server::respond(login_and_templates(&api_key).await.map(|t| t.len()))
+}
+
+#[cfg(feature = "ssr")]
+fn parse_ct(field: &str, value: &str, required: bool) -> Result<Option<i64>, AppError> {
+    let v = value.trim();
+    if v.is_empty() {
+        return if required { Err(AppError::field(field, crate::i18n::Msg::ErrRequired)) } else { Ok(None) };
+    }
+    v.parse::<i64>().map(Some).map_err(|_| AppError::field(field, crate::i18n::Msg::ErrNumber))
+}
+
+/// Saves the configuration after checking it with Twikey: the key logs in, the contracts
+/// exist, B2C is CORE and B2B is B2B or CORE. A blank key keeps the stored one.
+#[server(endpoint = "twikey/save")]
+pub async fn save_twikey_settings(
+    api_key: String,
+    b2c_ct: String,
+    b2b_ct: String,
+    #[server(default)] prenotify: Option<String>,
+) -> Result<(), AppError> {
+    use crate::i18n::Msg;
+    use crate::server::{repo::twikey_settings, respond, session};
+    respond(async {
+        let user = session::require_user().await?;
+        let state = session::state();
+        let b2c = parse_ct("b2c_ct", &b2c_ct, true)?.expect("required");
+        let b2b = parse_ct("b2b_ct", &b2b_ct, false)?;
+        let templates = login_and_templates(&api_key).await?;
+        let kind_of = |ct: i64| templates.iter().find(|t| t.id == ct).map(|t| t.kind.to_ascii_uppercase());
+        let mut problems = super::error::Problems::default();
+        match kind_of(b2c).as_deref() {
+            None => problems.add("b2c_ct", Msg::ErrContractUnknown),
+            Some("CORE") => {}
+            Some(_) => problems.add("b2c_ct", Msg::ErrB2cMustBeCore),
+        }
+        if let Some(b2b) = b2b {
+            match kind_of(b2b).as_deref() {
+                None => problems.add("b2b_ct", Msg::ErrContractUnknown),
+                Some("CORE" | "B2B") => {}
+                Some(_) => problems.add("b2b_ct", Msg::ErrB2bType),
+            }
+        }
+        problems.into_result()?;
+        let key = api_key.trim();
+        let sealed = (!key.is_empty()).then(|| {
+            let last4: String = key.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();
+            (state.secrets.encrypt(key), last4)
+        });
+        let update = twikey_settings::ConfigUpdate { api_key: sealed, b2c_ct: b2c, b2b_ct: b2b, prenotify: prenotify.is_some() };
+        twikey_settings::save_config(&state.db, user.company_id, &update).await?;
+        tracing::info!(company_id = user.company_id, "Twikey configuration saved");
+        crate::server::sync::trigger(&state, user.company_id);
+        Ok(())
+    }.await)
+}
+
+// ---- mandates ----------------------------------------------------------------------------
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MandateView {
+    pub id: i64,
+    pub reference: String,
+    pub template_id: Option<i64>,
+    pub scheme: String,
+    pub state: MandateState,
+    pub sign_url: Option<String>,
+    pub iban_masked: Option<String>,
+    pub signed_at: Option<String>,
+    pub sign_method: Option<String>,
+    pub invited_at: Option<String>,
+    pub state_reason: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MandateEventView {
+    pub reference: String,
+    pub at: String,
+    pub kind: String,
+    pub detail: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CustomerTwikeyView {
+    pub enabled: bool,
+    pub configured: bool,
+    pub mandates: Vec<MandateView>,
+    pub history: Vec<MandateEventView>,
+}
+
+#[server(endpoint = "twikey/customer")]
+pub async fn customer_twikey(customer_id: i64) -> Result<CustomerTwikeyView, AppError> {
+    use crate::domain::validation::mask_iban;
+    use crate::server::{repo::{customers, mandates, twikey_settings}, respond, session};
+    respond(async {
+        let user = session::require_user().await?;
+        let db = &session::state().db;
+        customers::get(db, user.company_id, customer_id).await?.ok_or(AppError::NotFound)?;
+        let settings = twikey_settings::get(db, user.company_id).await?;
+        let mandates = mandates::for_customer(db, user.company_id, customer_id)
+            .await?
+            .into_iter()
+            .map(|m| MandateView {
+                id: m.id,
+                state: m.state(),
+                reference: m.reference,
+                template_id: m.template_id,
+                scheme: m.scheme,
+                sign_url: m.sign_url,
+                iban_masked: m.iban.as_deref().filter(|i| !i.is_empty()).map(mask_iban),
+                signed_at: m.signed_at.as_deref().map(crate::domain::time::format_rfc3339_brussels),
+                sign_method: m.sign_method,
+                invited_at: brussels(m.invited_at),
+                state_reason: m.state_reason,
+            })
+            .collect();
+        let history = mandates::history(db, user.company_id, customer_id)
+            .await?
+            .into_iter()
+            .map(|e| MandateEventView { reference: e.mandate_reference, at: crate::domain::time::format_brussels(e.at), kind: e.kind, detail: e.detail })
+            .collect();
+        Ok(CustomerTwikeyView { enabled: settings.enabled, configured: settings.is_configured(), mandates, history })
+    }.await)
+}
+
+/// Prepares a mandate in Twikey for the customer to sign: individuals on the B2C contract,
+/// companies on the B2B contract when there is one (else B2C).
+#[server(endpoint = "twikey/mandate/prepare")]
+pub async fn prepare_mandate(customer_id: i64) -> Result<(), AppError> {
+    use crate::domain::customer::CustomerKind;
+    use crate::server::{repo::{customers, mandates, twikey_settings}, respond, session};
+    use crate::twikey::InviteRequest;
+    respond(async {
+        let user = session::require_user().await?;
+        let state = session::state();
+        let customer = customers::get(&state.db, user.company_id, customer_id).await?.ok_or(AppError::NotFound)?;
+        let settings = twikey_settings::get(&state.db, user.company_id).await?;
+        if !settings.enabled {
+            return Err(AppError::Refused(crate::i18n::Msg::ErrTwikeyOff));
+        }
+        let Some(b2c) = settings.b2c_ct.filter(|_| settings.is_configured()) else {
+            return Err(AppError::Refused(crate::i18n::Msg::ErrTwikeyNotConfigured));
+        };
+        let f = &customer.fields;
+        let (ct, scheme) = match (f.kind, settings.b2b_ct) {
+            (CustomerKind::Company, Some(b2b)) => (b2b, "B2B"),
+            _ => (b2c, "CORE"),
+        };
+        let some = |s: &str| (!s.is_empty()).then(|| s.to_string());
+        let request = InviteRequest {
+            ct: ct.to_string(),
+            customer_number: Some(customer.number.clone()),
+            first_name: some(&f.first_name),
+            last_name: some(&f.last_name),
+            company_name: some(&f.company_name),
+            vat_number: some(&f.vat_number),
+            email: some(&f.email),
+            mobile: some(&f.phone),
+            language: some(&f.language),
+            address: some(&f.street),
+            city: some(&f.city),
+            zip: some(&f.postcode),
+            country: some(&f.country),
+            iban: some(&f.iban),
+            ..Default::default()
+        };
+        let client = state.twikey_client(&settings).map_err(|_| AppError::Internal)?;
+        let invite = client.invite(&request).await?;
+        // The template's real type decides B2B vs CORE (a B2B contract number may be CORE).
+        let scheme = match client.templates().await {
+            Ok(templates) => templates.into_iter().find(|t| t.id == ct).and_then(|t| t.kind).unwrap_or_else(|| scheme.into()),
+            Err(_) => scheme.into(),
+        };
+        mandates::insert_prepared(
+            &state.db,
+            user.company_id,
+            &mandates::NewPrepared { customer_id, reference: &invite.mndt_id, template_id: ct, scheme: &scheme, sign_url: invite.url.as_deref() },
+        )
+        .await?;
+        state.live.publish(user.company_id, "mandates");
+        Ok(())
+    }.await)
+}
+
+#[cfg(feature = "ssr")]
+async fn company_mandate(
+    mandate_id: i64,
+) -> Result<(crate::server::session::AuthUser, crate::server::AppState, crate::twikey::TwikeyClient, crate::server::repo::mandates::Mandate), AppError> {
+    use crate::server::{repo::{mandates, twikey_settings}, session};
+    let user = session::require_user().await?;
+    let state = session::state();
+    let m = mandates::get(&state.db, user.company_id, mandate_id).await?.ok_or(AppError::NotFound)?;
+    let settings = twikey_settings::get(&state.db, user.company_id).await?;
+    if !settings.enabled {
+        return Err(AppError::Refused(crate::i18n::Msg::ErrTwikeyOff));
+    }
+    let client = state.twikey_client(&settings).map_err(|_| AppError::Refused(crate::i18n::Msg::ErrTwikeyNotConfigured))?;
+    Ok((user, state, client, m))
+}
+
+/// Deletes a prepared mandate in Twikey (its signing link stops working) and here.
+#[server(endpoint = "twikey/mandate/delete")]
+pub async fn delete_mandate(mandate_id: i64) -> Result<(), AppError> {
+    use crate::server::{repo::mandates, respond};
+    respond(async {
+        let (user, state, client, m) = company_mandate(mandate_id).await?;
+        if m.state() != MandateState::Prepared {
+            return Err(AppError::Refused(crate::i18n::Msg::ErrMandateState));
+        }
+        let reason = "Deleted in Encaisse before signature";
+        client.cancel_mandate(&m.reference, reason, false).await?;
+        mandates::delete_prepared(&state.db, &m, reason).await?;
+        state.live.publish(user.company_id, "mandates");
+        Ok(())
+    }.await)
+}
+
+/// Has Twikey e-mail the signing invitation to the customer.
+#[server(endpoint = "twikey/mandate/invite")]
+pub async fn send_mandate_invitation(mandate_id: i64) -> Result<(), AppError> {
+    use crate::server::{repo::mandates, respond};
+    use crate::twikey::MandateAction;
+    respond(async {
+        let (user, state, client, m) = company_mandate(mandate_id).await?;
+        if m.state() != MandateState::Prepared {
+            return Err(AppError::Refused(crate::i18n::Msg::ErrMandateState));
+        }
+        client.mandate_action(&m.reference, MandateAction::Invite).await?;
+        mandates::mark_invited(&state.db, &m).await?;
+        state.live.publish(user.company_id, "mandates");
+        Ok(())
+    }.await)
+}
+
+/// Cancels a signed (or suspended, or bank-pending) mandate in Twikey with a reason. The
+/// feed confirms it; the local state follows at once so the page says what happened.
+#[server(endpoint = "twikey/mandate/cancel")]
+pub async fn cancel_mandate(mandate_id: i64, #[server(default)] reason: String) -> Result<(), AppError> {
+    use crate::server::{repo::mandates, respond};
+    respond(async {
+        let (user, state, client, m) = company_mandate(mandate_id).await?;
+        if matches!(m.state(), MandateState::Prepared | MandateState::Cancelled) {
+            return Err(AppError::Refused(crate::i18n::Msg::ErrMandateState));
+        }
+        let reason = reason.trim();
+        let reason = if reason.is_empty() { "Cancelled by the creditor" } else { reason };
+        let reason: String = reason.chars().take(200).collect();
+        client.cancel_mandate(&m.reference, &reason, true).await?;
+        let mut tx = state.db.begin().await?;
+        let update = mandates::MandateUpdate { state: Some(MandateState::Cancelled), reason: Some(reason), ..Default::default() };
+        mandates::apply_update(&mut tx, &m, &update, "cancelled").await?;
+        tx.commit().await?;
+        state.live.publish(user.company_id, "mandates");
+        Ok(())
+    }.await)
+}

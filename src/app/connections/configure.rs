@@ -1,0 +1,182 @@
+//! The Twikey configuration form: API key, contracts, pre-notification, callback URL.
+
+use crate::api::twikey::{get_twikey_settings, SaveTwikeySettings, TemplateView, TestTwikeyConnection, TwikeySettingsView, TwikeyTemplates};
+use crate::app::components::{action_error, field_error, FormError, LoadError, Loading, Protected};
+use crate::app::viewer::{use_t, use_viewer};
+use crate::i18n::Msg;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn TwikeyConfigPage() -> impl IntoView {
+    view! { <Protected><TwikeyConfig /></Protected> }
+}
+
+#[component]
+fn TwikeyConfig() -> impl IntoView {
+    let t = use_t();
+    let save = ServerAction::<SaveTwikeySettings>::new();
+    let settings = Resource::new(move || save.version().get(), |_| get_twikey_settings());
+    view! {
+        <Title text=t(Msg::TwikeyConfigTitle) />
+        <section class="page narrow">
+            <header class="page-header">
+                <div>
+                    <p class="breadcrumb"><a href="/settings/connections">{t(Msg::ConnectionsTitle)}</a></p>
+                    <h1>{t(Msg::TwikeyConfigTitle)}</h1>
+                    <p class="lead">{t(Msg::TwikeyConfigLead)}</p>
+                </div>
+            </header>
+            <Suspense fallback=|| view! { <Loading /> }>
+                {move || Suspend::new(async move {
+                    match settings.await {
+                        Ok(s) => view! { <ConfigForm settings=s save /> }.into_any(),
+                        Err(e) => view! { <LoadError error=e /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn ConfigForm(settings: TwikeySettingsView, save: ServerAction<SaveTwikeySettings>) -> impl IntoView {
+    let t = use_t();
+    let lang = use_viewer().lang;
+    let error = action_error(save);
+    let saved = move || matches!(save.value().get(), Some(Ok(())));
+    let templates = ServerAction::<TwikeyTemplates>::new();
+    let test = ServerAction::<TestTwikeyConnection>::new();
+    let api_key_input = NodeRef::<leptos::html::Input>::new();
+    let typed_key = move || api_key_input.get_untracked().map(|i| i.value()).unwrap_or_default();
+    // With a stored key, offer its templates at once; a newly typed key fetches its own.
+    if settings.api_key_masked.is_some() {
+        Effect::new(move |_| {
+            templates.dispatch(TwikeyTemplates { api_key: String::new() });
+        });
+    }
+    let template_list = move || templates.value().get().and_then(|r| r.ok()).unwrap_or_default();
+    let callback_url = settings.callback_url.clone();
+    let copied = RwSignal::new(false);
+    let copy = {
+        let url = callback_url.clone();
+        move |_| {
+            #[cfg(feature = "hydrate")]
+            if let Some(window) = leptos::web_sys::window() {
+                let _ = window.navigator().clipboard().write_text(&url);
+                copied.set(true);
+            }
+            #[cfg(not(feature = "hydrate"))]
+            let _ = &url;
+        }
+    };
+    let ct_value = |ct: Option<i64>| ct.map(|c| c.to_string()).unwrap_or_default();
+    view! {
+        <FormError error />
+        <Show when=saved>
+            <div class="banner banner-ok" role="status">{t(Msg::TwikeySaved)}</div>
+        </Show>
+        <ActionForm action=save attr:class="card form" attr:autocomplete="off">
+            <div class="field">
+                <label for="api_key">{t(Msg::ApiKey)}</label>
+                <input
+                    id="api_key"
+                    name="api_key"
+                    type="password"
+                    autocomplete="off"
+                    spellcheck="false"
+                    node_ref=api_key_input
+                    placeholder=settings.api_key_masked.clone().unwrap_or_default()
+                    aria-describedby="api_key-help"
+                    on:change=move |_| {
+                        let key = typed_key();
+                        if !key.trim().is_empty() {
+                            templates.dispatch(TwikeyTemplates { api_key: key });
+                        }
+                    }
+                />
+                <p class="help" id="api_key-help">
+                    {t(Msg::ApiKeyHelp)}
+                    {settings.api_key_masked.clone().map(|m| view! { " " {t(Msg::ApiKeyStored)}" " <span class="mono">{m}</span> })}
+                </p>
+                <p class="field-error" role="alert">{move || field_error(error, "api_key").get().map(t)}</p>
+            </div>
+            <datalist id="twikey-templates">
+                {move || template_list().into_iter().map(|tpl| view! {
+                    <option value=tpl.id.to_string()>{format!("{} ({})", tpl.name, tpl.kind)}</option>
+                }).collect_view()}
+            </datalist>
+            <div class="grid-2">
+                <ContractField label=Msg::B2cContract help=Msg::B2cContractHelp name="b2c_ct" value=ct_value(settings.b2c_ct) error=field_error(error, "b2c_ct") />
+                <ContractField label=Msg::B2bContract help=Msg::B2bContractHelp name="b2b_ct" value=ct_value(settings.b2b_ct) error=field_error(error, "b2b_ct") />
+            </div>
+            <Show when=move || !template_list().is_empty()>
+                <TemplateTable templates=Signal::derive(template_list) />
+            </Show>
+            <div class="field checkbox-field">
+                <label class="switch-label" for="prenotify">
+                    <input id="prenotify" name="prenotify" type="checkbox" role="switch" value="on" checked=settings.prenotify aria-describedby="prenotify-help" />
+                    {t(Msg::NotifyBeforeCollection)}
+                </label>
+                <p class="help" id="prenotify-help">{t(Msg::NotifyBeforeCollectionHelp)}</p>
+            </div>
+            <div class="field">
+                <label for="callback_url">{t(Msg::CallbackUrl)}</label>
+                <div class="copy-row">
+                    <input id="callback_url" type="text" readonly value=callback_url.clone() aria-describedby="callback-help" class="mono" />
+                    <button type="button" class="button" on:click=copy>
+                        {move || if copied.get() { t(Msg::Copied) } else { t(Msg::Copy) }}
+                    </button>
+                </div>
+                <p class="help" id="callback-help">{t(Msg::CallbackUrlHelp)}</p>
+            </div>
+            <div class="form-actions">
+                <span class="test-result" role="status">
+                    {move || match test.value().get() {
+                        Some(Ok(_)) => view! { <span class="good">{t(Msg::ConnectionOk)}</span> }.into_any(),
+                        Some(Err(e)) => view! { <span class="bad">{e.describe(lang)}</span> }.into_any(),
+                        None => ().into_any(),
+                    }}
+                </span>
+                <button type="button" class="button" disabled=move || test.pending().get()
+                    on:click=move |_| { test.dispatch(TestTwikeyConnection { api_key: typed_key() }); }>
+                    {move || if test.pending().get() { t(Msg::Testing) } else { t(Msg::TestConnection) }}
+                </button>
+                <button type="submit" class="button primary" disabled=move || save.pending().get()>
+                    {move || if save.pending().get() { t(Msg::Saving) } else { t(Msg::Save) }}
+                </button>
+            </div>
+        </ActionForm>
+    }
+}
+
+/// A contract number: typed, or picked from the account's templates (a datalist).
+#[component]
+fn ContractField(label: Msg, help: Msg, name: &'static str, value: String, error: Signal<Option<Msg>>) -> impl IntoView {
+    let t = use_t();
+    let help_id = format!("{name}-help");
+    view! {
+        <div class="field" class:has-error=move || error.get().is_some()>
+            <label for=name>{t(label)}</label>
+            <input id=name name=name type="text" inputmode="numeric" list="twikey-templates" value=value autocomplete="off"
+                aria-describedby=help_id.clone() aria-invalid=move || error.get().is_some().then_some("true") />
+            <p class="help" id=help_id>{t(help)}</p>
+            <p class="field-error" role="alert">{move || error.get().map(t)}</p>
+        </div>
+    }
+}
+
+#[component]
+fn TemplateTable(templates: Signal<Vec<TemplateView>>) -> impl IntoView {
+    let t = use_t();
+    view! {
+        <div class="templates">
+            <p class="help">{t(Msg::TemplatesAvailable)}</p>
+            <ul>
+                {move || templates.get().into_iter().map(|tpl| view! {
+                    <li><span class="mono">{tpl.id}</span>" · "{tpl.name}" "<span class="tag">{tpl.kind}</span></li>
+                }).collect_view()}
+            </ul>
+        </div>
+    }
+}

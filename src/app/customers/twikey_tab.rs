@@ -1,0 +1,175 @@
+//! The customer's Twikey tab: mandates, preparing one, and what can be done with each.
+
+use crate::api::twikey::{customer_twikey, CancelMandate, DeleteMandate, MandateView, PrepareMandate, SendMandateInvitation};
+use crate::api::AppError;
+use crate::app::components::{LoadError, Loading};
+use crate::app::live::use_live_tick;
+use crate::app::viewer::{use_t, use_viewer};
+use crate::domain::mandate::MandateState;
+use crate::i18n::Msg;
+use leptos::prelude::*;
+
+#[derive(Clone, Copy)]
+struct Actions {
+    prepare: ServerAction<PrepareMandate>,
+    delete: ServerAction<DeleteMandate>,
+    invite: ServerAction<SendMandateInvitation>,
+    cancel: ServerAction<CancelMandate>,
+}
+
+impl Actions {
+    fn versions(&self) -> (usize, usize, usize, usize) {
+        (self.prepare.version().get(), self.delete.version().get(), self.invite.version().get(), self.cancel.version().get())
+    }
+
+    /// The error of whichever action ran last and failed.
+    fn last_error(&self) -> Option<AppError> {
+        [
+            self.prepare.value().get().and_then(|r| r.err()),
+            self.delete.value().get().and_then(|r| r.err()),
+            self.invite.value().get().and_then(|r| r.err()),
+            self.cancel.value().get().and_then(|r| r.err()),
+        ]
+        .into_iter()
+        .flatten()
+        .next()
+    }
+
+    fn pending(&self) -> bool {
+        self.prepare.pending().get() || self.delete.pending().get() || self.invite.pending().get() || self.cancel.pending().get()
+    }
+}
+
+#[component]
+pub fn TwikeyTab(customer_id: i64) -> impl IntoView {
+    let t = use_t();
+    let lang = use_viewer().lang;
+    let actions = Actions {
+        prepare: ServerAction::new(),
+        delete: ServerAction::new(),
+        invite: ServerAction::new(),
+        cancel: ServerAction::new(),
+    };
+    let data = Resource::new(move || (actions.versions(), use_live_tick()), move |_| customer_twikey(customer_id));
+    view! {
+        <div class="twikey-tab">
+            <div class="section-header">
+                <h2>{t(Msg::Mandates)}</h2>
+                <ActionForm action=actions.prepare>
+                    <input type="hidden" name="customer_id" value=customer_id />
+                    <button type="submit" class="button primary" disabled=move || actions.prepare.pending().get()>
+                        {t(Msg::PrepareMandate)}
+                    </button>
+                </ActionForm>
+            </div>
+            <p class="action-status" role="status" aria-live="polite">
+                {move || if actions.pending() { Some(t(Msg::Working)) } else { None }}
+            </p>
+            {move || actions.last_error().map(|e| view! { <div class="banner banner-error" role="alert">{e.describe(lang)}</div> })}
+            <Transition fallback=|| view! { <Loading /> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Err(e) => view! { <LoadError error=e /> }.into_any(),
+                        Ok(d) if !d.enabled => view! {
+                            <p class="empty-state">{t(Msg::TwikeyOffForCustomer)}" "<a href="/settings/connections">{t(Msg::ApplicationsConnections)}</a></p>
+                        }.into_any(),
+                        Ok(d) => view! {
+                            {(!d.configured).then(|| view! {
+                                <div class="banner banner-warn">{t(Msg::TwikeyNotConfiguredForCustomer)}" "<a href="/settings/connections/twikey">{t(Msg::ConfigureTwikey)}</a></div>
+                            })}
+                            {if d.mandates.is_empty() {
+                                view! { <p class="empty-state">{t(Msg::NoMandates)}</p> }.into_any()
+                            } else {
+                                view! {
+                                    <ul class="mandates">
+                                        {d.mandates.into_iter().map(|m| view! { <MandateRow mandate=m actions /> }).collect_view()}
+                                    </ul>
+                                }.into_any()
+                            }}
+                            {(!d.history.is_empty()).then(|| view! {
+                                <h3 class="history-title">{t(Msg::History)}</h3>
+                                <ol class="history">
+                                    {d.history.into_iter().map(|e| view! {
+                                        <li>
+                                            <time>{e.at}</time>
+                                            <span>{t(event_label(&e.kind))}</span>
+                                            <span class="mono muted">{e.reference}</span>
+                                            {(!e.detail.is_empty()).then(|| view! { <span class="muted">"— "{e.detail}</span> })}
+                                        </li>
+                                    }).collect_view()}
+                                </ol>
+                            })}
+                        }.into_any(),
+                    }
+                })}
+            </Transition>
+        </div>
+    }
+}
+
+fn event_label(kind: &str) -> Msg {
+    match kind {
+        "prepared" => Msg::MandatePreparedEvent,
+        "deleted" => Msg::MandateDeletedEvent,
+        "invited" => Msg::MandateInvitedEvent,
+        "signed" => Msg::MandateSignedEvent,
+        "pending_bank" => Msg::MandatePendingBankEvent,
+        "suspended" => Msg::MandateSuspendedEvent,
+        "cancelled" => Msg::MandateCancelledEvent,
+        "invite_removed" => Msg::MandateInviteRemovedEvent,
+        "invite_expired" => Msg::MandateInviteExpiredEvent,
+        _ => Msg::MandateUpdatedEvent,
+    }
+}
+
+#[component]
+fn MandateRow(mandate: MandateView, actions: Actions) -> impl IntoView {
+    let t = use_t();
+    let m = mandate;
+    let state = m.state;
+    let contract = format!("{}{}", m.template_id.map(|c| format!("{c} · ")).unwrap_or_default(), m.scheme);
+    let signed = m.signed_at.clone().map(|at| format!("{at}{}", m.sign_method.as_ref().map(|s| format!(" ({s})")).unwrap_or_default()));
+    let reason_id = format!("cancel-reason-{}", m.id);
+    view! {
+        <li class="mandate card" data-testid="mandate-row" data-state=state.as_str()>
+            <div class="mandate-head">
+                <span class="mono mandate-ref">{m.reference.clone()}</span>
+                <span class=format!("state-pill state-{}", state.as_str())>{t(state.label())}</span>
+            </div>
+            <dl class="mandate-facts">
+                <div><dt>{t(Msg::Contract)}</dt><dd>{contract}</dd></div>
+                {signed.map(|s| view! { <div><dt>{t(Msg::SignedOn)}</dt><dd>{s}</dd></div> })}
+                {m.iban_masked.clone().map(|i| view! { <div><dt>"IBAN"</dt><dd class="mono">{i}</dd></div> })}
+                {m.invited_at.clone().map(|at| view! { <div><dt>{t(Msg::InvitationSent)}</dt><dd>{at}</dd></div> })}
+                {m.state_reason.clone().filter(|_| state == MandateState::Cancelled || state == MandateState::Suspended)
+                    .map(|r| view! { <div><dt>{t(Msg::State)}</dt><dd>{r}</dd></div> })}
+            </dl>
+            <div class="mandate-actions">
+                {match state {
+                    MandateState::Prepared => view! {
+                        {m.sign_url.clone().map(|url| view! {
+                            <a class="button primary" href=url target="_blank" rel="noopener">{t(Msg::SignOnline)}</a>
+                        })}
+                        <ActionForm action=actions.invite>
+                            <input type="hidden" name="mandate_id" value=m.id />
+                            <button type="submit" class="button">{t(Msg::SendInvitation)}</button>
+                        </ActionForm>
+                        <ActionForm action=actions.delete>
+                            <input type="hidden" name="mandate_id" value=m.id />
+                            <button type="submit" class="button danger">{t(Msg::DeleteMandate)}</button>
+                        </ActionForm>
+                    }.into_any(),
+                    MandateState::Cancelled => ().into_any(),
+                    _ => view! {
+                        <ActionForm action=actions.cancel attr:class="cancel-form">
+                            <input type="hidden" name="mandate_id" value=m.id />
+                            <label for=reason_id.clone() class="visually-hidden">{t(Msg::CancelReason)}</label>
+                            <input id=reason_id name="reason" type="text" placeholder=t(Msg::CancelReason) maxlength="200" />
+                            <button type="submit" class="button danger">{t(Msg::CancelMandate)}</button>
+                        </ActionForm>
+                    }.into_any(),
+                }}
+            </div>
+        </li>
+    }
+}

@@ -1,0 +1,244 @@
+//! The sync worker: brings a company's mandates up to date from Twikey's mandate feed.
+//!
+//! The feed is the truth and the webhook only a trigger. Per company one reader at a time
+//! (a trigger during a run makes the run go round once more); each chunk is applied in ONE
+//! database transaction together with the feed position it reached, so a crash between
+//! chunks resumes exactly where the last committed chunk ended.
+
+use super::repo::mandates::{self, MandateUpdate};
+use super::repo::twikey_settings;
+use super::twikey_link::LinkError;
+use super::AppState;
+use crate::domain::mandate::MandateState;
+use crate::twikey::{MandateEventKind, MandateFeedMessage, TwikeyClient, TwikeyError};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    #[error(transparent)]
+    Link(#[from] LinkError),
+    #[error("Twikey: {0}")]
+    Twikey(#[from] TwikeyError),
+    #[error("database: {0}")]
+    Db(#[from] sqlx::Error),
+}
+
+#[derive(Default)]
+struct Slot {
+    running: Arc<tokio::sync::Mutex<()>>,
+    again: AtomicBool,
+}
+
+/// Who is syncing what, per company.
+#[derive(Clone, Default)]
+pub struct SyncHub {
+    slots: Arc<Mutex<HashMap<i64, Arc<Slot>>>>,
+}
+
+impl SyncHub {
+    fn slot(&self, company_id: i64) -> Arc<Slot> {
+        self.slots.lock().expect("sync slots poisoned").entry(company_id).or_default().clone()
+    }
+}
+
+/// Asks for a sync of the company soon and returns at once. Triggers during a run are
+/// coalesced into one more run.
+pub fn trigger(state: &AppState, company_id: i64) {
+    let slot = state.sync.slot(company_id);
+    slot.again.store(true, Ordering::SeqCst);
+    let Ok(mut guard) = slot.running.clone().try_lock_owned() else { return };
+    let state = state.clone();
+    tokio::spawn(async move {
+        loop {
+            while slot.again.swap(false, Ordering::SeqCst) {
+                run_and_record(&state, company_id).await;
+            }
+            drop(guard);
+            // A trigger may have arrived between the last check and the unlock.
+            if !slot.again.load(Ordering::SeqCst) {
+                break;
+            }
+            match slot.running.clone().try_lock_owned() {
+                Ok(g) => guard = g,
+                Err(_) => break, // another task took over
+            }
+        }
+    });
+}
+
+/// Runs one sync now (waiting for a running one to finish first) and returns how many feed
+/// messages it applied.
+pub async fn sync_now(state: &AppState, company_id: i64) -> Result<usize, SyncError> {
+    let slot = state.sync.slot(company_id);
+    let _guard = slot.running.lock().await;
+    let result = sync_company(state, company_id).await;
+    record(state, company_id, &result).await;
+    result
+}
+
+async fn run_and_record(state: &AppState, company_id: i64) {
+    let result = sync_company(state, company_id).await;
+    record(state, company_id, &result).await;
+}
+
+async fn record(state: &AppState, company_id: i64, result: &Result<usize, SyncError>) {
+    let error = result.as_ref().err().map(|e| e.to_string());
+    if let Some(e) = &error {
+        tracing::warn!(company_id, error = %e, "Twikey sync failed");
+    }
+    if let Err(e) = twikey_settings::record_sync(&state.db, company_id, error.as_deref()).await {
+        tracing::error!(company_id, error = %e, "could not record the sync result");
+    }
+}
+
+/// Reads the mandate feed until it is empty, applying each chunk with its position.
+async fn sync_company(state: &AppState, company_id: i64) -> Result<usize, SyncError> {
+    let settings = twikey_settings::get(&state.db, company_id).await?;
+    if !settings.enabled || !settings.is_configured() {
+        return Ok(0);
+    }
+    let client = state.twikey_client(&settings)?;
+    let mut position = settings.mandate_feed_position;
+    let mut applied = 0;
+    loop {
+        let chunk = client.mandate_feed_chunk(position).await?;
+        if chunk.items.is_empty() {
+            break;
+        }
+        let reached = chunk.position.or_else(|| chunk.items.iter().rev().find_map(|m| m.evt_id));
+        // Network first (states Twikey does not put in the feed), then one transaction.
+        let states = bank_states(&client, &chunk.items).await;
+        let mut tx = state.db.begin().await?;
+        for message in &chunk.items {
+            apply(&mut tx, company_id, message, states.get(message.mandate_reference().unwrap_or_default()).copied()).await?;
+        }
+        if let Some(p) = reached {
+            twikey_settings::set_mandate_position(&mut tx, company_id, p).await?;
+        }
+        tx.commit().await?;
+        applied += chunk.items.len();
+        state.live.publish(company_id, "mandates");
+        match reached {
+            Some(p) if Some(p) != position => position = Some(p),
+            // No progress reported: stop rather than read the same chunk forever.
+            _ => break,
+        }
+    }
+    Ok(applied)
+}
+
+/// The B2B feed does not say whether the debtor's bank confirmed yet: ask the mandate's
+/// current state (`X-STATE`) for new B2B mandates and for updates with an unknown reason.
+async fn bank_states(client: &TwikeyClient, items: &[MandateFeedMessage]) -> HashMap<String, MandateState> {
+    let mut states = HashMap::new();
+    for m in items {
+        let needs = match m.kind() {
+            MandateEventKind::New => m.mandate.as_ref().and_then(|x| x.local_instrument.as_deref()) == Some("B2B"),
+            MandateEventKind::Updated => update_state(m).is_none(),
+            MandateEventKind::Cancelled => false,
+        };
+        let Some(reference) = m.mandate.as_ref().map(|x| x.mndt_id.clone()) else { continue };
+        if needs && !states.contains_key(&reference) {
+            match client.mandate_detail(&reference, true).await {
+                Ok(detail) => {
+                    if let Some(s) = detail.state.as_deref().and_then(MandateState::from_twikey) {
+                        states.insert(reference, s);
+                    }
+                }
+                Err(e) => tracing::warn!(error = %e, "mandate detail failed; keeping the feed's view"),
+            }
+        }
+    }
+    states
+}
+
+/// The state an amendment reason implies by itself.
+fn update_state(m: &MandateFeedMessage) -> Option<MandateState> {
+    let reason = m.amendment_reason.as_ref()?.reason.as_deref()?;
+    if reason == "uncollectable|user" {
+        Some(MandateState::Suspended)
+    } else if reason.contains("AcceptedBank") {
+        Some(MandateState::Signed)
+    } else {
+        None
+    }
+}
+
+/// What the feed's `Mndt` says about the mandate.
+fn update_from(m: &MandateFeedMessage) -> MandateUpdate {
+    let Some(mndt) = &m.mandate else { return MandateUpdate::default() };
+    MandateUpdate {
+        template_id: mndt.supplementary("TemplateId").and_then(|t| t.parse().ok()),
+        scheme: mndt.local_instrument.clone(),
+        iban: mndt.debtor_account.clone(),
+        bic: mndt.debtor_agent.as_ref().and_then(|a| a.institution.as_ref()).and_then(|f| f.bic.clone()),
+        signed_at: mndt.supplementary("SignerDate#0").or_else(|| m.evt_time.clone()),
+        sign_method: mndt.supplementary("SignerMethod#0"),
+        ..Default::default()
+    }
+}
+
+async fn apply(
+    tx: &mut sqlx::SqliteConnection,
+    company_id: i64,
+    message: &MandateFeedMessage,
+    current_state: Option<MandateState>,
+) -> Result<(), sqlx::Error> {
+    let Some(reference) = message.mandate_reference() else { return Ok(()) };
+    let existing = mandates::by_reference(tx, company_id, reference).await?;
+    let mut update = update_from(message);
+    let event = match message.kind() {
+        MandateEventKind::New => {
+            let b2b = update.scheme.as_deref() == Some("B2B");
+            let state = if b2b { current_state.unwrap_or(MandateState::PendingBank) } else { MandateState::Signed };
+            update.state = Some(state);
+            if state == MandateState::PendingBank { "pending_bank" } else { "signed" }
+        }
+        MandateEventKind::Updated => {
+            update.reason = message.amendment_reason.as_ref().and_then(|r| r.reason.clone());
+            update.state = update_state(message).or(current_state);
+            let new_reference = message.mandate.as_ref().map(|m| m.mndt_id.clone());
+            update.new_reference = new_reference.filter(|n| n != reference);
+            match update.state {
+                Some(MandateState::Suspended) => "suspended",
+                Some(MandateState::Signed) if existing.as_ref().map(|e| e.state()) != Some(MandateState::Signed) => "signed",
+                _ => "updated",
+            }
+        }
+        MandateEventKind::Cancelled => {
+            update = MandateUpdate {
+                state: Some(MandateState::Cancelled),
+                reason: message.cancel_reason.as_ref().and_then(|r| r.reason.clone()),
+                ..Default::default()
+            };
+            "cancelled"
+        }
+    };
+    match existing {
+        Some(m) => mandates::apply_update(tx, &m, &update, event).await,
+        None => {
+            // A mandate Encaisse did not prepare: attach it by customer number when we can.
+            let customer_number = message.mandate.as_ref().and_then(|m| m.customer_number().map(str::to_string));
+            let customer_id = match customer_number {
+                Some(n) => mandates::customer_by_number(tx, company_id, &n).await?,
+                None => None,
+            };
+            mandates::insert_from_feed(tx, company_id, customer_id, reference, &update, event).await
+        }
+    }
+}
+
+/// Runs forever: syncs every active company every `interval` (covers lost webhooks).
+pub async fn run_periodically(state: AppState, interval: std::time::Duration) {
+    let mut ticker = tokio::time::interval(interval);
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticker.tick().await;
+        match twikey_settings::active_companies(&state.db).await {
+            Ok(companies) => companies.into_iter().for_each(|c| trigger(&state, c)),
+            Err(e) => tracing::error!(error = %e, "listing companies to sync failed"),
+        }
+    }
+}

@@ -1,0 +1,318 @@
+//! Twikey in Encaisse against a real twikey-sandbox over HTTP: configuration, mandates from
+//! preparation to signature, the sync worker and the callback route.
+
+mod common;
+use common::TestApp;
+use encaisse::sandbox::{self, SandboxConfig, SandboxHandle};
+use encaisse::server::{repo::twikey_settings, sync};
+use encaisse::twikey::sign_webhook;
+use http::StatusCode;
+use serde_json::Value;
+use std::time::Duration;
+
+const KEY: &str = "sandbox-api-key";
+
+struct World {
+    app: TestApp,
+    sandbox: SandboxHandle,
+    cookie: String,
+    http: reqwest::Client,
+}
+
+impl World {
+    async fn new() -> World {
+        let sandbox = sandbox::spawn(SandboxConfig { settle_after: Duration::from_secs(3600), ..Default::default() }).await.unwrap();
+        let api = sandbox.api_base_url();
+        let app = TestApp::with_config(|c| c.twikey_api_url = api.parse().unwrap()).await;
+        let cookie = app.signup("Boulangerie", "owner@test.be").await;
+        World { app, sandbox, cookie, http: reqwest::Client::new() }
+    }
+
+    async fn call(&self, path: &str, form: &[(&str, &str)]) -> common::Reply {
+        self.app.call(path, form, Some(&self.cookie)).await
+    }
+
+    async fn configure(&self) {
+        assert_eq!(self.call("/api/connections/twikey", &[("enabled", "true")]).await.status, StatusCode::OK);
+        let r = self.call("/api/twikey/save", &[("api_key", KEY), ("b2c_ct", "1001"), ("b2b_ct", "1002"), ("prenotify", "on")]).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    }
+
+    async fn company_id(&self) -> i64 {
+        sqlx::query_scalar("SELECT id FROM companies WHERE name = 'Boulangerie'").fetch_one(&self.app.state.db).await.unwrap()
+    }
+
+    async fn company_customer(&self) -> i64 {
+        let r = self
+            .call(
+                "/api/customers/save",
+                &[("input[kind]", "company"), ("input[company_name]", "Brasserie du Parc"), ("input[vat_number]", "BE0403170701"), ("input[email]", "info@parc.be")],
+            )
+            .await;
+        r.json().as_i64().unwrap()
+    }
+
+    async fn mandates(&self, customer: i64) -> Vec<Value> {
+        let r = self.call("/api/twikey/customer", &[("customer_id", &customer.to_string())]).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        r.json()["mandates"].as_array().unwrap().clone()
+    }
+
+    async fn prepare(&self, customer: i64) -> Value {
+        let r = self.call("/api/twikey/mandate/prepare", &[("customer_id", &customer.to_string())]).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        self.mandates(customer).await.into_iter().find(|m| m["state"] == "prepared").expect("a prepared mandate")
+    }
+
+    /// Signs on the sandbox's page, as the debtor would.
+    async fn sign(&self, mandate: &Value, iban: &str) -> reqwest::StatusCode {
+        let url = mandate["sign_url"].as_str().unwrap();
+        self.http.post(url).form(&[("iban", iban), ("bic", "KREDBEBB")]).send().await.unwrap().status()
+    }
+
+    async fn sync(&self) -> usize {
+        sync::sync_now(&self.app.state, self.company_id().await).await.expect("sync")
+    }
+
+    async fn list_marks(&self) -> Vec<Value> {
+        let list = self.call("/api/customers/list", &[]).await.json();
+        assert_eq!(list["twikey_enabled"], true);
+        list["rows"].as_array().unwrap().iter().map(|r| r["twikey"].clone()).collect()
+    }
+}
+
+#[tokio::test]
+async fn configuration_is_checked_with_twikey_and_the_key_never_comes_back() {
+    let w = World::new().await;
+    // a wrong key: Twikey's own error
+    let r = w.call("/api/twikey/save", &[("api_key", "wrong-key"), ("b2c_ct", "1001"), ("b2b_ct", "")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("Twikey"), "{}", r.body);
+    // B2C must be CORE, contracts must exist
+    let r = w.call("/api/twikey/save", &[("api_key", KEY), ("b2c_ct", "1002"), ("b2b_ct", "9999")]).await;
+    assert!(r.body.contains("ErrB2cMustBeCore") && r.body.contains("ErrContractUnknown"), "{}", r.body);
+    let r = w.call("/api/twikey/save", &[("api_key", ""), ("b2c_ct", "1001"), ("b2b_ct", "")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "no stored key yet: {}", r.body);
+
+    w.configure().await;
+    let settings = w.call("/api/twikey/settings", &[]).await;
+    assert!(!settings.body.contains(KEY), "the key is never sent back whole");
+    let v = settings.json();
+    assert_eq!(v["api_key_masked"], "•••• -key");
+    assert_eq!((v["b2c_ct"].as_i64(), v["b2b_ct"].as_i64(), v["prenotify"].as_bool()), (Some(1001), Some(1002), Some(true)));
+    assert!(v["callback_url"].as_str().unwrap().starts_with("http://localhost:3000/twikey/webhook/"));
+    assert!(v["health"]["last_login_at"].is_string());
+    let stored: String = sqlx::query_scalar("SELECT api_key_encrypted FROM twikey_settings").fetch_one(&w.app.state.db).await.unwrap();
+    assert!(!stored.contains(KEY), "encrypted at rest");
+
+    // a blank key keeps the stored one; test connection works with it
+    let r = w.call("/api/twikey/save", &[("api_key", ""), ("b2c_ct", "1001"), ("b2b_ct", "")]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let r = w.call("/api/twikey/test", &[("api_key", "")]).await;
+    assert_eq!((r.status, r.json()), (StatusCode::OK, Value::from(2)));
+    let templates = w.call("/api/twikey/templates", &[("api_key", KEY)]).await.json();
+    assert_eq!(templates[1]["kind"], "B2B");
+}
+
+#[tokio::test]
+async fn individual_mandate_from_preparation_to_signature_and_cancellation() {
+    let w = World::new().await;
+    w.configure().await;
+    let anne = w.app.create_customer(&w.cookie, "Anne", "Peeters").await;
+    assert_eq!(w.list_marks().await, vec![Value::Null]);
+
+    let prepared = w.prepare(anne).await;
+    assert_eq!(prepared["scheme"], "CORE");
+    assert_eq!(prepared["template_id"], 1001);
+    assert_eq!(w.list_marks().await, vec![Value::from("Waiting")]);
+
+    // the invitation e-mail goes through Twikey
+    let id = prepared["id"].as_i64().unwrap().to_string();
+    assert_eq!(w.call("/api/twikey/mandate/invite", &[("mandate_id", &id)]).await.status, StatusCode::OK);
+    let emails: Vec<Value> = w.http.get(format!("{}/_sandbox/emails", w.sandbox.url())).send().await.unwrap().json().await.unwrap();
+    assert!(emails.iter().any(|e| e["kind"] == "invitation" && e["to"] == "anne@example.be"), "{emails:?}");
+    assert!(w.mandates(anne).await[0]["invited_at"].is_string());
+
+    assert!(w.sign(&prepared, "BE68539007547034").await.is_success());
+    assert_eq!(w.sync().await, 1);
+    let m = &w.mandates(anne).await[0];
+    assert_eq!((m["state"].as_str(), m["iban_masked"].as_str()), (Some("signed"), Some("BE68 **** **** 7034")));
+    assert_eq!(w.list_marks().await, vec![Value::from("Signed")]);
+    assert_eq!(w.sync().await, 0, "the stored feed position is not read twice");
+
+    let r = w.call("/api/twikey/mandate/cancel", &[("mandate_id", &id), ("reason", "Customer moved")]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(w.mandates(anne).await[0]["state"], "cancelled");
+    w.sync().await; // the feed's cancellation agrees
+    let m = &w.mandates(anne).await[0];
+    assert_eq!((m["state"].as_str(), m["state_reason"].as_str()), (Some("cancelled"), Some("Customer moved")));
+    // cancelling twice: refused in words, nothing breaks
+    let again = w.call("/api/twikey/mandate/cancel", &[("mandate_id", &id)]).await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let history = w.call("/api/twikey/customer", &[("customer_id", &anne.to_string())]).await.json()["history"].clone();
+    let kinds: Vec<&str> = history.as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["cancelled", "cancelled", "signed", "invited", "prepared"]);
+}
+
+#[tokio::test]
+async fn company_mandate_waits_for_the_bank_then_is_signed() {
+    let w = World::new().await;
+    w.configure().await;
+    let firm = w.company_customer().await;
+    let prepared = w.prepare(firm).await;
+    assert_eq!((prepared["scheme"].as_str(), prepared["template_id"].as_i64()), (Some("B2B"), Some(1002)));
+    // an IBAN ending in an even digit: the sandbox's bank accepts
+    assert!(w.sign(&prepared, "BE68539007547034").await.is_success());
+    w.sync().await;
+    assert_eq!(w.mandates(firm).await[0]["state"], "pending_bank");
+    assert_eq!(w.list_marks().await, vec![Value::from("Waiting")]);
+    w.http.post(format!("{}/_sandbox/settle", w.sandbox.url())).send().await.unwrap();
+    w.sync().await;
+    assert_eq!(w.mandates(firm).await[0]["state"], "signed");
+    assert_eq!(w.list_marks().await, vec![Value::from("Signed")]);
+}
+
+#[tokio::test]
+async fn deleting_a_prepared_mandate_kills_its_signing_link() {
+    let w = World::new().await;
+    w.configure().await;
+    let anne = w.app.create_customer(&w.cookie, "Anne", "Peeters").await;
+    let prepared = w.prepare(anne).await;
+    let url = prepared["sign_url"].as_str().unwrap().to_string();
+    assert!(w.http.get(&url).send().await.unwrap().status().is_success());
+    let r = w.call("/api/twikey/mandate/delete", &[("mandate_id", &prepared["id"].to_string())]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(w.mandates(anne).await.is_empty());
+    assert_eq!(w.http.get(&url).send().await.unwrap().status(), reqwest::StatusCode::GONE);
+}
+
+#[tokio::test]
+async fn another_company_cannot_touch_mandates() {
+    let w = World::new().await;
+    w.configure().await;
+    let anne = w.app.create_customer(&w.cookie, "Anne", "Peeters").await;
+    let prepared = w.prepare(anne).await;
+    let other = w.app.signup("Other", "other@test.be").await;
+    w.app.call("/api/connections/twikey", &[("enabled", "true")], Some(&other)).await;
+    let id = prepared["id"].to_string();
+    for (path, form) in [
+        ("/api/twikey/customer", vec![("customer_id", anne.to_string())]),
+        ("/api/twikey/mandate/prepare", vec![("customer_id", anne.to_string())]),
+        ("/api/twikey/mandate/delete", vec![("mandate_id", id.clone())]),
+        ("/api/twikey/mandate/invite", vec![("mandate_id", id.clone())]),
+        ("/api/twikey/mandate/cancel", vec![("mandate_id", id.clone())]),
+    ] {
+        let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let r = w.app.call(path, &form, Some(&other)).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{path}: {}", r.body);
+        let r = w.app.call(path, &form, None).await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{path} without a session");
+    }
+    let settings = w.app.call("/api/twikey/settings", &[], Some(&other)).await.json();
+    assert_eq!(settings["api_key_masked"], Value::Null, "B sees nothing of A's configuration");
+    assert_eq!(w.mandates(anne).await.len(), 1, "A's mandate untouched");
+}
+
+#[tokio::test]
+async fn callback_signatures() {
+    let w = World::new().await;
+    w.configure().await;
+    let public_id: String = sqlx::query_scalar("SELECT public_id FROM companies").fetch_one(&w.app.state.db).await.unwrap();
+    let path = |q: &str| format!("/twikey/webhook/{public_id}?{q}");
+    let get = |uri: String, sig: Option<String>| {
+        let mut req = http::Request::get(uri);
+        if let Some(s) = sig {
+            req = req.header("X-Signature", s);
+        }
+        w.app.send(req.body(axum::body::Body::empty()).unwrap())
+    };
+    let q = "type=contract&mandateNumber=MNDT1&event=Sign&state=SIGNED";
+    assert_eq!(get(path(q), Some(sign_webhook(KEY, q))).await.status, StatusCode::NO_CONTENT);
+    assert_eq!(get(path(q), Some(sign_webhook(KEY, q).to_lowercase())).await.status, StatusCode::NO_CONTENT, "hex case does not matter");
+    assert_eq!(get(path(q), Some(sign_webhook("another-companys-key", q))).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(get(path(q), Some("00".repeat(32))).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(get(path(q), None).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(get(path("a=%ZZ&&==b&%00%FF&;;"), Some("zz".into())).await.status, StatusCode::FORBIDDEN);
+    let huge = format!("type=contract&x={}", "a".repeat(60_000));
+    assert_eq!(get(path(&huge), Some(sign_webhook(KEY, &huge))).await.status, StatusCode::FORBIDDEN);
+    let unknown = format!("/twikey/webhook/nosuchcompany?{q}");
+    assert_eq!(get(unknown, Some(sign_webhook(KEY, q))).await.status, StatusCode::NOT_FOUND);
+    // Twikey's test button
+    let test = "msg=dummytest&type=event";
+    assert_eq!(get(path(test), Some(sign_webhook(KEY, test))).await.status, StatusCode::NO_CONTENT);
+    let s = twikey_settings::get(&w.app.state.db, w.company_id().await).await.unwrap();
+    assert!(s.last_test_webhook_at.is_some());
+    // bad key, bad signature, missing, garbage; the oversized one is refused before any lookup
+    assert_eq!(s.webhooks_rejected, 4);
+    assert_eq!(s.last_webhook_valid, Some(true));
+}
+
+#[tokio::test]
+async fn a_signed_callback_brings_the_mandate_in_and_removed_invites_are_applied() {
+    let w = World::new().await;
+    w.configure().await;
+    let anne = w.app.create_customer(&w.cookie, "Anne", "Peeters").await;
+    let prepared = w.prepare(anne).await;
+    w.sign(&prepared, "BE68539007547034").await;
+    let public_id: String = sqlx::query_scalar("SELECT public_id FROM companies").fetch_one(&w.app.state.db).await.unwrap();
+    let q = format!("type=contract&mandateNumber={}&event=Sign&state=SIGNED", prepared["reference"].as_str().unwrap());
+    let req = http::Request::get(format!("/twikey/webhook/{public_id}?{q}")).header("X-Signature", sign_webhook(KEY, &q));
+    assert_eq!(w.app.send(req.body(axum::body::Body::empty()).unwrap()).await.status, StatusCode::NO_CONTENT);
+    // the sync runs in the background: wait for it (bounded)
+    for _ in 0..50 {
+        if w.mandates(anne).await[0]["state"] == "signed" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(w.mandates(anne).await[0]["state"], "signed");
+
+    let second = w.prepare(anne).await;
+    let q = format!("type=contract&mandateNumber={}&event=Invite&reason=removed", second["reference"].as_str().unwrap());
+    let req = http::Request::get(format!("/twikey/webhook/{public_id}?{q}")).header("X-Signature", sign_webhook(KEY, &q));
+    assert_eq!(w.app.send(req.body(axum::body::Body::empty()).unwrap()).await.status, StatusCode::NO_CONTENT);
+    let states: Vec<Value> = w.mandates(anne).await.iter().map(|m| m["state"].clone()).collect();
+    assert_eq!(states, vec![Value::from("signed")], "the removed invitation is gone");
+}
+
+#[tokio::test]
+async fn sync_survives_twikey_faults_and_duplicated_runs() {
+    let w = World::new().await;
+    w.configure().await;
+    let anne = w.app.create_customer(&w.cookie, "Anne", "Peeters").await;
+    let prepared = w.prepare(anne).await;
+    w.sign(&prepared, "BE68539007547034").await;
+    // Twikey answers 500 to the feed once: the sync fails, says so, and changes nothing
+    let fault = serde_json::json!({"path": "/creditor/mandate", "method": "GET", "count": 1, "status": 500});
+    w.http.post(format!("{}/_sandbox/faults", w.sandbox.url())).json(&fault).send().await.unwrap();
+    let company = w.company_id().await;
+    assert!(sync::sync_now(&w.app.state, company).await.is_err());
+    let s = twikey_settings::get(&w.app.state.db, company).await.unwrap();
+    assert!(s.last_sync_error.is_some());
+    assert_eq!(w.mandates(anne).await[0]["state"], "prepared");
+    // then a timeout-length delay is survived by the next run
+    // two syncs at once: one reader at a time, the mandate applied once
+    let (a, b) = tokio::join!(sync::sync_now(&w.app.state, company), sync::sync_now(&w.app.state, company));
+    assert_eq!(a.unwrap() + b.unwrap(), 1);
+    assert_eq!(w.mandates(anne).await[0]["state"], "signed");
+    assert!(twikey_settings::get(&w.app.state.db, company).await.unwrap().last_sync_error.is_none());
+    let history = w.call("/api/twikey/customer", &[("customer_id", &anne.to_string())]).await.json()["history"].clone();
+    assert_eq!(history.as_array().unwrap().iter().filter(|e| e["kind"] == "signed").count(), 1);
+}
+
+#[tokio::test]
+async fn replaying_the_feed_from_an_old_position_ends_in_the_same_state() {
+    let w = World::new().await;
+    w.configure().await;
+    let anne = w.app.create_customer(&w.cookie, "Anne", "Peeters").await;
+    let prepared = w.prepare(anne).await;
+    w.sign(&prepared, "BE68539007547034").await;
+    w.sync().await;
+    let id = prepared["id"].to_string();
+    w.call("/api/twikey/mandate/cancel", &[("mandate_id", &id), ("reason", "Moved")]).await;
+    w.sync().await;
+    // as after a crash before the position was committed: back to the start
+    sqlx::query("UPDATE twikey_settings SET mandate_feed_position = 0").execute(&w.app.state.db).await.unwrap();
+    assert_eq!(w.sync().await, 2, "both messages read again, in order");
+    assert_eq!(w.mandates(anne).await[0]["state"], "cancelled", "applied in order: the cancellation wins");
+}

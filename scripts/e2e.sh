@@ -5,17 +5,22 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 port=${E2E_PORT:-3005}
+sandbox_port=${E2E_SANDBOX_PORT:-3105}
 work=$(mktemp -d)
 log="$work/encaisse.log"
 cleanup() {
-  [[ -n "${server_pid:-}" ]] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
-  if [[ "${status:-0}" -ne 0 ]]; then echo "--- server log ---"; tail -n 50 "$log"; fi
+  for pid in ${server_pid:-} ${sandbox_pid:-}; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; done
+  if [[ "${status:-0}" -ne 0 ]]; then echo "--- server log ---"; tail -n 50 "$log"; echo "--- sandbox log ---"; tail -n 20 "$work/sandbox.log"; fi
   rm -rf "$work"
 }
 trap 'status=$?; cleanup; exit $status' EXIT
 
+target/debug/twikey-sandbox --addr "127.0.0.1:$sandbox_port" --settle-after 2 >"$work/sandbox.log" 2>&1 &
+sandbox_pid=$!
+
 DATA_DIR="$work" DATABASE_URL="sqlite://$work/e2e.db" PUBLIC_URL="http://127.0.0.1:$port" \
   LISTEN_ADDR="127.0.0.1:$port" LOG_LEVEL="${LOG_LEVEL:-warn}" \
+  TWIKEY_API_URL="http://127.0.0.1:$sandbox_port/creditor" TWIKEY_SYNC_INTERVAL_SECS=5 \
   target/debug/encaisse >"$log" 2>&1 &
 server_pid=$!
 
@@ -26,4 +31,4 @@ for _ in $(seq 1 100); do
 done
 
 mkdir -p end2end/screenshots
-(cd end2end && BASE_URL="http://127.0.0.1:$port" npx playwright test "$@")
+(cd end2end && BASE_URL="http://127.0.0.1:$port" SANDBOX_URL="http://127.0.0.1:$sandbox_port" npx playwright test "$@")

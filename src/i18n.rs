@@ -114,7 +114,7 @@ messages! {
     CustomersCount => "Customers", "Clients", "Klanten";
     GettingStarted => "Getting started", "Pour commencer", "Aan de slag";
     StepAddCustomer => "Add your customers", "Ajoutez vos clients", "Voeg uw klanten toe";
-    StepConnectTwikey => "Connect Twikey under Applications & connections", "Connectez Twikey dans Applications et connexions", "Koppel Twikey via Toepassingen en koppelingen";
+    StepConnectTwikey => "Connect Twikey to collect by direct debit", "Connectez Twikey pour encaisser par domiciliation", "Koppel Twikey om via domiciliëring te innen";
     // customers
     CustomersTitle => "Customers", "Clients", "Klanten";
     NewCustomer => "New customer", "Nouveau client", "Nieuwe klant";
@@ -161,7 +161,6 @@ messages! {
     Saved => "Saved.", "Enregistré.", "Opgeslagen.";
     SortBy => "Sort by", "Trier par", "Sorteren op";
     CustomerInvoicesEmpty => "No invoices for this customer yet.", "Pas encore de factures pour ce client.", "Nog geen facturen voor deze klant.";
-    TwikeyTabOff => "Twikey is not switched on. Switch it on under Applications & connections to collect by direct debit.", "Twikey n'est pas activé. Activez-le dans Applications et connexions pour encaisser par domiciliation.", "Twikey is niet ingeschakeld. Schakel het in via Toepassingen en koppelingen om via domiciliëring te innen.";
     // connections
     ConnectionsTitle => "Applications & connections", "Applications et connexions", "Toepassingen en koppelingen";
     ConnectionsLead => "Connect Encaisse to the services you use.", "Connectez Encaisse aux services que vous utilisez.", "Koppel Encaisse aan de diensten die u gebruikt.";
@@ -243,7 +242,8 @@ messages! {
     MandateCancelledEvent => "Mandate cancelled", "Mandat annulé", "Mandaat geannuleerd";
     MandateInviteRemovedEvent => "Invitation removed in Twikey", "Invitation supprimée dans Twikey", "Uitnodiging verwijderd in Twikey";
     MandateInviteExpiredEvent => "Invitation expired", "Invitation expirée", "Uitnodiging verlopen";
-    TwikeyOffForCustomer => "Twikey is switched off. Switch it on under Applications & connections to collect by direct debit.", "Twikey est désactivé. Activez-le dans Applications et connexions pour encaisser par domiciliation.", "Twikey is uitgeschakeld. Schakel het in via Toepassingen en koppelingen om via domiciliëring te innen.";
+    TwikeyOffForCustomer => "Twikey is switched off for your company.", "Twikey est désactivé pour votre société.", "Twikey is uitgeschakeld voor uw bedrijf.";
+    SwitchTwikeyOn => "Switch it on", "L'activer", "Inschakelen";
     TwikeyNotConfiguredForCustomer => "Twikey is on but not configured yet.", "Twikey est activé mais pas encore configuré.", "Twikey is ingeschakeld maar nog niet geconfigureerd.";
     ConfigureTwikey => "Configure Twikey", "Configurer Twikey", "Twikey configureren";
     Done => "Done.", "Fait.", "Klaar.";

@@ -2,5 +2,6 @@
 
 pub mod customer;
 pub mod mandate;
+pub mod sepa;
 pub mod time;
 pub mod validation;

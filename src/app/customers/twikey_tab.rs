@@ -71,7 +71,7 @@ pub fn TwikeyTab(customer_id: i64) -> impl IntoView {
                     match data.await {
                         Err(e) => view! { <LoadError error=e /> }.into_any(),
                         Ok(d) if !d.enabled => view! {
-                            <p class="empty-state">{t(Msg::TwikeyOffForCustomer)}" "<a href="/settings/connections">{t(Msg::ApplicationsConnections)}</a></p>
+                            <p class="empty-state">{t(Msg::TwikeyOffForCustomer)}" "<a href="/settings/connections">{t(Msg::SwitchTwikeyOn)}</a></p>
                         }.into_any(),
                         Ok(d) => view! {
                             {(!d.configured).then(|| view! {

@@ -1,4 +1,8 @@
 //! Plain types and rules shared by the server and the browser.
 
 pub mod customer;
+pub mod invoice;
+pub mod money;
+pub mod schedule;
+pub mod structured_communication;
 pub mod validation;

@@ -6,6 +6,8 @@ pub mod auth;
 pub mod connections;
 pub mod customers;
 pub mod dashboard;
+pub mod invoices;
+pub mod subscriptions;
 mod error;
 
 pub use error::{AppError, FieldError};

@@ -180,6 +180,16 @@ pub struct InvoiceDetail {
     pub invoice: Invoice,
     pub payments: Vec<Payment>,
     pub events: Vec<TimelineEvent>,
+    /// the server's date, for the payment form's default
+    pub today: NaiveDate,
+}
+
+/// What the editors need: the customers to choose from and today's date (the browser has no
+/// trustworthy clock of its own in wasm).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EditorChoices {
+    pub customers: Vec<CustomerChoice>,
+    pub today: NaiveDate,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -304,17 +314,21 @@ pub async fn get_invoice(id: i64) -> Result<InvoiceDetail, AppError> {
             payments: payments::list(db, user.company_id, id).await?,
             events: invoice_events::list(db, user.company_id, id).await?,
             invoice,
+            today: Utc::now().date_naive(),
         })
     }.await)
 }
 
 /// The customers an invoice can be made out to (not archived), by name.
 #[server(endpoint = "invoices/customers")]
-pub async fn customer_choices() -> Result<Vec<CustomerChoice>, AppError> {
+pub async fn editor_data() -> Result<EditorChoices, AppError> {
     use crate::server::{repo::invoices, respond, session};
     respond(async {
         let user = session::require_user().await?;
-        Ok(invoices::customer_choices(&session::state().db, user.company_id).await?)
+        Ok(EditorChoices {
+            customers: invoices::customer_choices(&session::state().db, user.company_id).await?,
+            today: Utc::now().date_naive(),
+        })
     }.await)
 }
 

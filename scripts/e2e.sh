@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Runs the Playwright journeys against a freshly built Encaisse on a fresh database.
 # Expects scripts/build.sh to have run. Screenshots land in end2end/screenshots/.
+# ENCAISSE_BIN and LEPTOS_SITE_ROOT may point at another build (default: target/...).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 port=${E2E_PORT:-3005}
+bin=$(realpath "${ENCAISSE_BIN:-target/debug/encaisse}")
+site_root=$(realpath "${LEPTOS_SITE_ROOT:-target/site}")
 work=$(mktemp -d)
 log="$work/encaisse.log"
 cleanup() {
@@ -15,8 +18,8 @@ cleanup() {
 trap 'status=$?; cleanup; exit $status' EXIT
 
 DATA_DIR="$work" DATABASE_URL="sqlite://$work/e2e.db" PUBLIC_URL="http://127.0.0.1:$port" \
-  LISTEN_ADDR="127.0.0.1:$port" LOG_LEVEL="${LOG_LEVEL:-warn}" \
-  target/debug/encaisse >"$log" 2>&1 &
+  LISTEN_ADDR="127.0.0.1:$port" LOG_LEVEL="${LOG_LEVEL:-warn}" LEPTOS_SITE_ROOT="$site_root" \
+  "$bin" >"$log" 2>&1 &
 server_pid=$!
 
 for _ in $(seq 1 100); do
@@ -26,4 +29,6 @@ for _ in $(seq 1 100); do
 done
 
 mkdir -p end2end/screenshots
-(cd end2end && BASE_URL="http://127.0.0.1:$port" npx playwright test "$@")
+# The tests may run `encaisse run-scheduler --as-of …` against the same database.
+(cd end2end && BASE_URL="http://127.0.0.1:$port" E2E_ENCAISSE_BIN="$bin" E2E_DATABASE_URL="sqlite://$work/e2e.db" \
+  E2E_DATA_DIR="$work" npx playwright test "$@")

@@ -295,7 +295,7 @@ pub struct OutboxMessage {
 }
 
 #[server(endpoint = "invoices/list")]
-pub async fn list_invoices(query: InvoiceListQuery) -> Result<InvoicePage, AppError> {
+pub async fn list_invoices(#[server(default)] query: InvoiceListQuery) -> Result<InvoicePage, AppError> {
     use crate::server::{repo::invoices, respond, session};
     respond(async {
         let user = session::require_user().await?;

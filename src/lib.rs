@@ -2,6 +2,8 @@
 //!
 //! One package, built twice: `ssr` (the axum server, database, Twikey client and sandbox)
 //! and `hydrate` (the wasm client). `app`, `api` and `domain` are shared by both.
+// Leptos view types nest deeply; the wasm build of the larger forms needs more than 128.
+#![recursion_limit = "256"]
 
 pub mod api;
 pub mod app;

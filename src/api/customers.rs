@@ -193,7 +193,7 @@ pub struct CustomerPage {
 }
 
 #[server(endpoint = "customers/list")]
-pub async fn list_customers(query: CustomerListQuery) -> Result<CustomerPage, AppError> {
+pub async fn list_customers(#[server(default)] query: CustomerListQuery) -> Result<CustomerPage, AppError> {
     use crate::server::{repo::customers, respond, session::require_user};
     respond(async {
         let user = require_user().await?;

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Runs the Playwright journeys against a freshly built Encaisse on a fresh database.
 # Expects scripts/build.sh to have run. Screenshots land in end2end/screenshots/.
+# ENCAISSE_BIN and LEPTOS_SITE_ROOT may point at another build (default: target/...).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 port=${E2E_PORT:-3005}
 sandbox_port=${E2E_SANDBOX_PORT:-3105}
+bin=$(realpath "${ENCAISSE_BIN:-target/debug/encaisse}")
+site_root=$(realpath "${LEPTOS_SITE_ROOT:-target/site}")
 work=$(mktemp -d)
 log="$work/encaisse.log"
 cleanup() {
@@ -15,13 +18,13 @@ cleanup() {
 }
 trap 'status=$?; cleanup; exit $status' EXIT
 
-target/debug/twikey-sandbox --addr "127.0.0.1:$sandbox_port" --settle-after 2 >"$work/sandbox.log" 2>&1 &
+"$(dirname "$bin")/twikey-sandbox" --addr "127.0.0.1:$sandbox_port" --settle-after 2 >"$work/sandbox.log" 2>&1 &
 sandbox_pid=$!
 
 DATA_DIR="$work" DATABASE_URL="sqlite://$work/e2e.db" PUBLIC_URL="http://127.0.0.1:$port" \
-  LISTEN_ADDR="127.0.0.1:$port" LOG_LEVEL="${LOG_LEVEL:-warn}" \
+  LISTEN_ADDR="127.0.0.1:$port" LOG_LEVEL="${LOG_LEVEL:-warn}" LEPTOS_SITE_ROOT="$site_root" \
   TWIKEY_API_URL="http://127.0.0.1:$sandbox_port/creditor" TWIKEY_SYNC_INTERVAL_SECS=5 \
-  target/debug/encaisse >"$log" 2>&1 &
+  "$bin" >"$log" 2>&1 &
 server_pid=$!
 
 for _ in $(seq 1 100); do
@@ -31,4 +34,6 @@ for _ in $(seq 1 100); do
 done
 
 mkdir -p end2end/screenshots
-(cd end2end && BASE_URL="http://127.0.0.1:$port" SANDBOX_URL="http://127.0.0.1:$sandbox_port" npx playwright test "$@")
+# The tests may run `encaisse run-scheduler --as-of …` against the same database.
+(cd end2end && BASE_URL="http://127.0.0.1:$port" SANDBOX_URL="http://127.0.0.1:$sandbox_port" E2E_ENCAISSE_BIN="$bin" \
+  E2E_DATABASE_URL="sqlite://$work/e2e.db" E2E_DATA_DIR="$work" npx playwright test "$@")

@@ -1,8 +1,9 @@
-#![recursion_limit = "256"]
 //! Encaisse: invoicing for Belgian small businesses, collected by SEPA direct debit via Twikey.
 //!
 //! One package, built twice: `ssr` (the axum server, database, Twikey client and sandbox)
 //! and `hydrate` (the wasm client). `app`, `api` and `domain` are shared by both.
+// Leptos view types nest deeply; the wasm build of the larger forms needs more than 128.
+#![recursion_limit = "256"]
 
 pub mod api;
 pub mod app;

@@ -7,6 +7,8 @@ pub mod connections;
 pub mod customers;
 pub mod dashboard;
 pub mod twikey;
+pub mod invoices;
+pub mod subscriptions;
 mod error;
 
 pub use error::{AppError, FieldError};

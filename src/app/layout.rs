@@ -85,6 +85,7 @@ fn AccountMenu(email: String, company: String) -> impl IntoView {
             <div class="menu" aria-label=t(Msg::AccountMenu)>
                 <p class="menu-company">{company}</p>
                 <a class="menu-item" href="/settings/connections">{t(Msg::ApplicationsConnections)}</a>
+                <a class="menu-item" href="/outbox">{t(Msg::Outbox)}</a>
                 <LanguageSwitch />
                 <ActionForm action=logout attr:class="menu-form">
                     <button type="submit" class="menu-item">{t(Msg::LogOut)}</button>

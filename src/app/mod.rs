@@ -5,9 +5,10 @@ mod components;
 mod connections;
 mod customers;
 mod dashboard;
+mod invoices;
 mod layout;
 mod live;
-mod placeholder;
+mod subscriptions;
 pub mod viewer;
 
 use crate::i18n::Msg;
@@ -61,8 +62,14 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/customers/new") view=customers::form::NewCustomerPage />
                     <Route path=path!("/customers/:id") view=customers::detail::CustomerPage />
                     <Route path=path!("/customers/:id/edit") view=customers::form::EditCustomerPage />
-                    <Route path=path!("/invoices") view=placeholder::InvoicesPage />
-                    <Route path=path!("/subscriptions") view=placeholder::SubscriptionsPage />
+                    <Route path=path!("/invoices") view=invoices::list::InvoiceListPage />
+                    <Route path=path!("/invoices/new") view=invoices::editor::NewInvoicePage />
+                    <Route path=path!("/invoices/:id") view=invoices::detail::InvoicePage />
+                    <Route path=path!("/invoices/:id/edit") view=invoices::editor::EditInvoicePage />
+                    <Route path=path!("/outbox") view=invoices::outbox::OutboxPage />
+                    <Route path=path!("/subscriptions") view=subscriptions::list::SubscriptionListPage />
+                    <Route path=path!("/subscriptions/new") view=subscriptions::form::NewSubscriptionPage />
+                    <Route path=path!("/subscriptions/:id") view=subscriptions::detail::SubscriptionPage />
                     <Route path=path!("/settings/connections") view=connections::ConnectionsPage />
                     <Route path=path!("/settings/connections/twikey") view=connections::configure::TwikeyConfigPage />
                 </Routes>

@@ -4,4 +4,8 @@ pub mod customer;
 pub mod mandate;
 pub mod sepa;
 pub mod time;
+pub mod invoice;
+pub mod money;
+pub mod schedule;
+pub mod structured_communication;
 pub mod validation;

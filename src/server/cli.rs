@@ -1,7 +1,7 @@
 //! Start-up: configuration, logging, state, serve until Ctrl-C / SIGTERM.
 
-use super::config::Config;
-use super::{router, seed, telemetry, AppState};
+use super::config::{Command, Config};
+use super::{router, scheduler, seed, telemetry, AppState};
 use clap::Parser;
 
 pub async fn run() -> Result<(), String> {
@@ -11,12 +11,23 @@ pub async fn run() -> Result<(), String> {
     let seed_demo = config.seed_demo;
     let public_url = config.public_url.clone();
     let listen = config.listen;
+    let command = config.command.clone();
+    let interval = config.scheduler_interval_secs;
     let state = AppState::build(config).await?;
+    if let Some(Command::RunScheduler { as_of }) = command {
+        let as_of = as_of.unwrap_or_else(|| chrono::Utc::now().date_naive());
+        let report = scheduler::run_once(&state, &scheduler::RunOptions::as_of(as_of))
+            .await
+            .map_err(|e| format!("scheduler run failed: {e}"))?;
+        println!("Scheduler as of {as_of}: {} invoice(s) created, {} e-mail(s) delivered", report.invoices_created, report.emails_delivered);
+        return Ok(());
+    }
     if seed_demo && seed::seed_demo(&state.db).await.map_err(|e| format!("seeding the demo company failed: {e}"))? {
         println!("Demo company created. Log in at {public_url}login with {} / {}", seed::DEMO_EMAIL, seed::DEMO_PASSWORD);
     }
-    let interval = std::time::Duration::from_secs(state.config.twikey_sync_interval_secs);
-    tokio::spawn(super::sync::run_periodically(state.clone(), interval));
+    scheduler::spawn(state.clone(), interval);
+    let sync_interval = std::time::Duration::from_secs(state.config.twikey_sync_interval_secs);
+    tokio::spawn(super::sync::run_periodically(state.clone(), sync_interval));
     let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| format!("cannot listen on {listen}: {e}"))?;
     tracing::info!(%listen, %public_url, "Encaisse is serving");
     println!("Encaisse listening on http://{listen} (public URL {public_url})");

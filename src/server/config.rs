@@ -49,6 +49,35 @@ pub struct Config {
     /// Seed a demo company with customers on first start (on an empty database).
     #[arg(long, env = "ENCAISSE_SEED_DEMO", default_value_t = false)]
     pub seed_demo: bool,
+
+    /// SMTP server for outgoing e-mail, e.g. `smtps://user:password@smtp.example.be` or
+    /// `smtp://localhost:1025`. Unset: e-mails are kept in the Outbox page instead.
+    #[arg(long, env = "SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+
+    /// Sender of outgoing e-mail.
+    #[arg(long, env = "SMTP_FROM", default_value = "Encaisse <no-reply@localhost>")]
+    pub smtp_from: String,
+
+    /// Seconds between two runs of the scheduler (subscriptions, queued e-mail); 0 turns it off.
+    #[arg(long, env = "SCHEDULER_INTERVAL_SECS", default_value_t = 60)]
+    pub scheduler_interval_secs: u64,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// What to do; serving is the default.
+#[derive(Clone, Debug, clap::Subcommand)]
+pub enum Command {
+    /// Serve the web application (the default).
+    Serve,
+    /// Run the scheduler once and exit: invoice every subscription period due up to the date.
+    RunScheduler {
+        /// Run as if today were this date (`YYYY-MM-DD`); default today.
+        #[arg(long)]
+        as_of: Option<chrono::NaiveDate>,
+    },
 }
 
 impl Config {
@@ -79,6 +108,9 @@ impl Config {
         if self.twikey_sync_interval_secs == 0 {
             return Err("TWIKEY_SYNC_INTERVAL_SECS must be at least 1".into());
         }
+        if self.smtp_url.as_deref().is_some_and(|u| !u.is_empty()) {
+            super::mailer::Mailer::from_config(self).map_err(|e| e.to_string())?;
+        }
         tracing_subscriber::EnvFilter::try_new(&self.log_level)
             .map_err(|e| format!("LOG_LEVEL is not a valid filter: {e}"))?;
         Ok(())
@@ -97,6 +129,10 @@ impl Config {
             seed_demo: false,
             twikey_api_url: Url::parse("http://127.0.0.1:9/creditor").unwrap(),
             twikey_sync_interval_secs: 300,
+            smtp_url: None,
+            smtp_from: "Encaisse <no-reply@localhost>".into(),
+            scheduler_interval_secs: 0,
+            command: None,
         }
     }
 }

@@ -82,7 +82,7 @@ fn CustomerView() -> impl IntoView {
                                 <div class="tab-panel card" role="tabpanel">
                                     {move || match tab() {
                                         Tab::Details => view! { <Details customer=c.clone() /> }.into_any(),
-                                        Tab::Invoices => view! { <p class="empty-state">{t(Msg::CustomerInvoicesEmpty)}</p> }.into_any(),
+                                        Tab::Invoices => view! { <crate::app::invoices::list::CustomerInvoices customer_id=c.id /> }.into_any(),
                                         Tab::Twikey => view! { <super::twikey_tab::TwikeyTab customer_id=c.id /> }.into_any(),
                                     }}
                                 </div>

@@ -4,7 +4,11 @@
 pub mod companies;
 pub mod customers;
 pub mod mandates;
+pub mod invoice_events;
+pub mod invoices;
+pub mod payments;
 pub mod sessions;
+pub mod subscriptions;
 pub mod throttle;
 pub mod twikey_settings;
 pub mod users;

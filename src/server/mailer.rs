@@ -1,0 +1,241 @@
+//! E-mail. Every message is first written to the `outbox` table (in the transaction that
+//! decides to send it), then delivered: by SMTP when `SMTP_URL` is configured, otherwise it
+//! stays in the outbox with status `stored` and shows on the Outbox page. Nothing is lost:
+//! a message that SMTP refuses stays `queued` and is retried by the scheduler, up to
+//! [`MAX_ATTEMPTS`], then `failed` (also shown on the Outbox page).
+
+use super::config::Config;
+use super::db::{begin_write, now, Db};
+use super::repo::invoice_events::{self, kind};
+use crate::api::invoices::OutboxMessage;
+use crate::api::AppError;
+use crate::domain::money::format_eur;
+use crate::i18n::{Lang, Msg};
+use chrono::{DateTime, NaiveDate, Utc};
+use lettre::message::Mailbox;
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use serde_json::json;
+use sqlx::SqliteConnection;
+
+pub const MAX_ATTEMPTS: i64 = 5;
+
+/// How messages leave: SMTP, or kept in the outbox.
+pub enum Mailer {
+    Smtp { transport: AsyncSmtpTransport<Tokio1Executor>, from: Mailbox },
+    Outbox,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum MailError {
+    #[error("SMTP_URL is not valid: {0}")]
+    Url(String),
+    #[error("SMTP_FROM is not a valid address: {0}")]
+    From(String),
+    #[error("message: {0}")]
+    Message(String),
+    #[error("smtp: {0}")]
+    Smtp(String),
+}
+
+impl Mailer {
+    /// `SMTP_URL` (e.g. `smtps://user:pass@smtp.example.be` or `smtp://localhost:1025`) and
+    /// `SMTP_FROM`; without `SMTP_URL`, the outbox.
+    pub fn from_config(config: &Config) -> Result<Mailer, MailError> {
+        let Some(url) = config.smtp_url.as_deref().filter(|u| !u.is_empty()) else { return Ok(Mailer::Outbox) };
+        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url).map_err(|e| MailError::Url(e.to_string()))?.build();
+        let from = config.smtp_from.parse::<Mailbox>().map_err(|e| MailError::From(e.to_string()))?;
+        Ok(Mailer::Smtp { transport, from })
+    }
+
+    async fn deliver(&self, to: &str, subject: &str, body: &str) -> Result<&'static str, MailError> {
+        match self {
+            Mailer::Outbox => Ok("stored"),
+            Mailer::Smtp { transport, from } => {
+                let to = to.parse::<Mailbox>().map_err(|e| MailError::Message(e.to_string()))?;
+                let message = Message::builder()
+                    .from(from.clone())
+                    .to(to)
+                    .subject(subject)
+                    .body(body.to_string())
+                    .map_err(|e| MailError::Message(e.to_string()))?;
+                transport.send(message).await.map_err(|e| MailError::Smtp(e.to_string()))?;
+                Ok("sent")
+            }
+        }
+    }
+}
+
+/// Queues a message inside the caller's transaction. Returns its id.
+pub async fn enqueue(
+    conn: &mut SqliteConnection,
+    company_id: i64,
+    invoice_id: Option<i64>,
+    to: &str,
+    subject: &str,
+    body: &str,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO outbox (company_id, invoice_id, to_email, subject, body, status, created_at)
+         VALUES ($1, $2, $3, $4, $5, 'queued', $6) RETURNING id",
+    )
+    .bind(company_id)
+    .bind(invoice_id)
+    .bind(to)
+    .bind(subject)
+    .bind(body)
+    .bind(now())
+    .fetch_one(conn)
+    .await
+}
+
+/// Delivers one queued message; writes the invoice's `sent` event when it leaves (or is stored).
+/// Returns whether it was delivered.
+pub async fn deliver(db: &Db, mailer: &Mailer, id: i64) -> Result<bool, sqlx::Error> {
+    let row: Option<(i64, Option<i64>, String, String, String)> =
+        sqlx::query_as("SELECT company_id, invoice_id, to_email, subject, body FROM outbox WHERE id = $1 AND status = 'queued'")
+            .bind(id)
+            .fetch_optional(db)
+            .await?;
+    let Some((company_id, invoice_id, to, subject, body)) = row else { return Ok(false) };
+    let result = mailer.deliver(&to, &subject, &body).await;
+    let mut tx = begin_write(db).await?;
+    let delivered = match result {
+        Ok(status) => {
+            let done = sqlx::query("UPDATE outbox SET status = $2, sent_at = $3, attempts = attempts + 1 WHERE id = $1 AND status = 'queued'")
+                .bind(id)
+                .bind(status)
+                .bind(now())
+                .execute(&mut *tx)
+                .await?;
+            if let (Some(invoice_id), 1) = (invoice_id, done.rows_affected()) {
+                let via = if status == "sent" { "smtp" } else { "outbox" };
+                invoice_events::append(&mut tx, company_id, invoice_id, kind::SENT, json!({ "to": to, "via": via, "message_id": id })).await?;
+            }
+            true
+        }
+        Err(e) => {
+            tracing::warn!(message_id = id, error = %e, "e-mail not delivered");
+            let status: String = sqlx::query_scalar(
+                "UPDATE outbox SET attempts = attempts + 1, last_error = $2,
+                   status = CASE WHEN attempts + 1 >= $3 THEN 'failed' ELSE 'queued' END
+                 WHERE id = $1 RETURNING status",
+            )
+            .bind(id)
+            .bind(e.to_string())
+            .bind(MAX_ATTEMPTS)
+            .fetch_one(&mut *tx)
+            .await?;
+            if let (Some(invoice_id), "failed") = (invoice_id, status.as_str()) {
+                invoice_events::append(&mut tx, company_id, invoice_id, kind::SEND_FAILED, json!({ "to": to, "error": e.to_string() })).await?;
+            }
+            false
+        }
+    };
+    tx.commit().await?;
+    Ok(delivered)
+}
+
+/// Delivers every queued message (the scheduler calls this each tick). Returns how many left.
+pub async fn deliver_queued(db: &Db, mailer: &Mailer) -> Result<usize, sqlx::Error> {
+    let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM outbox WHERE status = 'queued' ORDER BY id LIMIT 100").fetch_all(db).await?;
+    let mut delivered = 0;
+    for id in ids {
+        if deliver(db, mailer, id).await? {
+            delivered += 1;
+        }
+    }
+    Ok(delivered)
+}
+
+/// The invoice e-mail, in the customer's language when we have it (else French).
+pub fn invoice_message(
+    lang: Lang,
+    company: &str,
+    number: &str,
+    total_cents: i64,
+    open_cents: i64,
+    due: NaiveDate,
+    communication: &str,
+) -> (String, String) {
+    let t = |m: Msg| m.text(lang);
+    let subject = format!("{} {number} · {company}", t(Msg::MailInvoiceSubject));
+    let body = format!(
+        "{}\n\n{}: {number}\n{}: {}\n{}: {}\n{}: {}\n{}: {communication}\n\n{}\n{company}\n",
+        t(Msg::MailInvoiceGreeting),
+        t(Msg::InvoiceNumber),
+        t(Msg::TotalInclVat),
+        format_eur(total_cents),
+        t(Msg::OpenAmount),
+        format_eur(open_cents),
+        t(Msg::DueDate),
+        due.format("%d/%m/%Y"),
+        t(Msg::StructuredCommunication),
+        t(Msg::MailInvoiceClosing),
+    );
+    (subject, body)
+}
+
+/// Queues the invoice e-mail for an issued invoice's customer (inside the caller's transaction).
+pub async fn enqueue_invoice(conn: &mut SqliteConnection, company_id: i64, invoice_id: i64) -> Result<i64, AppError> {
+    let row: Option<(Option<String>, String, i64, i64, NaiveDate, String, String, String, String)> = sqlx::query_as(
+        "SELECT i.number, i.status, i.total_incl_cents, i.paid_cents, i.due_date, i.structured_communication,
+           c.email, c.language, co.name
+         FROM invoices i JOIN customers c ON c.id = i.customer_id JOIN companies co ON co.id = i.company_id
+         WHERE i.id = $1 AND i.company_id = $2",
+    )
+    .bind(invoice_id)
+    .bind(company_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let (number, status, total, paid, due, communication, email, language, company) = row.ok_or(AppError::NotFound)?;
+    let Some(number) = number.filter(|_| matches!(status.as_str(), "open" | "paid")) else {
+        return Err(AppError::Refused(Msg::ErrNotSendable));
+    };
+    if email.trim().is_empty() {
+        return Err(AppError::Refused(Msg::ErrCustomerHasNoEmail));
+    }
+    let lang = Lang::parse(&language).unwrap_or(Lang::Fr);
+    let open = if status == "open" { total - paid } else { 0 };
+    let (subject, body) = invoice_message(lang, &company, &number, total, open, due, &communication);
+    Ok(enqueue(conn, company_id, Some(invoice_id), &email, &subject, &body).await?)
+}
+
+/// "Send": queue and deliver now. An SMTP failure is reported (the message stays queued and
+/// is retried by the scheduler).
+pub async fn send_invoice(db: &Db, config: &Config, company_id: i64, invoice_id: i64) -> Result<(), AppError> {
+    let mailer = Mailer::from_config(config).map_err(|e| {
+        tracing::error!(error = %e, "mailer configuration");
+        AppError::Internal
+    })?;
+    let mut tx = begin_write(db).await?;
+    let id = enqueue_invoice(&mut tx, company_id, invoice_id).await?;
+    tx.commit().await?;
+    if deliver(db, &mailer, id).await? {
+        Ok(())
+    } else {
+        Err(AppError::Refused(Msg::ErrMailNotDelivered))
+    }
+}
+
+pub async fn list(db: &Db, company_id: i64, limit: i64) -> Result<Vec<OutboxMessage>, sqlx::Error> {
+    let rows: Vec<(i64, Option<i64>, String, String, String, String, DateTime<Utc>)> = sqlx::query_as(
+        "SELECT id, invoice_id, to_email, subject, body, status, created_at FROM outbox
+         WHERE company_id = $1 ORDER BY id DESC LIMIT $2",
+    )
+    .bind(company_id)
+    .bind(limit)
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, invoice_id, to_email, subject, body, status, created_at)| OutboxMessage {
+            id,
+            invoice_id,
+            to_email,
+            subject,
+            body,
+            status,
+            created_at,
+        })
+        .collect())
+}

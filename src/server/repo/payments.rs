@@ -1,0 +1,112 @@
+//! Payments of invoices. A payment is recorded with its invoice's `paid_cents` and status in
+//! one transaction; the open amount is total − payments, and the invoice is paid at zero.
+//! `method` is free text (`bank_transfer`, `cash`, `other`; the Twikey module adds
+//! `direct_debit`), `external_ref` ties a payment to a collection once (unique per method).
+
+use super::invoice_events::{self, kind};
+use crate::api::invoices::Payment;
+use crate::api::AppError;
+use crate::i18n::Msg;
+use crate::server::db::{begin_write, is_unique_violation, now, Db};
+use chrono::NaiveDate;
+use serde_json::json;
+use sqlx::SqliteConnection;
+
+pub struct NewPayment<'a> {
+    pub paid_on: NaiveDate,
+    pub amount_cents: i64,
+    pub method: &'a str,
+    pub external_ref: Option<&'a str>,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum Recorded {
+    /// recorded; the open amount left (0 = the invoice is now paid)
+    Done { payment_id: i64, open_cents: i64 },
+    /// a payment with this method and external_ref already exists: nothing changed
+    Duplicate,
+}
+
+/// Records a payment inside the caller's transaction. Errors: `NotFound` (not this company's),
+/// `Refused(ErrNotPayable)` (draft, paid or cancelled), `Refused(ErrAmountTooHigh)`.
+pub async fn record(conn: &mut SqliteConnection, company_id: i64, invoice_id: i64, p: &NewPayment<'_>) -> Result<Recorded, AppError> {
+    let row: Option<(String, i64, i64)> =
+        sqlx::query_as("SELECT status, total_incl_cents, paid_cents FROM invoices WHERE id = $1 AND company_id = $2")
+            .bind(invoice_id)
+            .bind(company_id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    let (status, total, paid) = row.ok_or(AppError::NotFound)?;
+    if status != "open" {
+        return Err(AppError::Refused(Msg::ErrNotPayable));
+    }
+    if p.amount_cents <= 0 || paid + p.amount_cents > total {
+        return Err(AppError::Refused(Msg::ErrAmountTooHigh));
+    }
+    let inserted = sqlx::query_scalar(
+        "INSERT INTO payments (company_id, invoice_id, paid_on, amount_cents, method, external_ref, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    )
+    .bind(company_id)
+    .bind(invoice_id)
+    .bind(p.paid_on)
+    .bind(p.amount_cents)
+    .bind(p.method)
+    .bind(p.external_ref)
+    .bind(now())
+    .fetch_one(&mut *conn)
+    .await;
+    let payment_id: i64 = match inserted {
+        Ok(id) => id,
+        Err(e) if is_unique_violation(&e) => return Ok(Recorded::Duplicate),
+        Err(e) => return Err(e.into()),
+    };
+    let open = total - paid - p.amount_cents;
+    sqlx::query("UPDATE invoices SET paid_cents = paid_cents + $3, status = $4, updated_at = $5 WHERE id = $1 AND company_id = $2")
+        .bind(invoice_id)
+        .bind(company_id)
+        .bind(p.amount_cents)
+        .bind(if open == 0 { "paid" } else { "open" })
+        .bind(now())
+        .execute(&mut *conn)
+        .await?;
+    invoice_events::append(
+        conn,
+        company_id,
+        invoice_id,
+        kind::PAYMENT_RECORDED,
+        json!({ "amount_cents": p.amount_cents, "method": p.method, "paid_on": p.paid_on, "external_ref": p.external_ref, "open_cents": open }),
+    )
+    .await?;
+    if open == 0 {
+        invoice_events::append(conn, company_id, invoice_id, kind::PAID, json!({})).await?;
+    }
+    Ok(Recorded::Done { payment_id, open_cents: open })
+}
+
+/// [`record`] in a transaction of its own; returns the open amount left.
+pub async fn record_in_own_tx(db: &Db, company_id: i64, invoice_id: i64, p: &NewPayment<'_>) -> Result<i64, AppError> {
+    let mut tx = begin_write(db).await?;
+    match record(&mut tx, company_id, invoice_id, p).await? {
+        Recorded::Done { open_cents, .. } => {
+            tx.commit().await?;
+            Ok(open_cents)
+        }
+        Recorded::Duplicate => Err(AppError::Refused(Msg::ErrDuplicatePayment)),
+    }
+}
+
+pub async fn list(db: &Db, company_id: i64, invoice_id: i64) -> Result<Vec<Payment>, sqlx::Error> {
+    let rows: Vec<(i64, NaiveDate, i64, String, Option<String>)> = sqlx::query_as(
+        "SELECT id, paid_on, amount_cents, method, external_ref FROM payments
+         WHERE company_id = $1 AND invoice_id = $2 ORDER BY paid_on, id",
+    )
+    .bind(company_id)
+    .bind(invoice_id)
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, paid_on, amount_cents, method, external_ref)| Payment { id, paid_on, amount_cents, method, external_ref })
+        .collect())
+}

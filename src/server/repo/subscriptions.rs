@@ -1,0 +1,361 @@
+//! Subscriptions and their lines, and the step the scheduler repeats: invoice one period.
+
+use super::invoices::{self, open_amount};
+use crate::api::invoices::{InvoiceRow, ValidInvoice};
+use crate::api::subscriptions::{Subscription, SubscriptionRow, ValidSubscription};
+use crate::api::AppError;
+use crate::domain::invoice::{totals, DisplayStatus, InvoiceStatus, Line};
+use crate::domain::schedule::{period_end, period_start, SubscriptionStatus};
+use crate::i18n::Msg;
+use crate::server::db::{begin_write, is_unique_violation, now, Db};
+use chrono::NaiveDate;
+use sqlx::SqliteConnection;
+
+pub async fn insert(db: &Db, company_id: i64, v: &ValidSubscription) -> Result<Option<i64>, sqlx::Error> {
+    let mut tx = begin_write(db).await?;
+    let customer: Option<i64> = sqlx::query_scalar("SELECT id FROM customers WHERE id = $1 AND company_id = $2")
+        .bind(v.customer_id)
+        .bind(company_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+    if customer.is_none() {
+        return Ok(None);
+    }
+    let at = now();
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO subscriptions (company_id, customer_id, every_months, start_date, end_date, next_period, next_period_start,
+           status, payment_term_days, send_email, collect_with_twikey, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, 0, $4, 'active', $6, $7, $8, $9, $9) RETURNING id",
+    )
+    .bind(company_id)
+    .bind(v.customer_id)
+    .bind(v.every_months as i64)
+    .bind(v.start_date)
+    .bind(v.end_date)
+    .bind(v.payment_term_days)
+    .bind(v.send_email)
+    .bind(v.collect_with_twikey)
+    .bind(at)
+    .fetch_one(&mut *tx)
+    .await?;
+    for (position, l) in v.lines.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO subscription_lines (subscription_id, position, description, quantity_milli, unit_price_cents, vat_rate)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(id)
+        .bind(position as i64)
+        .bind(&l.description)
+        .bind(l.quantity_milli)
+        .bind(l.unit_price_cents)
+        .bind(l.vat_rate as i64)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(Some(id))
+}
+
+async fn lines(conn: &mut SqliteConnection, id: i64) -> Result<Vec<Line>, sqlx::Error> {
+    let rows: Vec<(String, i64, i64, i64)> = sqlx::query_as(
+        "SELECT description, quantity_milli, unit_price_cents, vat_rate FROM subscription_lines WHERE subscription_id = $1 ORDER BY position",
+    )
+    .bind(id)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(description, q, p, r)| Line { description, quantity_milli: q, unit_price_cents: p, vat_rate: r as u8 })
+        .collect())
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: i64,
+    company_id: i64,
+    customer_id: i64,
+    customer_name: String,
+    every_months: i64,
+    start_date: NaiveDate,
+    end_date: Option<NaiveDate>,
+    next_period: i64,
+    next_period_start: NaiveDate,
+    status: String,
+    payment_term_days: i64,
+    send_email: bool,
+    collect_with_twikey: bool,
+}
+
+const SELECT: &str = "SELECT s.id, s.company_id, s.customer_id, c.display_name AS customer_name, s.every_months, s.start_date,
+    s.end_date, s.next_period, s.next_period_start, s.status, s.payment_term_days, s.send_email, s.collect_with_twikey
+    FROM subscriptions s JOIN customers c ON c.id = s.customer_id";
+
+impl Row {
+    fn status(&self) -> SubscriptionStatus {
+        SubscriptionStatus::parse(&self.status).unwrap_or(SubscriptionStatus::Ended)
+    }
+    fn next_invoice_date(&self) -> Option<NaiveDate> {
+        let past_end = self.end_date.is_some_and(|e| self.next_period_start > e);
+        (self.status() != SubscriptionStatus::Ended && !past_end).then_some(self.next_period_start)
+    }
+    fn into_subscription(self, lines: Vec<Line>) -> Subscription {
+        Subscription {
+            id: self.id,
+            customer_id: self.customer_id,
+            customer_name: self.customer_name.clone(),
+            every_months: self.every_months as u32,
+            start_date: self.start_date,
+            end_date: self.end_date,
+            status: self.status(),
+            next_invoice_date: self.next_invoice_date(),
+            payment_term_days: self.payment_term_days,
+            send_email: self.send_email,
+            collect_with_twikey: self.collect_with_twikey,
+            totals: totals(&lines),
+            lines,
+        }
+    }
+}
+
+pub async fn get(db: &Db, company_id: i64, id: i64) -> Result<Option<Subscription>, sqlx::Error> {
+    let mut conn = db.acquire().await?;
+    let row: Option<Row> = sqlx::query_as(&format!("{SELECT} WHERE s.id = $1 AND s.company_id = $2"))
+        .bind(id)
+        .bind(company_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    let Some(row) = row else { return Ok(None) };
+    let lines = lines(&mut conn, id).await?;
+    Ok(Some(row.into_subscription(lines)))
+}
+
+/// Whether the subscription collects with Twikey (for the Twikey module). `None`: not this company's.
+pub async fn collect_with_twikey(db: &Db, company_id: i64, id: i64) -> Result<Option<bool>, sqlx::Error> {
+    sqlx::query_scalar("SELECT collect_with_twikey FROM subscriptions WHERE id = $1 AND company_id = $2")
+        .bind(id)
+        .bind(company_id)
+        .fetch_optional(db)
+        .await
+}
+
+pub async fn list(db: &Db, company_id: i64) -> Result<Vec<SubscriptionRow>, sqlx::Error> {
+    let mut conn = db.acquire().await?;
+    let rows: Vec<Row> = sqlx::query_as(&format!("{SELECT} WHERE s.company_id = $1 ORDER BY s.status, c.display_name, s.id LIMIT 1000"))
+        .bind(company_id)
+        .fetch_all(&mut *conn)
+        .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let lines = lines(&mut conn, row.id).await?;
+        let next = row.next_invoice_date();
+        out.push(SubscriptionRow {
+            id: row.id,
+            customer_name: row.customer_name.clone(),
+            every_months: row.every_months as u32,
+            status: row.status(),
+            next_invoice_date: next,
+            total_incl_cents: totals(&lines).incl_vat_cents,
+            collect_with_twikey: row.collect_with_twikey,
+        });
+    }
+    Ok(out)
+}
+
+/// The invoices a subscription made, newest period first.
+pub async fn invoices(db: &Db, company_id: i64, id: i64, today: NaiveDate) -> Result<Vec<InvoiceRow>, sqlx::Error> {
+    type R = (i64, Option<String>, i64, String, NaiveDate, NaiveDate, String, i64, i64);
+    let rows: Vec<R> = sqlx::query_as(
+        "SELECT i.id, i.number, i.customer_id, c.display_name, i.issue_date, i.due_date, i.status, i.total_incl_cents, i.paid_cents
+         FROM invoices i JOIN customers c ON c.id = i.customer_id
+         WHERE i.company_id = $1 AND i.subscription_id = $2 ORDER BY i.period_start DESC",
+    )
+    .bind(company_id)
+    .bind(id)
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, number, customer_id, customer_name, issue_date, due, status, total, paid)| {
+            let s = InvoiceStatus::parse(&status).unwrap_or(InvoiceStatus::Draft);
+            InvoiceRow {
+                id,
+                number,
+                customer_id,
+                customer_name,
+                issue_date,
+                due_date: due,
+                status: DisplayStatus::of(s, due, today),
+                total_incl_cents: total,
+                open_cents: open_amount(s, total, paid),
+            }
+        })
+        .collect())
+}
+
+/// Pause, resume or end. Resuming skips the periods that started while paused.
+pub async fn change(db: &Db, company_id: i64, id: i64, action: &str, today: NaiveDate) -> Result<(), AppError> {
+    let mut tx = begin_write(db).await?;
+    let row: Option<Row> = sqlx::query_as(&format!("{SELECT} WHERE s.id = $1 AND s.company_id = $2"))
+        .bind(id)
+        .bind(company_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+    let row = row.ok_or(AppError::NotFound)?;
+    let (status, next_period) = match (action, row.status()) {
+        ("pause", SubscriptionStatus::Active) => (SubscriptionStatus::Paused, row.next_period),
+        ("resume", SubscriptionStatus::Paused) => {
+            let mut k = row.next_period as u32;
+            while period_start(row.start_date, row.every_months as u32, k).is_some_and(|d| d < today) {
+                k += 1;
+            }
+            (SubscriptionStatus::Active, k as i64)
+        }
+        ("end", SubscriptionStatus::Active | SubscriptionStatus::Paused) => (SubscriptionStatus::Ended, row.next_period),
+        _ => return Err(AppError::Refused(Msg::ErrNotAllowedNow)),
+    };
+    let next_start = period_start(row.start_date, row.every_months as u32, next_period as u32).unwrap_or(row.next_period_start);
+    sqlx::query(
+        "UPDATE subscriptions SET status = $3, next_period = $4, next_period_start = $5, updated_at = $6,
+           end_date = CASE WHEN $3 = 'ended' AND end_date IS NULL THEN $7 ELSE end_date END
+         WHERE id = $1 AND company_id = $2",
+    )
+    .bind(id)
+    .bind(company_id)
+    .bind(status.as_str())
+    .bind(next_period)
+    .bind(next_start)
+    .bind(now())
+    .bind(today)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// An active subscription with at least one period due.
+#[derive(Clone, Debug)]
+pub struct Due {
+    pub id: i64,
+    pub company_id: i64,
+    pub customer_id: i64,
+    pub every_months: u32,
+    pub start_date: NaiveDate,
+    pub end_date: Option<NaiveDate>,
+    pub next_period: u32,
+    pub payment_term_days: i64,
+    pub send_email: bool,
+    pub collect_with_twikey: bool,
+}
+
+/// Active subscriptions whose next period starts on or before `as_of` (index on status, next_period_start).
+pub async fn due(db: &Db, as_of: NaiveDate) -> Result<Vec<Due>, sqlx::Error> {
+    let rows: Vec<Row> = sqlx::query_as(&format!(
+        "{SELECT} WHERE s.status = 'active' AND s.next_period_start <= $1 AND (s.end_date IS NULL OR s.next_period_start <= s.end_date)
+         ORDER BY s.id LIMIT 500"
+    ))
+    .bind(as_of)
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| Due {
+            id: r.id,
+            company_id: r.company_id,
+            customer_id: r.customer_id,
+            every_months: r.every_months as u32,
+            start_date: r.start_date,
+            end_date: r.end_date,
+            next_period: r.next_period as u32,
+            payment_term_days: r.payment_term_days,
+            send_email: r.send_email,
+            collect_with_twikey: r.collect_with_twikey,
+        })
+        .collect())
+}
+
+/// What invoicing one period produced.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Generated {
+    pub subscription_id: i64,
+    pub company_id: i64,
+    pub invoice_id: i64,
+    pub period_start: NaiveDate,
+    /// the queued e-mail, when the subscription sends by e-mail
+    pub email_id: Option<i64>,
+    pub collect_with_twikey: bool,
+}
+
+/// Test hook: where [`invoice_period`] stops to simulate a crash (the transaction is dropped,
+/// so nothing of the period is kept).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CrashPoint {
+    AfterInvoiceInsert,
+    BeforeCommit,
+}
+
+/// Invoices period `k` of a subscription in ONE transaction: the invoice (unique per
+/// subscription and period), its number, its e-mail when asked, and the subscription's move to
+/// the next period. `Ok(None)` when another run got there first (the period is no longer the
+/// next one, or the unique index refused a second invoice).
+pub async fn invoice_period(db: &Db, due: &Due, k: u32, as_of: NaiveDate, crash: Option<CrashPoint>) -> Result<Option<Generated>, AppError> {
+    let Some(start) = period_start(due.start_date, due.every_months, k) else { return Ok(None) };
+    let end = period_end(due.start_date, due.every_months, k).unwrap_or(start);
+    let mut tx = begin_write(db).await?;
+    // Still the next period of a still-active subscription? (another run may have done it)
+    let current: Option<(i64, String)> = sqlx::query_as("SELECT next_period, status FROM subscriptions WHERE id = $1")
+        .bind(due.id)
+        .fetch_optional(&mut *tx)
+        .await?;
+    if current != Some((k as i64, "active".to_string())) {
+        return Ok(None);
+    }
+    let lines = lines(&mut tx, due.id).await?;
+    let period = format!(" ({} – {})", start.format("%d/%m/%Y"), end.format("%d/%m/%Y"));
+    let lines: Vec<Line> = lines.into_iter().map(|l| Line { description: format!("{}{period}", l.description), ..l }).collect();
+    let draft = ValidInvoice { customer_id: due.customer_id, issue_date: as_of.max(start), payment_term_days: due.payment_term_days, lines };
+    let invoice_id = match invoices::insert_draft(&mut tx, due.company_id, &draft, Some((due.id, start))).await {
+        Ok(Some(id)) => id,
+        Ok(None) => return Ok(None),
+        Err(e) if is_unique_violation(&e) => return Ok(None),
+        Err(e) => return Err(e.into()),
+    };
+    if crash == Some(CrashPoint::AfterInvoiceInsert) {
+        return Err(AppError::Internal);
+    }
+    invoices::issue_in(&mut tx, due.company_id, invoice_id).await?;
+    let email_id = if due.send_email {
+        match crate::server::mailer::enqueue_invoice(&mut tx, due.company_id, invoice_id).await {
+            Ok(id) => Some(id),
+            // A customer without an e-mail address still gets the invoice; the page shows it unsent.
+            Err(AppError::Refused(_)) => None,
+            Err(e) => return Err(e),
+        }
+    } else {
+        None
+    };
+    let next_start = period_start(due.start_date, due.every_months, k + 1).unwrap_or(start);
+    let past_end = due.end_date.is_some_and(|e| next_start > e);
+    sqlx::query(
+        "UPDATE subscriptions SET next_period = $2, next_period_start = $3, status = $4, updated_at = $5 WHERE id = $1 AND next_period = $6",
+    )
+    .bind(due.id)
+    .bind(k as i64 + 1)
+    .bind(next_start)
+    .bind(if past_end { "ended" } else { "active" })
+    .bind(now())
+    .bind(k as i64)
+    .execute(&mut *tx)
+    .await?;
+    if crash == Some(CrashPoint::BeforeCommit) {
+        return Err(AppError::Internal);
+    }
+    tx.commit().await?;
+    Ok(Some(Generated {
+        subscription_id: due.id,
+        company_id: due.company_id,
+        invoice_id,
+        period_start: start,
+        email_id,
+        collect_with_twikey: due.collect_with_twikey,
+    }))
+}

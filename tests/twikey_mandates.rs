@@ -2,84 +2,12 @@
 //! preparation to signature, the sync worker and the callback route.
 
 mod common;
-use common::TestApp;
-use encaisse::sandbox::{self, SandboxConfig, SandboxHandle};
+use common::world::{World, KEY};
 use encaisse::server::{repo::twikey_settings, sync};
 use encaisse::twikey::sign_webhook;
 use http::StatusCode;
 use serde_json::Value;
 use std::time::Duration;
-
-const KEY: &str = "sandbox-api-key";
-
-struct World {
-    app: TestApp,
-    sandbox: SandboxHandle,
-    cookie: String,
-    http: reqwest::Client,
-}
-
-impl World {
-    async fn new() -> World {
-        let sandbox = sandbox::spawn(SandboxConfig { settle_after: Duration::from_secs(3600), ..Default::default() }).await.unwrap();
-        let api = sandbox.api_base_url();
-        let app = TestApp::with_config(|c| c.twikey_api_url = api.parse().unwrap()).await;
-        let cookie = app.signup("Boulangerie", "owner@test.be").await;
-        World { app, sandbox, cookie, http: reqwest::Client::new() }
-    }
-
-    async fn call(&self, path: &str, form: &[(&str, &str)]) -> common::Reply {
-        self.app.call(path, form, Some(&self.cookie)).await
-    }
-
-    async fn configure(&self) {
-        assert_eq!(self.call("/api/connections/twikey", &[("enabled", "true")]).await.status, StatusCode::OK);
-        let r = self.call("/api/twikey/save", &[("api_key", KEY), ("b2c_ct", "1001"), ("b2b_ct", "1002"), ("prenotify", "on")]).await;
-        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    }
-
-    async fn company_id(&self) -> i64 {
-        sqlx::query_scalar("SELECT id FROM companies WHERE name = 'Boulangerie'").fetch_one(&self.app.state.db).await.unwrap()
-    }
-
-    async fn company_customer(&self) -> i64 {
-        let r = self
-            .call(
-                "/api/customers/save",
-                &[("input[kind]", "company"), ("input[company_name]", "Brasserie du Parc"), ("input[vat_number]", "BE0403170701"), ("input[email]", "info@parc.be")],
-            )
-            .await;
-        r.json().as_i64().unwrap()
-    }
-
-    async fn mandates(&self, customer: i64) -> Vec<Value> {
-        let r = self.call("/api/twikey/customer", &[("customer_id", &customer.to_string())]).await;
-        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-        r.json()["mandates"].as_array().unwrap().clone()
-    }
-
-    async fn prepare(&self, customer: i64) -> Value {
-        let r = self.call("/api/twikey/mandate/prepare", &[("customer_id", &customer.to_string())]).await;
-        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-        self.mandates(customer).await.into_iter().find(|m| m["state"] == "prepared").expect("a prepared mandate")
-    }
-
-    /// Signs on the sandbox's page, as the debtor would.
-    async fn sign(&self, mandate: &Value, iban: &str) -> reqwest::StatusCode {
-        let url = mandate["sign_url"].as_str().unwrap();
-        self.http.post(url).form(&[("iban", iban), ("bic", "KREDBEBB")]).send().await.unwrap().status()
-    }
-
-    async fn sync(&self) -> usize {
-        sync::sync_now(&self.app.state, self.company_id().await).await.expect("sync")
-    }
-
-    async fn list_marks(&self) -> Vec<Value> {
-        let list = self.call("/api/customers/list", &[]).await.json();
-        assert_eq!(list["twikey_enabled"], true);
-        list["rows"].as_array().unwrap().iter().map(|r| r["twikey"].clone()).collect()
-    }
-}
 
 #[tokio::test]
 async fn configuration_is_checked_with_twikey_and_the_key_never_comes_back() {

@@ -25,6 +25,9 @@ pub struct TwikeySettingsView {
     pub b2c_ct: Option<i64>,
     pub b2b_ct: Option<i64>,
     pub prenotify: bool,
+    pub retry_enabled: bool,
+    pub retry_after_days: i64,
+    pub retry_max: i64,
     pub callback_url: String,
     pub health: TwikeyHealth,
 }
@@ -56,6 +59,9 @@ pub async fn get_twikey_settings() -> Result<TwikeySettingsView, AppError> {
             b2c_ct: s.b2c_ct,
             b2b_ct: s.b2b_ct,
             prenotify: s.prenotify,
+            retry_enabled: s.retry_enabled,
+            retry_after_days: s.retry_after_days,
+            retry_max: s.retry_max,
             callback_url: state.config.callback_url(&company.public_id),
             health: TwikeyHealth {
                 last_login_at: brussels(s.last_login_at),
@@ -129,6 +135,9 @@ pub async fn save_twikey_settings(
     b2c_ct: String,
     b2b_ct: String,
     #[server(default)] prenotify: Option<String>,
+    #[server(default)] retry_enabled: Option<String>,
+    #[server(default)] retry_after_days: Option<String>,
+    #[server(default)] retry_max: Option<String>,
 ) -> Result<(), AppError> {
     use crate::i18n::Msg;
     use crate::server::{repo::twikey_settings, respond, session};
@@ -137,6 +146,20 @@ pub async fn save_twikey_settings(
         let state = session::state();
         let b2c = parse_ct("b2c_ct", &b2c_ct, true)?.expect("required");
         let b2b = parse_ct("b2b_ct", &b2b_ct, false)?;
+        let retry = match retry_enabled {
+            None => None,
+            Some(_) => {
+                let days = parse_ct("retry_after_days", retry_after_days.as_deref().unwrap_or("5"), true)?.unwrap_or(5);
+                let max = parse_ct("retry_max", retry_max.as_deref().unwrap_or("2"), true)?.unwrap_or(2);
+                if !(1..=60).contains(&days) {
+                    return Err(AppError::field("retry_after_days", Msg::ErrRetryDays));
+                }
+                if !(1..=5).contains(&max) {
+                    return Err(AppError::field("retry_max", Msg::ErrRetryMax));
+                }
+                Some((days, max))
+            }
+        };
         let templates = login_and_templates(&api_key).await?;
         let kind_of = |ct: i64| templates.iter().find(|t| t.id == ct).map(|t| t.kind.to_ascii_uppercase());
         let mut problems = super::error::Problems::default();
@@ -158,7 +181,7 @@ pub async fn save_twikey_settings(
             let last4: String = key.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();
             (state.secrets.encrypt(key), last4)
         });
-        let update = twikey_settings::ConfigUpdate { api_key: sealed, b2c_ct: b2c, b2b_ct: b2b, prenotify: prenotify.is_some() };
+        let update = twikey_settings::ConfigUpdate { api_key: sealed, b2c_ct: b2c, b2b_ct: b2b, prenotify: prenotify.is_some(), retry };
         twikey_settings::save_config(&state.db, user.company_id, &update).await?;
         tracing::info!(company_id = user.company_id, "Twikey configuration saved");
         crate::server::sync::trigger(&state, user.company_id);
@@ -363,5 +386,146 @@ pub async fn cancel_mandate(mandate_id: i64, #[server(default)] reason: String) 
         tx.commit().await?;
         state.live.publish(user.company_id, "mandates");
         Ok(())
+    }.await)
+}
+
+// ---- collections -------------------------------------------------------------------------
+
+/// Why the Twikey box cannot start a collection now.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CannotCollect {
+    TwikeyOff,
+    NotConfigured,
+    InvoiceNotOpen,
+    NothingToPay,
+    NoSignedMandate,
+    MandatePendingBank,
+    AlreadyRunning,
+}
+
+impl CannotCollect {
+    pub fn message(self) -> crate::i18n::Msg {
+        use crate::i18n::Msg;
+        match self {
+            Self::TwikeyOff => Msg::ErrTwikeyOff,
+            Self::NotConfigured => Msg::ErrTwikeyNotConfigured,
+            Self::InvoiceNotOpen => Msg::WhyInvoiceNotOpen,
+            Self::NothingToPay => Msg::WhyNothingToPay,
+            Self::NoSignedMandate => Msg::WhyNoSignedMandate,
+            Self::MandatePendingBank => Msg::WhyMandatePendingBank,
+            Self::AlreadyRunning => Msg::WhyAlreadyRunning,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CollectionView {
+    pub id: i64,
+    pub reference: String,
+    pub amount_cents: i64,
+    pub attempt: i64,
+    /// `requested`, `open`, `paid`, `failed`
+    pub state: String,
+    pub reason_code: Option<String>,
+    pub reason_message: Option<String>,
+    pub reversed: bool,
+    pub retry_at: Option<String>,
+    pub prenotify: bool,
+    pub collection_date: Option<chrono::NaiveDate>,
+    pub created_at: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct InvoiceTwikeyView {
+    pub enabled: bool,
+    pub why_not: Option<CannotCollect>,
+    pub customer_id: i64,
+    pub mandate_reference: Option<String>,
+    pub open_cents: i64,
+    pub collections: Vec<CollectionView>,
+}
+
+#[server(endpoint = "twikey/invoice")]
+pub async fn invoice_twikey(invoice_id: i64) -> Result<InvoiceTwikeyView, AppError> {
+    use crate::server::{collect, repo::{collections, twikey_settings}, respond, session};
+    respond(async {
+        let user = session::require_user().await?;
+        let state = session::state();
+        let settings = twikey_settings::get(&state.db, user.company_id).await?;
+        let e = collect::eligibility(&state, &settings, invoice_id).await?;
+        let mut conn = state.db.acquire().await?;
+        let collections = collections::for_invoice(&mut conn, user.company_id, invoice_id)
+            .await?
+            .into_iter()
+            .map(|c| CollectionView {
+                id: c.id,
+                reference: c.reference,
+                amount_cents: c.amount_cents,
+                attempt: c.attempt,
+                state: c.state,
+                reason_code: c.reason_code,
+                reason_message: c.reason_message,
+                reversed: c.reversed,
+                retry_at: brussels(c.retry_at),
+                prenotify: c.prenotify,
+                collection_date: c.collection_date,
+                created_at: crate::domain::time::format_brussels(c.created_at),
+            })
+            .collect();
+        Ok(InvoiceTwikeyView {
+            enabled: settings.enabled,
+            why_not: e.why_not,
+            customer_id: e.customer_id,
+            mandate_reference: e.mandate.map(|m| m.reference),
+            open_cents: e.open_cents,
+            collections,
+        })
+    }.await)
+}
+
+/// `Start new collection`: debits the invoice's open amount on the customer's signed mandate.
+#[server(endpoint = "twikey/collect")]
+pub async fn start_collection(invoice_id: i64) -> Result<(), AppError> {
+    use crate::server::{collect, respond, session};
+    respond(async {
+        let user = session::require_user().await?;
+        let state = session::state();
+        collect::start(&state, user.company_id, invoice_id, collect::Cause::User).await?;
+        Ok(())
+    }.await)
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct BulkCollectReport {
+    pub started: Vec<String>,
+    /// invoice number (or id) and why it was skipped
+    pub skipped: Vec<(String, CannotCollect)>,
+    pub failed: Vec<(String, String)>,
+}
+
+/// Starts collections for the selected invoices whose customers have signed mandates.
+#[server(endpoint = "twikey/collect/bulk")]
+pub async fn start_collections(#[server(default)] invoice_ids: Vec<i64>) -> Result<BulkCollectReport, AppError> {
+    use crate::server::{collect, respond, session};
+    respond(async {
+        let user = session::require_user().await?;
+        let state = session::state();
+        let mut report = BulkCollectReport::default();
+        for id in invoice_ids.into_iter().take(500) {
+            let label: Option<Option<String>> = sqlx::query_scalar("SELECT number FROM invoices WHERE id = $1 AND company_id = $2")
+                .bind(id)
+                .bind(user.company_id)
+                .fetch_optional(&state.db)
+                .await?;
+            let Some(number) = label else { continue };
+            let label = number.unwrap_or_else(|| format!("#{id}"));
+            match collect::start(&state, user.company_id, id, collect::Cause::User).await {
+                Ok(_) => report.started.push(label),
+                Err(collect::CollectError::Cannot(why)) => report.skipped.push((label, why)),
+                Err(e) => report.failed.push((label, AppError::from(e).to_string())),
+            }
+        }
+        Ok(report)
     }.await)
 }

@@ -42,6 +42,10 @@ pub struct Config {
     #[arg(long, env = "TWIKEY_API_URL", default_value = "https://api.twikey.com/creditor")]
     pub twikey_api_url: Url,
 
+    /// How long a call to Twikey may take before it counts as failed (and is retried).
+    #[arg(long, env = "TWIKEY_TIMEOUT_MS", default_value_t = 20_000)]
+    pub twikey_timeout_ms: u64,
+
     /// Seconds between two syncs of every company's Twikey feeds (covers lost webhooks).
     #[arg(long, env = "TWIKEY_SYNC_INTERVAL_SECS", default_value_t = 300)]
     pub twikey_sync_interval_secs: u64,
@@ -129,6 +133,7 @@ impl Config {
             seed_demo: false,
             twikey_api_url: Url::parse("http://127.0.0.1:9/creditor").unwrap(),
             twikey_sync_interval_secs: 300,
+            twikey_timeout_ms: 5_000,
             smtp_url: None,
             smtp_from: "Encaisse <no-reply@localhost>".into(),
             scheduler_interval_secs: 0,

@@ -3,6 +3,7 @@
 
 pub mod callback;
 pub mod cli;
+pub mod collect;
 pub mod config;
 pub mod crypto;
 pub mod db;

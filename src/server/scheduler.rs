@@ -73,9 +73,12 @@ pub async fn run_once(state: &AppState, options: &RunOptions) -> Result<RunRepor
     Ok(report)
 }
 
-/// Hook point after a period's invoice is committed (issued, e-mail queued if asked).
-/// The Twikey module starts the collection here when `generated.collect_with_twikey`.
-async fn after_invoice_generated(_state: &AppState, generated: &Generated) {
+/// After a period's invoice is committed (issued, e-mail queued if asked): with "Collect with
+/// Twikey", start its collection (or say on the timeline why not).
+async fn after_invoice_generated(state: &AppState, generated: &Generated) {
+    if generated.collect_with_twikey {
+        super::collect::collect_generated_invoice(state, generated.company_id, generated.invoice_id).await;
+    }
     tracing::info!(
         subscription_id = generated.subscription_id,
         invoice_id = generated.invoice_id,

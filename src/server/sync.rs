@@ -23,6 +23,8 @@ pub enum SyncError {
     Twikey(#[from] TwikeyError),
     #[error("database: {0}")]
     Db(#[from] sqlx::Error),
+    #[error("applying a transaction: {0}")]
+    Apply(crate::api::AppError),
 }
 
 #[derive(Default)]
@@ -110,7 +112,7 @@ async fn sync_company(state: &AppState, company_id: i64) -> Result<usize, SyncEr
         let reached = chunk.position.or_else(|| chunk.items.iter().rev().find_map(|m| m.evt_id));
         // Network first (states Twikey does not put in the feed), then one transaction.
         let states = bank_states(&client, &chunk.items).await;
-        let mut tx = state.db.begin().await?;
+        let mut tx = super::db::begin_write(&state.db).await?;
         for message in &chunk.items {
             apply(&mut tx, company_id, message, states.get(message.mandate_reference().unwrap_or_default()).copied()).await?;
         }
@@ -123,6 +125,40 @@ async fn sync_company(state: &AppState, company_id: i64) -> Result<usize, SyncEr
         match reached {
             Some(p) if Some(p) != position => position = Some(p),
             // No progress reported: stop rather than read the same chunk forever.
+            _ => break,
+        }
+    }
+    applied += sync_transactions(state, &settings, &client).await?;
+    if let Err(e) = super::collect::follow_up(state, &settings).await {
+        tracing::warn!(company_id, error = %e, "collection follow-up failed");
+    }
+    Ok(applied)
+}
+
+/// Reads the transaction feed until it is empty: payments and failures of collections,
+/// applied chunk by chunk with the stored position, in one transaction each.
+async fn sync_transactions(state: &AppState, settings: &twikey_settings::Settings, client: &TwikeyClient) -> Result<usize, SyncError> {
+    let company_id = settings.company_id;
+    let mut position = settings.transaction_feed_position;
+    let mut applied = 0;
+    loop {
+        let chunk = client.transaction_feed_chunk(position).await?;
+        if chunk.items.is_empty() {
+            break;
+        }
+        let reached = chunk.position.or_else(|| chunk.items.iter().rev().find_map(|t| t.seq));
+        let mut tx = super::db::begin_write(&state.db).await?;
+        for entry in &chunk.items {
+            super::collect::apply_feed_entry(&mut tx, settings, entry).await.map_err(SyncError::Apply)?;
+        }
+        if let Some(p) = reached {
+            super::repo::collections::set_feed_position(&mut tx, company_id, p).await?;
+        }
+        tx.commit().await?;
+        applied += chunk.items.len();
+        state.live.publish(company_id, "invoices");
+        match reached {
+            Some(p) if Some(p) != position => position = Some(p),
             _ => break,
         }
     }

@@ -26,7 +26,9 @@ pub struct ClientCache {
 impl AppState {
     /// A client for an API key typed by the user (not stored yet).
     pub fn twikey_client_for_key(&self, api_key: &str) -> Result<TwikeyClient, TwikeyError> {
-        TwikeyClient::new(TwikeyConfig::new(self.config.twikey_api_url.as_str().trim_end_matches('/'), api_key.trim()))
+        let config = TwikeyConfig::new(self.config.twikey_api_url.as_str().trim_end_matches('/'), api_key.trim())
+            .with_timeout(std::time::Duration::from_millis(self.config.twikey_timeout_ms));
+        TwikeyClient::new(config)
     }
 
     /// The company's client, from its stored key.

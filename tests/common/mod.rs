@@ -1,6 +1,8 @@
 //! A fresh Encaisse (router + SQLite file in a temp dir) per test, driven with `oneshot`.
 #![allow(dead_code)]
 
+pub mod world;
+
 use axum::body::Body;
 use axum::Router;
 use encaisse::server::config::Config;

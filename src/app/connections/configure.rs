@@ -120,6 +120,27 @@ fn ConfigForm(settings: TwikeySettingsView, save: ServerAction<SaveTwikeySetting
                 </label>
                 <p class="help" id="prenotify-help">{t(Msg::NotifyBeforeCollectionHelp)}</p>
             </div>
+            <fieldset class="retry-settings">
+                <div class="field checkbox-field">
+                    <label class="switch-label" for="retry_enabled">
+                        <input id="retry_enabled" name="retry_enabled" type="checkbox" role="switch" value="on" checked=settings.retry_enabled aria-describedby="retry-help" />
+                        {t(Msg::RetryEnabled)}
+                    </label>
+                    <p class="help" id="retry-help">{t(Msg::RetryHelp)}</p>
+                </div>
+                <div class="grid-2 retry-numbers">
+                    <div class="field">
+                        <label for="retry_after_days">{t(Msg::RetryAfterDays)}</label>
+                        <input id="retry_after_days" name="retry_after_days" type="number" min="1" max="60" value=settings.retry_after_days />
+                        <p class="field-error" role="alert">{move || field_error(error, "retry_after_days").get().map(t)}</p>
+                    </div>
+                    <div class="field">
+                        <label for="retry_max">{t(Msg::RetryMax)}</label>
+                        <input id="retry_max" name="retry_max" type="number" min="1" max="5" value=settings.retry_max />
+                        <p class="field-error" role="alert">{move || field_error(error, "retry_max").get().map(t)}</p>
+                    </div>
+                </div>
+            </fieldset>
             <div class="field">
                 <label for="callback_url">{t(Msg::CallbackUrl)}</label>
                 <div class="copy-row">

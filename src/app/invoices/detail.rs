@@ -27,7 +27,8 @@ fn InvoiceView() -> impl IntoView {
     let pay = ServerAction::<RecordPayment>::new();
     let cancel = ServerAction::<CancelInvoice>::new();
     let versions = move || (issue.version().get(), send.version().get(), pay.version().get(), cancel.version().get());
-    let detail = Resource::new(move || (id(), versions()), |(id, _)| get_invoice(id));
+    // Payments and failures from Twikey arrive as live updates.
+    let detail = Resource::new(move || (id(), versions(), crate::app::live::use_live_tick()), |(id, _, _)| get_invoice(id));
     view! {
         <section class="page invoice-page">
             <FormError error=action_error(issue) />
@@ -154,8 +155,7 @@ fn Invoice(
             }}
         </section>
         <Timeline events />
-        // Slot for the Twikey box (collections of this invoice): the Twikey module renders
-        // its component here, right under the timeline, e.g. <TwikeyBox invoice_id=id />.
+        {(status != InvoiceStatus::Draft).then(|| view! { <super::twikey_box::TwikeyBox invoice_id=id /> })}
         {(status == InvoiceStatus::Open).then(|| view! { <CancelForm id cancel /> })}
     }
 }

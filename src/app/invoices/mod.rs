@@ -5,6 +5,7 @@ pub mod editor;
 pub mod list;
 pub mod outbox;
 pub mod timeline;
+mod twikey_box;
 
 use crate::app::viewer::use_t;
 use crate::domain::invoice::DisplayStatus;

@@ -20,6 +20,7 @@ fn text(details: &Value, key: &str) -> String {
 #[component]
 pub fn Timeline(events: Vec<TimelineEvent>) -> impl IntoView {
     let t = use_t();
+    let lang = crate::app::viewer::use_viewer().lang;
     view! {
         <section class="timeline-section" aria-labelledby="timeline-heading">
             <h2 id="timeline-heading">{t(Msg::Timeline)}</h2>
@@ -46,9 +47,40 @@ pub fn Timeline(events: Vec<TimelineEvent>) -> impl IntoView {
                         }
                         "paid" => (t(Msg::EvPaid).to_string(), String::new()),
                         "cancelled" => (t(Msg::EvCancelled).to_string(), text(d, "reason")),
+                        "collection_requested" => {
+                            let amount = d.get("amount_cents").and_then(Value::as_i64).map(format_eur).unwrap_or_default();
+                            (format!("{}: {amount}", t(Msg::EvCollectionRequested)), format!("{} · {}", text(d, "reference"), text(d, "mandate")))
+                        }
+                        "collection_sent" => (t(Msg::EvCollectionSent).to_string(), text(d, "collection_date").parse().map(date).unwrap_or_default()),
+                        "collection_prenotified" => (t(Msg::EvCollectionPrenotified).to_string(), text(d, "collection_date").parse().map(date).unwrap_or_default()),
+                        "collection_paid" => {
+                            let amount = d.get("amount_cents").and_then(Value::as_i64).map(format_eur).unwrap_or_default();
+                            (format!("{}: {amount}", t(Msg::EvCollectionPaid)), text(d, "reference"))
+                        }
+                        "collection_failed" | "collection_reversed" | "collection_refused" => {
+                            let title = match e.kind.as_str() {
+                                "collection_failed" => Msg::EvCollectionFailed,
+                                "collection_reversed" => Msg::EvCollectionReversed,
+                                _ => Msg::EvCollectionRefused,
+                            };
+                            let code = text(d, "code");
+                            let message = text(d, "message");
+                            let why = crate::domain::sepa::describe(&code, Some(&message), lang);
+                            let retry = text(d, "retry_at");
+                            let retry = if retry.is_empty() { String::new() } else { format!(" · {}", t(Msg::RetryPlanned)) };
+                            (t(title).to_string(), format!("{why}{retry}"))
+                        }
+                        "collection_retry_pending" => (t(Msg::EvCollectionRetryPending).to_string(), text(d, "error")),
+                        "collection_paid_not_applied" => (t(Msg::EvCollectionPaidNotApplied).to_string(), text(d, "reference")),
+                        "collection_not_started" => {
+                            let why = serde_json::from_value::<crate::api::twikey::CannotCollect>(d.get("why").cloned().unwrap_or(Value::Null))
+                                .map(|w| t(w.message()).to_string())
+                                .unwrap_or_default();
+                            (t(Msg::EvCollectionNotStarted).to_string(), why)
+                        }
                         other => (other.replace('_', " "), if d.as_object().is_some_and(|o| !o.is_empty()) { d.to_string() } else { String::new() }),
                     };
-                    let at = e.at.format("%d/%m/%Y %H:%M UTC").to_string();
+                    let at = crate::domain::time::format_brussels(e.at);
                     view! {
                         <li class=format!("timeline-event kind-{}", e.kind) data-testid="timeline-event" data-kind=e.kind.clone()>
                             <span class="timeline-dot" aria-hidden="true"></span>

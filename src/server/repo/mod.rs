@@ -2,6 +2,7 @@
 //! the caller's `company_id` and filters by it (tenant isolation).
 
 pub mod companies;
+pub mod collections;
 pub mod customers;
 pub mod mandates;
 pub mod invoice_events;

@@ -110,3 +110,30 @@ pub async fn list(db: &Db, company_id: i64, invoice_id: i64) -> Result<Vec<Payme
         .map(|(id, paid_on, amount_cents, method, external_ref)| Payment { id, paid_on, amount_cents, method, external_ref })
         .collect())
 }
+
+/// Takes back a payment tied to `external_ref` (a direct debit reversed by the bank): the
+/// payment row goes, the invoice's paid amount drops and a paid invoice is open again.
+/// Returns the amount taken back (0 when there was no such payment). Caller's transaction.
+pub async fn reverse(conn: &mut SqliteConnection, company_id: i64, invoice_id: i64, method: &str, external_ref: &str) -> Result<i64, sqlx::Error> {
+    let amount: Option<i64> = sqlx::query_scalar(
+        "DELETE FROM payments WHERE company_id = $1 AND invoice_id = $2 AND method = $3 AND external_ref = $4 RETURNING amount_cents",
+    )
+    .bind(company_id)
+    .bind(invoice_id)
+    .bind(method)
+    .bind(external_ref)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(amount) = amount else { return Ok(0) };
+    sqlx::query(
+        "UPDATE invoices SET paid_cents = paid_cents - $3, status = CASE WHEN status = 'paid' THEN 'open' ELSE status END, updated_at = $4
+         WHERE id = $1 AND company_id = $2",
+    )
+    .bind(invoice_id)
+    .bind(company_id)
+    .bind(amount)
+    .bind(now())
+    .execute(conn)
+    .await?;
+    Ok(amount)
+}

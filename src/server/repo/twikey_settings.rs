@@ -22,6 +22,10 @@ pub struct Settings {
     pub last_sync_error: Option<String>,
     pub mandate_feed_position: Option<i64>,
     pub transaction_feed_position: Option<i64>,
+    /// Automatic retry of failed collections where it can help (off by default).
+    pub retry_enabled: bool,
+    pub retry_after_days: i64,
+    pub retry_max: i64,
 }
 
 impl Settings {
@@ -32,7 +36,7 @@ impl Settings {
 
 const COLUMNS: &str = "company_id, enabled, api_key_encrypted, api_key_last4, b2c_ct, b2b_ct, prenotify,
     last_login_at, last_login_error, last_webhook_at, last_webhook_valid, last_test_webhook_at, webhooks_rejected,
-    last_sync_at, last_sync_error, mandate_feed_position, transaction_feed_position";
+    last_sync_at, last_sync_error, mandate_feed_position, transaction_feed_position, retry_enabled, retry_after_days, retry_max";
 
 /// Makes sure the company has its settings row (every update below can then be a plain UPDATE).
 async fn ensure_row(db: &Db, company_id: i64) -> Result<(), sqlx::Error> {
@@ -49,7 +53,7 @@ pub async fn get(db: &Db, company_id: i64) -> Result<Settings, sqlx::Error> {
         .bind(company_id)
         .fetch_optional(db)
         .await?;
-    Ok(row.unwrap_or(Settings { company_id, ..Default::default() }))
+    Ok(row.unwrap_or(Settings { company_id, retry_after_days: 5, retry_max: 2, ..Default::default() }))
 }
 
 /// The company behind a callback URL's public id, with its settings.
@@ -92,6 +96,7 @@ pub struct ConfigUpdate {
     pub b2c_ct: i64,
     pub b2b_ct: Option<i64>,
     pub prenotify: bool,
+    pub retry: Option<(i64, i64)>,
 }
 
 pub async fn save_config(db: &Db, company_id: i64, update: &ConfigUpdate) -> Result<(), sqlx::Error> {
@@ -104,14 +109,23 @@ pub async fn save_config(db: &Db, company_id: i64, update: &ConfigUpdate) -> Res
             .execute(db)
             .await?;
     }
-    sqlx::query("UPDATE twikey_settings SET b2c_ct = $2, b2b_ct = $3, prenotify = $4, updated_at = $5 WHERE company_id = $1")
+    sqlx::query("UPDATE twikey_settings SET b2c_ct = $2, b2b_ct = $3, prenotify = $4, updated_at = $5, retry_enabled = $6 WHERE company_id = $1")
         .bind(company_id)
         .bind(update.b2c_ct)
         .bind(update.b2b_ct)
         .bind(update.prenotify)
         .bind(now())
+        .bind(update.retry.is_some())
         .execute(db)
         .await?;
+    if let Some((after_days, max)) = update.retry {
+        sqlx::query("UPDATE twikey_settings SET retry_after_days = $2, retry_max = $3 WHERE company_id = $1")
+            .bind(company_id)
+            .bind(after_days)
+            .bind(max)
+            .execute(db)
+            .await?;
+    }
     Ok(())
 }
 
@@ -177,12 +191,13 @@ mod tests {
         assert!(!is_enabled(&db, b.id).await.unwrap());
         assert!(active_companies(&db).await.unwrap().is_empty(), "no key yet");
 
-        let update = ConfigUpdate { api_key: Some(("sealed".into(), "abcd".into())), b2c_ct: 1001, b2b_ct: None, prenotify: true };
+        let update = ConfigUpdate { api_key: Some(("sealed".into(), "abcd".into())), b2c_ct: 1001, b2b_ct: None, prenotify: true, retry: None };
         save_config(&db, a.id, &update).await.unwrap();
-        let keep_key = ConfigUpdate { api_key: None, b2c_ct: 1001, b2b_ct: Some(1002), prenotify: false };
+        let keep_key = ConfigUpdate { api_key: None, b2c_ct: 1001, b2b_ct: Some(1002), prenotify: false, retry: Some((3, 2)) };
         save_config(&db, a.id, &keep_key).await.unwrap();
         let s = get(&db, a.id).await.unwrap();
         assert_eq!((s.api_key_encrypted.as_deref(), s.b2b_ct, s.prenotify), (Some("sealed"), Some(1002), false));
+        assert_eq!((s.retry_enabled, s.retry_after_days, s.retry_max), (true, 3, 2));
         assert!(s.is_configured());
         assert_eq!(active_companies(&db).await.unwrap(), vec![a.id]);
 

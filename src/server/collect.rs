@@ -1,0 +1,368 @@
+//! Collections: debiting an invoice's open amount on the customer's signed mandate.
+//!
+//! Exactly once: the `requested` row with its idempotency key is committed BEFORE Twikey is
+//! called; a retry (timeout, crash, second click) sends the same key again, so Twikey creates
+//! one transaction; a partial unique index allows one running collection per invoice, so two
+//! clicks or two servers cannot start a second one. Outcomes come from the transaction feed
+//! (see `sync`), each applied once with the feed position, and each lands on the timeline.
+
+use super::db::{begin_write, is_unique_violation, now};
+use super::repo::collections::{self, Collection, NewCollection};
+use super::repo::invoice_events;
+use super::repo::mandates::{self, Mandate};
+use super::repo::payments::{self, NewPayment, Recorded};
+use super::repo::twikey_settings::{self, Settings};
+use super::AppState;
+use crate::api::twikey::CannotCollect;
+use crate::api::AppError;
+use crate::domain::invoice::PAYMENT_METHOD_DIRECT_DEBIT;
+use crate::domain::mandate::MandateState;
+use crate::domain::sepa;
+use crate::twikey::{CollectRequest, NewTransaction, Transaction, TransactionState, TwikeyError};
+use chrono::{Duration, Utc};
+use rand::RngCore;
+use serde_json::json;
+use sqlx::SqliteConnection;
+
+/// With pre-notification, the debit is asked for this many days ahead so the notice arrives first.
+pub const PRENOTIFY_DAYS: i64 = 5;
+/// A `requested` collection with no answer from Twikey for this long is sent again (same key).
+pub const RESEND_AFTER_SECS: i64 = 60;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CollectError {
+    #[error("cannot collect: {0:?}")]
+    Cannot(CannotCollect),
+    #[error("Twikey: {0}")]
+    Twikey(#[from] TwikeyError),
+    #[error(transparent)]
+    App(#[from] AppError),
+}
+
+impl From<sqlx::Error> for CollectError {
+    fn from(e: sqlx::Error) -> Self {
+        CollectError::App(e.into())
+    }
+}
+
+impl From<CollectError> for AppError {
+    fn from(e: CollectError) -> Self {
+        match e {
+            CollectError::Cannot(why) => AppError::Refused(why.message()),
+            CollectError::Twikey(e) => e.into(),
+            CollectError::App(e) => e,
+        }
+    }
+}
+
+/// Why a collection was started (kept on the timeline).
+#[derive(Clone, Copy, Debug)]
+pub enum Cause {
+    User,
+    Subscription,
+    Retry,
+}
+
+impl Cause {
+    fn as_str(self) -> &'static str {
+        match self {
+            Cause::User => "user",
+            Cause::Subscription => "subscription",
+            Cause::Retry => "automatic_retry",
+        }
+    }
+}
+
+struct InvoiceFacts {
+    status: String,
+    open_cents: i64,
+    number: Option<String>,
+    structured_communication: String,
+    customer_id: i64,
+}
+
+async fn invoice_facts(conn: &mut SqliteConnection, company_id: i64, invoice_id: i64) -> Result<Option<InvoiceFacts>, sqlx::Error> {
+    let row: Option<(String, i64, i64, Option<String>, String, i64)> = sqlx::query_as(
+        "SELECT status, total_incl_cents, paid_cents, number, structured_communication, customer_id FROM invoices
+         WHERE id = $1 AND company_id = $2",
+    )
+    .bind(invoice_id)
+    .bind(company_id)
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map(|(status, total, paid, number, structured_communication, customer_id)| InvoiceFacts {
+        open_cents: if status == "open" { total - paid } else { 0 },
+        status,
+        number,
+        structured_communication,
+        customer_id,
+    }))
+}
+
+/// What the Twikey box shows: whether a collection can start now, and on which mandate.
+pub struct Eligibility {
+    pub why_not: Option<CannotCollect>,
+    pub mandate: Option<Mandate>,
+    pub customer_id: i64,
+    pub open_cents: i64,
+}
+
+pub async fn eligibility(state: &AppState, settings: &Settings, invoice_id: i64) -> Result<Eligibility, AppError> {
+    let company_id = settings.company_id;
+    let mut conn = state.db.acquire().await?;
+    let facts = invoice_facts(&mut conn, company_id, invoice_id).await?.ok_or(AppError::NotFound)?;
+    let mandate = mandates::signed_for_customer(&state.db, company_id, facts.customer_id).await?;
+    let why_not = if !settings.enabled {
+        Some(CannotCollect::TwikeyOff)
+    } else if !settings.is_configured() {
+        Some(CannotCollect::NotConfigured)
+    } else if facts.status != "open" {
+        Some(if facts.status == "paid" { CannotCollect::NothingToPay } else { CannotCollect::InvoiceNotOpen })
+    } else if facts.open_cents <= 0 {
+        Some(CannotCollect::NothingToPay)
+    } else if collections::running(&mut conn, company_id, invoice_id).await?.is_some() {
+        Some(CannotCollect::AlreadyRunning)
+    } else if mandate.is_none() {
+        let all = mandates::for_customer(&state.db, company_id, facts.customer_id).await?;
+        Some(if all.iter().any(|m| m.state() == MandateState::PendingBank) {
+            CannotCollect::MandatePendingBank
+        } else {
+            CannotCollect::NoSignedMandate
+        })
+    } else {
+        None
+    };
+    Ok(Eligibility { why_not, mandate, customer_id: facts.customer_id, open_cents: facts.open_cents })
+}
+
+fn idempotency_key() -> String {
+    let mut bytes = [0u8; 16];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    format!("enc-{}", hex::encode(bytes))
+}
+
+/// Starts a collection of the invoice's open amount. A collection already running is
+/// returned as it is (a double click starts nothing) — sent again with its own key if Twikey
+/// never answered it.
+pub async fn start(state: &AppState, company_id: i64, invoice_id: i64, cause: Cause) -> Result<Collection, CollectError> {
+    let settings = twikey_settings::get(&state.db, company_id).await?;
+    let e = eligibility(state, &settings, invoice_id).await?;
+    match e.why_not {
+        None => {}
+        Some(CannotCollect::AlreadyRunning) => return resend_if_stale(state, &settings, invoice_id).await,
+        Some(why) => return Err(CollectError::Cannot(why)),
+    }
+    let mandate = e.mandate.expect("eligible means a signed mandate");
+    let mut tx = begin_write(&state.db).await?;
+    let facts = invoice_facts(&mut tx, company_id, invoice_id).await?.ok_or(AppError::NotFound)?;
+    let collection_date = settings.prenotify.then(|| Utc::now().date_naive() + Duration::days(PRENOTIFY_DAYS));
+    let key = idempotency_key();
+    let prefix = facts.number.clone().unwrap_or_else(|| format!("INV{invoice_id}"));
+    let new = NewCollection {
+        invoice_id,
+        mandate_reference: &mandate.reference,
+        reference_prefix: &prefix,
+        idempotency_key: &key,
+        amount_cents: facts.open_cents,
+        prenotify: settings.prenotify,
+        collection_date,
+    };
+    let collection = match collections::insert(&mut tx, company_id, &new).await {
+        Ok(c) => c,
+        Err(err) if is_unique_violation(&err) => {
+            drop(tx);
+            return resend_if_stale(state, &settings, invoice_id).await;
+        }
+        Err(err) => return Err(err.into()),
+    };
+    invoice_events::append(
+        &mut tx,
+        company_id,
+        invoice_id,
+        "collection_requested",
+        json!({"reference": collection.reference, "amount_cents": collection.amount_cents, "attempt": collection.attempt,
+               "mandate": mandate.reference, "cause": cause.as_str(), "collection_date": collection_date}),
+    )
+    .await?;
+    tx.commit().await?;
+    state.live.publish(company_id, "invoices");
+    send(state, &settings, &collection, &facts).await?;
+    Ok(collection)
+}
+
+async fn resend_if_stale(state: &AppState, settings: &Settings, invoice_id: i64) -> Result<Collection, CollectError> {
+    let mut conn = state.db.acquire().await?;
+    let running = collections::running(&mut conn, settings.company_id, invoice_id).await?;
+    drop(conn);
+    let Some(c) = running else { return Err(CollectError::Cannot(CannotCollect::AlreadyRunning)) };
+    if c.state == "requested" && (now() - c.updated_at).num_seconds() >= RESEND_AFTER_SECS {
+        resend(state, settings, &c).await?;
+    }
+    Ok(c)
+}
+
+/// Sends a `requested` collection again with its own idempotency key.
+pub async fn resend(state: &AppState, settings: &Settings, c: &Collection) -> Result<(), CollectError> {
+    let mut conn = state.db.acquire().await?;
+    let facts = invoice_facts(&mut conn, settings.company_id, c.invoice_id).await?.ok_or(AppError::NotFound)?;
+    collections::touch(&mut conn, c.id).await?;
+    drop(conn);
+    send(state, settings, c, &facts).await
+}
+
+/// Asks Twikey for the transaction (idempotent by key) and records the answer.
+async fn send(state: &AppState, settings: &Settings, c: &Collection, facts: &InvoiceFacts) -> Result<(), CollectError> {
+    let company_id = settings.company_id;
+    let client = state.twikey_client(settings).map_err(|_| CollectError::Cannot(CannotCollect::NotConfigured))?;
+    let number = facts.number.clone().unwrap_or_default();
+    let request = NewTransaction {
+        mndt_id: c.mandate_reference.clone(),
+        message: format!("Invoice {number} {}", facts.structured_communication).chars().take(140).collect(),
+        amount_cents: c.amount_cents,
+        reference: Some(c.reference.clone()),
+        reqcolldt: c.collection_date,
+        place: None,
+    };
+    match client.create_transaction(&request, Some(&c.idempotency_key)).await {
+        Ok(transaction) => {
+            let mut tx = begin_write(&state.db).await?;
+            collections::mark_open(&mut tx, c.id, transaction.id).await?;
+            invoice_events::append(&mut tx, company_id, c.invoice_id, "collection_sent", json!({"reference": c.reference, "twikey_id": transaction.id, "collection_date": c.collection_date})).await?;
+            tx.commit().await?;
+            if c.prenotify {
+                prenotify(state, settings, c).await;
+            }
+            state.live.publish(company_id, "invoices");
+            Ok(())
+        }
+        Err(err) => {
+            let mut tx = begin_write(&state.db).await?;
+            if err.is_retryable() {
+                // The row stays `requested`: the next attempt reuses the same key.
+                invoice_events::append(&mut tx, company_id, c.invoice_id, "collection_retry_pending", json!({"reference": c.reference, "error": err.to_string()})).await?;
+            } else {
+                let code = err.code().unwrap_or("refused").to_string();
+                collections::mark_failed(&mut tx, c.id, &code, Some(&err.to_string()), false, None).await?;
+                invoice_events::append(&mut tx, company_id, c.invoice_id, "collection_refused", json!({"reference": c.reference, "code": code, "message": err.to_string()})).await?;
+            }
+            tx.commit().await?;
+            state.live.publish(company_id, "invoices");
+            Err(err.into())
+        }
+    }
+}
+
+/// Asks Twikey to send the batch with the SEPA pre-notification to the debtor.
+async fn prenotify(state: &AppState, settings: &Settings, c: &Collection) {
+    let Ok(client) = state.twikey_client(settings) else { return };
+    let mut conn = match state.db.acquire().await {
+        Ok(c) => c,
+        Err(_) => return,
+    };
+    let template = mandates::by_reference(&mut conn, settings.company_id, &c.mandate_reference).await.ok().flatten().and_then(|m| m.template_id);
+    drop(conn);
+    let Some(ct) = template.or(settings.b2c_ct) else { return };
+    let request = CollectRequest { ct: ct.to_string(), prenotify: true, colltndt: c.collection_date };
+    let (kind, details) = match client.collect(&request).await {
+        Ok(_) => ("collection_prenotified", json!({"reference": c.reference, "collection_date": c.collection_date})),
+        Err(e) => ("collection_prenotify_failed", json!({"reference": c.reference, "error": e.to_string()})),
+    };
+    if let Ok(mut tx) = begin_write(&state.db).await {
+        let _ = invoice_events::append(&mut tx, settings.company_id, c.invoice_id, kind, details).await;
+        let _ = tx.commit().await;
+    }
+}
+
+/// Applies one transaction-feed entry (inside the chunk's transaction). Returns the invoice it
+/// changed, if any. Entries Encaisse did not create are ignored.
+pub async fn apply_feed_entry(conn: &mut SqliteConnection, settings: &Settings, t: &Transaction) -> Result<Option<i64>, AppError> {
+    let company_id = settings.company_id;
+    let found = match &t.reference {
+        Some(r) => collections::by_reference(conn, company_id, r).await?,
+        None => None,
+    };
+    let c = match found {
+        Some(c) => c,
+        None => match collections::by_twikey_id(conn, company_id, t.id).await? {
+            Some(c) => c,
+            None => return Ok(None),
+        },
+    };
+    let booked_on = t.bkdate.as_deref().and_then(crate::twikey::lenient::parse_date_or_datetime).unwrap_or_else(|| Utc::now().date_naive());
+    match t.state() {
+        TransactionState::Paid if c.state != "paid" => {
+            collections::mark_paid(conn, c.id).await?;
+            invoice_events::append(conn, company_id, c.invoice_id, "collection_paid", json!({"reference": c.reference, "amount_cents": c.amount_cents, "booked_on": booked_on})).await?;
+            let payment = NewPayment { paid_on: booked_on, amount_cents: c.amount_cents, method: PAYMENT_METHOD_DIRECT_DEBIT, external_ref: Some(&c.reference) };
+            match payments::record(conn, company_id, c.invoice_id, &payment).await {
+                Ok(Recorded::Done { .. }) | Ok(Recorded::Duplicate) => {}
+                // Paid by hand (or cancelled) meanwhile: the money still came in; say so.
+                Err(AppError::Refused(_)) => {
+                    invoice_events::append(conn, company_id, c.invoice_id, "collection_paid_not_applied", json!({"reference": c.reference, "amount_cents": c.amount_cents})).await?;
+                }
+                Err(e) => return Err(e),
+            }
+            Ok(Some(c.invoice_id))
+        }
+        TransactionState::Error => {
+            let code = t.bkerror.clone().unwrap_or_else(|| "ERROR".into());
+            let message = t.bkmsg.clone();
+            match c.state.as_str() {
+                "paid" => {
+                    let taken_back = payments::reverse(conn, company_id, c.invoice_id, PAYMENT_METHOD_DIRECT_DEBIT, &c.reference).await?;
+                    collections::mark_failed(conn, c.id, &code, message.as_deref(), true, None).await?;
+                    invoice_events::append(conn, company_id, c.invoice_id, "collection_reversed", json!({"reference": c.reference, "code": code, "message": message, "amount_cents": taken_back})).await?;
+                }
+                "requested" | "open" => {
+                    let retry_at = (settings.retry_enabled && sepa::retry_may_help(&code) && c.attempt <= settings.retry_max)
+                        .then(|| now() + Duration::days(settings.retry_after_days.max(0)));
+                    collections::mark_failed(conn, c.id, &code, message.as_deref(), false, retry_at).await?;
+                    invoice_events::append(conn, company_id, c.invoice_id, "collection_failed", json!({"reference": c.reference, "code": code, "message": message, "retry_at": retry_at})).await?;
+                }
+                _ => return Ok(None), // already failed: a repeated message
+            }
+            Ok(Some(c.invoice_id))
+        }
+        _ => Ok(None),
+    }
+}
+
+/// Sends again the collections Twikey never answered, and starts the automatic retries due.
+pub async fn follow_up(state: &AppState, settings: &Settings) -> Result<(), CollectError> {
+    let company_id = settings.company_id;
+    let mut conn = state.db.acquire().await?;
+    let stale = collections::stale_requested(&mut conn, company_id, now() - Duration::seconds(RESEND_AFTER_SECS)).await?;
+    let retries = collections::due_retries(&mut conn, company_id, now()).await?;
+    drop(conn);
+    for c in stale {
+        if let Err(e) = resend(state, settings, &c).await {
+            tracing::warn!(collection = c.id, error = %e, "resending a collection failed");
+        }
+    }
+    for c in retries {
+        let mut tx = begin_write(&state.db).await?;
+        collections::clear_retry(&mut tx, c.id).await?;
+        tx.commit().await?;
+        match start(state, company_id, c.invoice_id, Cause::Retry).await {
+            Ok(_) | Err(CollectError::Cannot(_)) => {}
+            Err(e) => tracing::warn!(invoice = c.invoice_id, error = %e, "automatic retry failed"),
+        }
+    }
+    Ok(())
+}
+
+/// For a subscription invoice with "Collect with Twikey": start the collection, or say on the
+/// timeline why it was not started.
+pub async fn collect_generated_invoice(state: &AppState, company_id: i64, invoice_id: i64) {
+    match start(state, company_id, invoice_id, Cause::Subscription).await {
+        Ok(_) => {}
+        Err(CollectError::Cannot(why)) => {
+            if let Ok(mut tx) = begin_write(&state.db).await {
+                let _ = invoice_events::append(&mut tx, company_id, invoice_id, "collection_not_started", json!({"why": why})).await;
+                let _ = tx.commit().await;
+            }
+        }
+        // The row stays requested (retryable) or failed with its reason, both on the timeline.
+        Err(e) => tracing::warn!(invoice_id, error = %e, "subscription collection failed"),
+    }
+}

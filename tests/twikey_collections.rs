@@ -1,0 +1,306 @@
+//! Collections against twikey-sandbox: exactly once under double clicks, timeouts and races;
+//! every amount band of the sandbox's settlement table ends in the right invoice state;
+//! reversal, subscriptions and the retry policy.
+
+mod common;
+use common::world::{World, KEY};
+use encaisse::server::{collect, repo::twikey_settings, scheduler};
+use http::StatusCode;
+use serde_json::{json, Value};
+
+fn kinds(detail: &Value) -> Vec<String> {
+    detail["events"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap().to_string()).collect()
+}
+
+async fn transactions_in_twikey(w: &World, reference: &str) -> usize {
+    let client = w.app.state.twikey_client_for_key(KEY).unwrap();
+    client.transaction_detail_by_ref(reference).await.unwrap().len()
+}
+
+async fn collection_count(w: &World, invoice: i64) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM collections WHERE invoice_id = $1").bind(invoice).fetch_one(&w.app.state.db).await.unwrap()
+}
+
+#[tokio::test]
+async fn paid_collection_pays_the_invoice_with_every_step_on_the_timeline() {
+    let w = World::new().await;
+    w.configure().await;
+    let anne = w.signed_customer("Anne").await;
+    let invoice = w.invoice(anne, "120").await;
+    let boxed = w.invoice_twikey(invoice).await;
+    assert_eq!(boxed["why_not"], Value::Null, "{boxed}");
+    assert_eq!(boxed["open_cents"], 12000);
+
+    let r = w.collect(invoice).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let boxed = w.invoice_twikey(invoice).await;
+    assert_eq!(boxed["collections"][0]["state"], "open");
+    assert_eq!(boxed["why_not"], "already_running");
+    assert_eq!(transactions_in_twikey(&w, "2026-0001-1").await, 1);
+
+    w.settle().await;
+    w.sync().await;
+    let d = w.invoice_detail(invoice).await;
+    assert_eq!(d["invoice"]["status"], "paid");
+    assert_eq!(d["payments"][0]["method"], "direct_debit");
+    let k = kinds(&d);
+    for step in ["collection_requested", "collection_sent", "collection_prenotified", "collection_paid", "payment_recorded", "paid"] {
+        assert!(k.contains(&step.to_string()), "{step} missing in {k:?}");
+    }
+    assert_eq!(w.invoice_twikey(invoice).await["why_not"], "nothing_to_pay");
+    // a second sync (or a duplicated feed entry) records nothing twice
+    w.sync().await;
+    assert_eq!(w.invoice_detail(invoice).await["payments"].as_array().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn every_amount_band_of_the_settlement_table_ends_in_the_right_state() {
+    let w = World::new().await;
+    w.configure().await;
+    let anne = w.signed_customer("Anne").await;
+    // (euros, expected SEPA code or None for paid)
+    let bands = [("3", Some("MS03")), ("8", Some("AM04")), ("13", Some("MS02")), ("18", Some("MD06")), ("22", Some("AC04")), ("27", Some("MD01")), ("33", None), ("250", None)];
+    let mut invoices = Vec::new();
+    for (euros, expected) in bands {
+        let id = w.invoice(anne, euros).await;
+        assert_eq!(w.collect(id).await.status, StatusCode::OK);
+        invoices.push((id, expected));
+    }
+    w.settle().await;
+    w.sync().await;
+    for (id, expected) in invoices {
+        let d = w.invoice_detail(id).await;
+        let b = w.invoice_twikey(id).await;
+        match expected {
+            None => {
+                assert_eq!(d["invoice"]["status"], "paid", "{id}");
+                assert_eq!(b["collections"][0]["state"], "paid");
+            }
+            Some(code) => {
+                assert_eq!(d["invoice"]["status"], "open", "{id} stays open");
+                assert_eq!(b["collections"][0]["state"], "failed");
+                assert_eq!(b["collections"][0]["reason_code"], code);
+                assert_eq!(b["why_not"], Value::Null, "a new collection may start");
+                assert!(kinds(&d).contains(&"collection_failed".to_string()));
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_double_click_and_two_servers_racing_debit_once() {
+    let w = World::new().await;
+    w.configure().await;
+    let anne = w.signed_customer("Anne").await;
+    let invoice = w.invoice(anne, "120").await;
+    let (a, b, c) = tokio::join!(w.collect(invoice), w.collect(invoice), w.collect(invoice));
+    for r in [&a, &b, &c] {
+        assert!(r.status == StatusCode::OK || r.status == StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    }
+    // and two "servers" (two states on one database) at once
+    let company = w.company_id().await;
+    let (x, y) = tokio::join!(
+        collect::start(&w.app.state, company, invoice, collect::Cause::User),
+        collect::start(&w.app.state, company, invoice, collect::Cause::User)
+    );
+    let _ = (x, y);
+    assert_eq!(collection_count(&w, invoice).await, 1, "one collection row");
+    assert_eq!(transactions_in_twikey(&w, "2026-0001-1").await, 1, "one transaction in Twikey");
+}
+
+#[tokio::test]
+async fn a_timeout_then_a_retry_creates_one_transaction() {
+    let w = World::new().await;
+    w.configure().await;
+    let anne = w.signed_customer("Anne").await;
+    let invoice = w.invoice(anne, "120").await;
+    // Twikey answers after the client gave up (5 s in tests) but does create the transaction
+    w.fault(json!({"path": "/creditor/transaction", "method": "POST", "count": 1, "delay_ms": 6000})).await;
+    let r = w.collect(invoice).await;
+    assert_eq!(r.status, StatusCode::BAD_GATEWAY, "{}", r.body);
+    let b = w.invoice_twikey(invoice).await;
+    assert_eq!(b["collections"][0]["state"], "requested", "kept for a retry with the same key");
+    assert!(kinds(&w.invoice_detail(invoice).await).contains(&"collection_retry_pending".to_string()));
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    // the follow-up sends it again (as the periodic sync does after a minute)
+    sqlx::query("UPDATE collections SET updated_at = '2000-01-01T00:00:00Z'").execute(&w.app.state.db).await.unwrap();
+    w.sync().await;
+    assert_eq!(w.invoice_twikey(invoice).await["collections"][0]["state"], "open");
+    assert_eq!(transactions_in_twikey(&w, "2026-0001-1").await, 1, "the same idempotency key: one transaction");
+    assert_eq!(collection_count(&w, invoice).await, 1);
+}
+
+#[tokio::test]
+async fn twikey_refusing_fails_the_attempt_in_words() {
+    let w = World::new().await;
+    w.configure().await;
+    let anne = w.signed_customer("Anne").await;
+    let invoice = w.invoice(anne, "120").await;
+    w.fault(json!({"path": "/creditor/transaction", "method": "POST", "count": 1, "status": 400, "code": "err_invalid_amount", "message": "Invalid amount"})).await;
+    let r = w.collect(invoice).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("err_invalid_amount"), "{}", r.body);
+    let b = w.invoice_twikey(invoice).await;
+    assert_eq!(b["collections"][0]["state"], "failed");
+    assert_eq!(b["why_not"], Value::Null, "a new attempt may start");
+    assert_eq!(w.collect(invoice).await.status, StatusCode::OK);
+    assert_eq!(w.invoice_twikey(invoice).await["collections"][0]["attempt"], 2);
+}
+
+#[tokio::test]
+async fn no_signed_mandate_says_why() {
+    let w = World::new().await;
+    w.configure().await;
+    let bob = w.app.create_customer(&w.cookie, "Bob", "Nomandate").await;
+    let invoice = w.invoice(bob, "50").await;
+    assert_eq!(w.invoice_twikey(invoice).await["why_not"], "no_signed_mandate");
+    let r = w.collect(invoice).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("WhyNoSignedMandate"), "{}", r.body);
+    let firm = w.company_customer().await;
+    let prepared = w.prepare(firm).await;
+    w.sign(&prepared, "BE68539007547034").await;
+    w.sync().await;
+    let invoice = w.invoice(firm, "50").await;
+    assert_eq!(w.invoice_twikey(invoice).await["why_not"], "mandate_pending_bank");
+}
+
+#[tokio::test]
+async fn a_reversal_reopens_the_paid_invoice_with_its_reason() {
+    let w = World::new().await;
+    w.configure().await;
+    let anne = w.signed_customer("Anne").await;
+    let invoice = w.invoice(anne, "120").await;
+    w.collect(invoice).await;
+    w.settle().await;
+    w.sync().await;
+    assert_eq!(w.invoice_detail(invoice).await["invoice"]["status"], "paid");
+    // weeks later the bank takes the money back (the sandbox does not reverse by itself: the
+    // feed entry is applied as the sync worker would)
+    let entry: encaisse::twikey::Transaction = serde_json::from_value(json!({
+        "id": w.invoice_twikey(invoice).await["collections"][0]["id"], "ref": "2026-0001-1", "state": "ERROR",
+        "bkerror": "MD06", "bkmsg": "Refund requested", "final": true
+    }))
+    .unwrap();
+    let settings = twikey_settings::get(&w.app.state.db, w.company_id().await).await.unwrap();
+    let mut tx = w.app.state.db.begin().await.unwrap();
+    collect::apply_feed_entry(&mut tx, &settings, &entry).await.unwrap();
+    collect::apply_feed_entry(&mut tx, &settings, &entry).await.unwrap(); // twice: applied once
+    tx.commit().await.unwrap();
+    let d = w.invoice_detail(invoice).await;
+    assert_eq!(d["invoice"]["status"], "open");
+    assert_eq!(d["invoice"]["open_cents"], 12000);
+    assert_eq!(kinds(&d).iter().filter(|k| *k == "collection_reversed").count(), 1);
+    let b = w.invoice_twikey(invoice).await;
+    assert_eq!((b["collections"][0]["state"].as_str(), b["collections"][0]["reversed"].as_bool()), (Some("failed"), Some(true)));
+    assert_eq!(b["why_not"], Value::Null, "collect again");
+}
+
+#[tokio::test]
+async fn prenotification_follows_the_setting() {
+    let w = World::new().await;
+    w.configure().await; // on
+    let anne = w.signed_customer("Anne").await;
+    let invoice = w.invoice(anne, "120").await;
+    w.collect(invoice).await;
+    let notices = |emails: Vec<Value>| emails.into_iter().filter(|e| e["kind"] == "prenotification").count();
+    assert_eq!(notices(w.emails().await), 1);
+    let c = &w.invoice_twikey(invoice).await["collections"][0];
+    assert!(c["collection_date"].is_string(), "asked far enough ahead: {c}");
+    // off
+    let r = w.call("/api/twikey/save", &[("api_key", ""), ("b2c_ct", "1001"), ("b2b_ct", "1002")]).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let second = w.invoice(anne, "60").await;
+    w.collect(second).await;
+    assert_eq!(notices(w.emails().await), 1, "no new pre-notification");
+    assert_eq!(w.invoice_twikey(second).await["collections"][0]["collection_date"], Value::Null);
+}
+
+#[tokio::test]
+async fn subscriptions_collect_by_themselves_or_say_why_not() {
+    let w = World::new().await;
+    w.configure().await;
+    let anne = w.signed_customer("Anne").await;
+    let bob = w.app.create_customer(&w.cookie, "Bob", "Nomandate").await;
+    for customer in [anne, bob] {
+        let r = w
+            .call(
+                "/api/subscriptions/save",
+                &[
+                    ("input[customer_id]", &customer.to_string()),
+                    ("input[frequency]", "1"),
+                    ("input[start_date]", "2026-09-01"),
+                    ("input[send_email]", "true"),
+                    ("input[collect_with_twikey]", "true"),
+                    ("input[lines][0][description]", "Bread"),
+                    ("input[lines][0][quantity]", "1"),
+                    ("input[lines][0][unit_price]", "40"),
+                    ("input[lines][0][vat_rate]", "6"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    }
+    let as_of = chrono::NaiveDate::from_ymd_opt(2026, 11, 15).unwrap();
+    let report = scheduler::run_once(&w.app.state, &scheduler::RunOptions::as_of(as_of)).await.unwrap();
+    assert_eq!(report.invoices_created, 6);
+    // run again: nothing new, nothing collected twice
+    scheduler::run_once(&w.app.state, &scheduler::RunOptions::as_of(as_of)).await.unwrap();
+    let rows: Vec<(i64, i64)> = sqlx::query_as("SELECT id, customer_id FROM invoices ORDER BY id").fetch_all(&w.app.state.db).await.unwrap();
+    assert_eq!(rows.len(), 6);
+    w.settle().await;
+    w.sync().await;
+    for (invoice, customer) in rows {
+        let d = w.invoice_detail(invoice).await;
+        if customer == anne {
+            assert_eq!(d["invoice"]["status"], "paid", "collected and paid without a click");
+            assert_eq!(collection_count(&w, invoice).await, 1);
+        } else {
+            assert_eq!(d["invoice"]["status"], "open");
+            assert!(kinds(&d).contains(&"collection_not_started".to_string()), "{:?}", kinds(&d));
+            assert!(kinds(&d).contains(&"sent".to_string()), "sent anyway");
+        }
+    }
+}
+
+#[tokio::test]
+async fn automatic_retries_only_where_they_help() {
+    let w = World::new().await;
+    w.configure().await;
+    let r = w.call("/api/twikey/save", &[("api_key", ""), ("b2c_ct", "1001"), ("b2b_ct", ""), ("retry_enabled", "on"), ("retry_after_days", "3"), ("retry_max", "1")]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let anne = w.signed_customer("Anne").await;
+    let funds = w.invoice(anne, "8").await; // AM04 insufficient funds: retried
+    let closed = w.invoice(anne, "22").await; // AC04 account closed: never
+    w.collect(funds).await;
+    w.collect(closed).await;
+    w.settle().await;
+    w.sync().await;
+    assert!(w.invoice_twikey(funds).await["collections"][0]["retry_at"].is_string());
+    assert_eq!(w.invoice_twikey(closed).await["collections"][0]["retry_at"], Value::Null);
+    // the retry becomes due
+    sqlx::query("UPDATE collections SET retry_at = '2000-01-01T00:00:00Z' WHERE retry_at IS NOT NULL").execute(&w.app.state.db).await.unwrap();
+    w.sync().await;
+    let c = w.invoice_twikey(funds).await["collections"].clone();
+    assert_eq!((c[0]["attempt"].as_i64(), c[0]["state"].as_str()), (Some(2), Some("open")));
+    // it fails again (same amount): at most 1 retry, so no third attempt is planned
+    w.settle().await;
+    w.sync().await;
+    assert_eq!(w.invoice_twikey(funds).await["collections"][0]["retry_at"], Value::Null);
+    assert_eq!(collection_count(&w, closed).await, 1);
+}
+
+#[tokio::test]
+async fn another_company_cannot_collect_or_see_collections() {
+    let w = World::new().await;
+    w.configure().await;
+    let anne = w.signed_customer("Anne").await;
+    let invoice = w.invoice(anne, "120").await.to_string();
+    let other = w.app.signup("Other", "other@test.be").await;
+    for path in ["/api/twikey/invoice", "/api/twikey/collect"] {
+        let r = w.app.call(path, &[("invoice_id", &invoice)], Some(&other)).await;
+        assert!(r.status == StatusCode::NOT_FOUND || r.status == StatusCode::UNPROCESSABLE_ENTITY, "{path}: {} {}", r.status, r.body);
+        assert_eq!(w.app.call(path, &[("invoice_id", &invoice)], None).await.status, StatusCode::UNAUTHORIZED);
+    }
+    assert_eq!(collection_count(&w, invoice.parse().unwrap()).await, 0);
+}

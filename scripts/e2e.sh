@@ -36,4 +36,5 @@ done
 mkdir -p end2end/screenshots
 # The tests may run `encaisse run-scheduler --as-of …` against the same database.
 (cd end2end && BASE_URL="http://127.0.0.1:$port" SANDBOX_URL="http://127.0.0.1:$sandbox_port" E2E_ENCAISSE_BIN="$bin" \
+  TWIKEY_API_URL="http://127.0.0.1:$sandbox_port/creditor" PUBLIC_URL="http://127.0.0.1:$port" \
   E2E_DATABASE_URL="sqlite://$work/e2e.db" E2E_DATA_DIR="$work" npx playwright test "$@")

@@ -282,6 +282,7 @@ messages! {
     EvCollectionRetryPending => "Twikey did not answer; the same request will be sent again", "Twikey n'a pas répondu ; la même demande sera renvoyée", "Twikey antwoordde niet; dezelfde aanvraag wordt opnieuw verstuurd";
     EvCollectionNotStarted => "Not collected", "Non encaissé", "Niet geïnd";
     EvCollectionPaidNotApplied => "Collection paid, but the invoice was no longer open", "Encaissement payé, mais la facture n'était plus ouverte", "Inning betaald, maar de factuur stond niet meer open";
+    Select => "Select", "Sélectionner", "Selecteren";
     BulkCollect => "Collect selected with Twikey", "Encaisser la sélection via Twikey", "Selectie innen via Twikey";
     BulkStarted => "Collections started:", "Encaissements lancés :", "Inningen gestart:";
     BulkSkipped => "Skipped:", "Ignorées :", "Overgeslagen:";

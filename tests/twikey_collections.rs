@@ -304,3 +304,23 @@ async fn another_company_cannot_collect_or_see_collections() {
     }
     assert_eq!(collection_count(&w, invoice.parse().unwrap()).await, 0);
 }
+
+#[tokio::test]
+async fn bulk_collection_starts_what_it_can_and_says_why_it_skips() {
+    let w = World::new().await;
+    w.configure().await;
+    let anne = w.signed_customer("Anne").await;
+    let bob = w.app.create_customer(&w.cookie, "Bob", "Nomandate").await;
+    let a = w.invoice(anne, "120").await;
+    let b = w.invoice(bob, "60").await;
+    let (a_key, b_key) = (format!("invoice_ids[{a}]"), format!("invoice_ids[{b}]"));
+    let r = w.call("/api/twikey/collect/bulk", &[(&a_key, &a.to_string()), (&b_key, &b.to_string())]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let report = r.json();
+    assert_eq!(report["started"], json!(["2026-0001"]));
+    assert_eq!(report["skipped"], json!([["2026-0002", "no_signed_mandate"]]));
+    // once more: the running one is skipped, nothing debited twice
+    let again = w.call("/api/twikey/collect/bulk", &[(&a_key, &a.to_string())]).await.json();
+    assert_eq!(again["skipped"], json!([["2026-0001", "already_running"]]));
+    assert_eq!(collection_count(&w, a).await, 1);
+}

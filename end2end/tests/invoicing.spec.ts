@@ -129,7 +129,9 @@ test('monthly subscription: the scheduler as of three months later makes three i
   await page.goto('/invoices');
   await expect(page.getByTestId('invoice-row')).toHaveCount(3);
   await page.getByTestId('invoice-row').first().getByRole('link').first().click();
-  await expect(page.getByTestId('timeline-event')).toHaveCount(3);
+  // created, issued, sent — and why it was not collected (Twikey is not switched on here)
+  await expect(page.getByTestId('timeline-event')).toHaveCount(4);
   await expect(page.getByTestId('timeline-event').first()).toContainText('Created by subscription');
+  await expect(page.getByTestId('timeline-event').last()).toContainText('Not collected');
   await shot(page, 'sub-05-invoice');
 });

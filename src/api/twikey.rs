@@ -506,13 +506,15 @@ pub struct BulkCollectReport {
 
 /// Starts collections for the selected invoices whose customers have signed mandates.
 #[server(endpoint = "twikey/collect/bulk")]
-pub async fn start_collections(#[server(default)] invoice_ids: Vec<i64>) -> Result<BulkCollectReport, AppError> {
+pub async fn start_collections(
+    #[server(default)] invoice_ids: std::collections::BTreeMap<String, i64>,
+) -> Result<BulkCollectReport, AppError> {
     use crate::server::{collect, respond, session};
     respond(async {
         let user = session::require_user().await?;
         let state = session::state();
         let mut report = BulkCollectReport::default();
-        for id in invoice_ids.into_iter().take(500) {
+        for id in invoice_ids.into_values().take(500) {
             let label: Option<Option<String>> = sqlx::query_scalar("SELECT number FROM invoices WHERE id = $1 AND company_id = $2")
                 .bind(id)
                 .bind(user.company_id)

@@ -141,9 +141,9 @@ fn idempotency_key() -> String {
     format!("enc-{}", hex::encode(bytes))
 }
 
-/// Starts a collection of the invoice's open amount. A collection already running is
-/// returned as it is (a double click starts nothing) — sent again with its own key if Twikey
-/// never answered it.
+/// Starts a collection of the invoice's open amount. With a collection already running
+/// nothing new starts (a double click, a second server): `AlreadyRunning` — unless Twikey
+/// never answered it, then it is sent again with its own key.
 pub async fn start(state: &AppState, company_id: i64, invoice_id: i64, cause: Cause) -> Result<Collection, CollectError> {
     let settings = twikey_settings::get(&state.db, company_id).await?;
     let e = eligibility(state, &settings, invoice_id).await?;
@@ -196,9 +196,11 @@ async fn resend_if_stale(state: &AppState, settings: &Settings, invoice_id: i64)
     drop(conn);
     let Some(c) = running else { return Err(CollectError::Cannot(CannotCollect::AlreadyRunning)) };
     if c.state == "requested" && (now() - c.updated_at).num_seconds() >= RESEND_AFTER_SECS {
+        // Twikey never answered this one: send it again (same key) rather than a new one.
         resend(state, settings, &c).await?;
+        return Ok(c);
     }
-    Ok(c)
+    Err(CollectError::Cannot(CannotCollect::AlreadyRunning))
 }
 
 /// Sends a `requested` collection again with its own idempotency key.

@@ -51,7 +51,9 @@ fn InvoiceList() -> impl IntoView {
             page: p.get("page").and_then(|n| n.parse().ok()).unwrap_or(1),
         }
     });
-    let page = Resource::new(move || query.get(), list_invoices);
+    let page = Resource::new(move || (query.get(), crate::app::live::use_live_tick()), |(q, _)| list_invoices(q));
+    let twikey_on = Resource::new(|| (), |_| async { crate::api::connections::get_connections().await.map(|c| c.twikey_enabled).unwrap_or(false) });
+    let bulk = ServerAction::<crate::api::twikey::StartCollections>::new();
     let customers = Resource::new(|| (), |_| editor_data());
     view! {
         <Title text=t(Msg::InvoicesTitle) />
@@ -107,13 +109,26 @@ fn InvoiceList() -> impl IntoView {
                             let q = query.get_untracked();
                             let prev = (p.page > 1).then(|| query_string(&InvoiceListQuery { page: p.page - 1, ..q.clone() }));
                             let next = (p.page < p.pages).then(|| query_string(&InvoiceListQuery { page: p.page + 1, ..q.clone() }));
+                            let selectable = twikey_on.await;
                             view! {
+                                <BulkReport bulk />
                                 <div class="list-totals" data-testid="invoice-totals">
                                     <span>{p.total}" "{t(Msg::InvoicesResults)}</span>
                                     <span>{t(Msg::TotalInclVat)}": "<strong>{format_eur(p.sum_incl_cents)}</strong></span>
                                     <span>{t(Msg::OpenAmount)}": "<strong>{format_eur(p.sum_open_cents)}</strong></span>
                                 </div>
-                                <InvoiceTable rows=p.rows show_customer=true />
+                                {if selectable {
+                                    view! {
+                                        <ActionForm action=bulk attr:class="bulk-form">
+                                            <InvoiceTable rows=p.rows show_customer=true selectable=true />
+                                            <div class="bulk-actions">
+                                                <button type="submit" class="button" disabled=move || bulk.pending().get()>{t(Msg::BulkCollect)}</button>
+                                            </div>
+                                        </ActionForm>
+                                    }.into_any()
+                                } else {
+                                    view! { <InvoiceTable rows=p.rows show_customer=true /> }.into_any()
+                                }}
                                 <nav class="pager" aria-label=t(Msg::PageOf)>
                                     <span class="muted">{t(Msg::PageOf)}" "{p.page}" / "{p.pages}</span>
                                     {prev.map(|href| view! { <a class="button" href=href rel="prev">{t(Msg::Previous)}</a> })}
@@ -130,13 +145,20 @@ fn InvoiceList() -> impl IntoView {
 
 /// A table of invoices (the list, a customer's tab, a subscription's page).
 #[component]
-pub fn InvoiceTable(rows: Vec<InvoiceRow>, show_customer: bool) -> impl IntoView {
+pub fn InvoiceTable(
+    rows: Vec<InvoiceRow>,
+    show_customer: bool,
+    /// A checkbox per open invoice, for the bulk Twikey collection.
+    #[prop(optional)]
+    selectable: bool,
+) -> impl IntoView {
     let t = use_t();
     view! {
         <div class="card table-card">
             <table class="data-table">
                 <thead>
                     <tr>
+                        {selectable.then(|| view! { <th scope="col"><span class="visually-hidden">{t(Msg::Select)}</span></th> })}
                         <th scope="col">{t(Msg::Number)}</th>
                         {show_customer.then(|| view! { <th scope="col">{t(Msg::Customer)}</th> })}
                         <th scope="col">{t(Msg::IssueDate)}</th>
@@ -149,6 +171,14 @@ pub fn InvoiceTable(rows: Vec<InvoiceRow>, show_customer: bool) -> impl IntoView
                 <tbody>
                     {rows.into_iter().map(|r| view! {
                         <tr data-testid="invoice-row">
+                            {selectable.then(|| {
+                                let label = format!("{} {}", t(Msg::Select), r.number.clone().unwrap_or_default());
+                                view! {
+                                    <td>{(r.open_cents > 0).then(|| view! {
+                                        <input type="checkbox" name=format!("invoice_ids[{}]", r.id) value=r.id aria-label=label />
+                                    })}</td>
+                                }
+                            })}
                             <td class="mono"><a href=format!("/invoices/{}", r.id)>{r.number.unwrap_or_else(|| t(Msg::NotIssuedYet).to_string())}</a></td>
                             {show_customer.then(|| view! { <td><a class="quiet" href=format!("/customers/{}", r.customer_id)>{r.customer_name}</a></td> })}
                             <td>{date(r.issue_date)}</td>
@@ -192,5 +222,29 @@ pub fn CustomerInvoices(customer_id: i64) -> impl IntoView {
                 }
             })}
         </Suspense>
+    }
+}
+
+/// What the last bulk collection started and skipped (and why).
+#[component]
+fn BulkReport(bulk: ServerAction<crate::api::twikey::StartCollections>) -> impl IntoView {
+    let t = use_t();
+    let lang = crate::app::viewer::use_viewer().lang;
+    move || {
+        bulk.value().get().map(|result| match result {
+            Ok(r) => view! {
+                <div class="banner banner-ok" role="status" data-testid="bulk-report">
+                    <p>{t(Msg::BulkStarted)}" "{if r.started.is_empty() { "—".to_string() } else { r.started.join(", ") }}</p>
+                    {(!r.skipped.is_empty() || !r.failed.is_empty()).then(|| view! {
+                        <p>{t(Msg::BulkSkipped)}</p>
+                        <ul>
+                            {r.skipped.into_iter().map(|(n, why)| view! { <li>{n}": "{t(why.message())}</li> }).collect_view()}
+                            {r.failed.into_iter().map(|(n, e)| view! { <li>{n}": "{e}</li> }).collect_view()}
+                        </ul>
+                    })}
+                </div>
+            }.into_any(),
+            Err(e) => view! { <div class="banner banner-error" role="alert">{e.describe(lang)}</div> }.into_any(),
+        })
     }
 }

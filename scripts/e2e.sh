@@ -12,7 +12,10 @@ site_root=$(realpath "${LEPTOS_SITE_ROOT:-target/site}")
 work=$(mktemp -d)
 log="$work/encaisse.log"
 cleanup() {
-  for pid in ${server_pid:-} ${sandbox_pid:-}; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; done
+  set +e  # a server stopped by our own SIGTERM must not change the result
+  for pid in ${server_pid:-} ${sandbox_pid:-}; do kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; done
+  mkdir -p end2end/test-results && cp "$log" end2end/test-results/encaisse.log 2>/dev/null
+  cp "$work/sandbox.log" end2end/test-results/twikey-sandbox.log 2>/dev/null
   if [[ "${status:-0}" -ne 0 ]]; then echo "--- server log ---"; tail -n 50 "$log"; echo "--- sandbox log ---"; tail -n 20 "$work/sandbox.log"; fi
   rm -rf "$work"
 }

@@ -8,7 +8,7 @@ mkdir -p data
 sandbox_addr=${SANDBOX_ADDR:-127.0.0.1:3100}
 target/debug/twikey-sandbox --addr "$sandbox_addr" --state data/sandbox.json --settle-after "${SANDBOX_SETTLE_AFTER:-5}" &
 sandbox_pid=$!
-trap 'kill $sandbox_pid 2>/dev/null; wait $sandbox_pid 2>/dev/null' EXIT
+trap 'kill $sandbox_pid 2>/dev/null; wait $sandbox_pid 2>/dev/null || true' EXIT
 echo "twikey-sandbox on http://$sandbox_addr (API key sandbox-api-key; Settings → API: http://$sandbox_addr/settings/api)"
 
 export TWIKEY_API_URL=${TWIKEY_API_URL:-http://$sandbox_addr/creditor}

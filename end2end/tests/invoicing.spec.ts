@@ -132,6 +132,6 @@ test('monthly subscription: the scheduler as of three months later makes three i
   // created, issued, sent — and why it was not collected (Twikey is not switched on here)
   await expect(page.getByTestId('timeline-event')).toHaveCount(4);
   await expect(page.getByTestId('timeline-event').first()).toContainText('Created by subscription');
-  await expect(page.getByTestId('timeline-event').last()).toContainText('Not collected');
+  await expect(page.getByTestId('timeline-event').filter({ hasText: 'Not collected' })).toHaveCount(1);
   await shot(page, 'sub-05-invoice');
 });

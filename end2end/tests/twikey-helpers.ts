@@ -33,7 +33,9 @@ export async function connectTwikey(page: Page, email: string) {
   await twikey.goto(`${SANDBOX}/settings/api?apiKey=${API_KEY}`);
   await twikey.getByLabel('Webhook URL').fill(callback);
   await twikey.getByRole('button', { name: 'Save' }).click();
+  await expect(twikey.getByText('Saved')).toBeVisible();
   await twikey.close();
+  await page.bringToFront();
 }
 
 export async function newCustomer(page: Page, kind: 'Individual' | 'Company', name: string, email: string) {
@@ -71,7 +73,9 @@ export async function signOnTwikey(page: Page, iban: string) {
   await signing.getByLabel('IBAN').fill(iban);
   await shot(signing, '23-sandbox-signing-page');
   await signing.getByRole('button', { name: 'Sign' }).click();
+  await signing.waitForLoadState();
   await signing.close();
+  await page.bringToFront();
   return href!;
 }
 

@@ -156,7 +156,7 @@ fn MandateRow(mandate: MandateView, actions: Actions) -> impl IntoView {
                         </ActionForm>
                         <ActionForm action=actions.delete>
                             <input type="hidden" name="mandate_id" value=m.id />
-                            <button type="submit" class="button danger">{t(Msg::DeleteMandate)}</button>
+                            <button type="submit" class="button danger-outline">{t(Msg::DeleteMandate)}</button>
                         </ActionForm>
                     }.into_any(),
                     MandateState::Cancelled => ().into_any(),
@@ -165,7 +165,7 @@ fn MandateRow(mandate: MandateView, actions: Actions) -> impl IntoView {
                             <input type="hidden" name="mandate_id" value=m.id />
                             <label for=reason_id.clone() class="visually-hidden">{t(Msg::CancelReason)}</label>
                             <input id=reason_id name="reason" type="text" placeholder=t(Msg::CancelReason) maxlength="200" />
-                            <button type="submit" class="button danger">{t(Msg::CancelMandate)}</button>
+                            <button type="submit" class="button danger-outline">{t(Msg::CancelMandate)}</button>
                         </ActionForm>
                     }.into_any(),
                 }}

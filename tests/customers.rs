@@ -145,3 +145,39 @@ async fn malformed_arguments_are_a_client_error() {
     let reply = app.call("/api/customers/archive", &[], Some(&cookie)).await;
     assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{}", reply.body);
 }
+
+/// The customer list with 10,000 customers: every page, search and sort stay quick.
+#[tokio::test]
+async fn list_stays_fast_with_ten_thousand_customers() {
+    let app = TestApp::new().await;
+    let cookie = app.signup("Big", "big@test.be").await;
+    let company: i64 = sqlx::query_scalar("SELECT id FROM companies").fetch_one(&app.state.db).await.unwrap();
+    let mut tx = app.state.db.begin().await.unwrap();
+    for i in 0..10_000 {
+        let name = format!("Customer {i:05}");
+        sqlx::query(
+            "INSERT INTO customers (company_id, number, kind, first_name, last_name, email, city, display_name, search_text, created_at, updated_at)
+             VALUES ($1, $2, 'individual', 'Customer', $3, $4, 'Gent', $5, $6, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')",
+        )
+        .bind(company)
+        .bind(format!("C{i:05}"))
+        .bind(format!("{i:05}"))
+        .bind(format!("c{i}@example.be"))
+        .bind(&name)
+        .bind(format!("{} c{i}@example.be c{i:05} gent", name.to_lowercase()))
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    }
+    tx.commit().await.unwrap();
+    for form in [vec![], vec![("query[page]", "200")], vec![("query[q]", "09999")], vec![("query[sort]", "city"), ("query[desc]", "true")], vec![("query[page]", "400")]] {
+        let started = std::time::Instant::now();
+        let r = app.call("/api/customers/list", &form, Some(&cookie)).await;
+        let took = started.elapsed();
+        eprintln!("customer list {form:?}: {took:?}");
+        assert_eq!(r.status, StatusCode::OK);
+        assert!(took < std::time::Duration::from_millis(500), "{form:?} took {took:?}");
+    }
+    let page = app.get("/customers?page=200", Some(&cookie)).await;
+    assert!(page.body.contains("Customer 04975"), "SSR page 200 renders its rows");
+}

@@ -6,7 +6,8 @@ use common::world::{World, KEY};
 use encaisse::server::{repo::twikey_settings, sync};
 use encaisse::twikey::sign_webhook;
 use http::StatusCode;
-use serde_json::Value;
+use serde_json::{json, Value};
+use std::future::IntoFuture;
 use std::time::Duration;
 
 #[tokio::test]
@@ -243,4 +244,53 @@ async fn replaying_the_feed_from_an_old_position_ends_in_the_same_state() {
     sqlx::query("UPDATE twikey_settings SET mandate_feed_position = 0").execute(&w.app.state.db).await.unwrap();
     assert_eq!(w.sync().await, 2, "both messages read again, in order");
     assert_eq!(w.mandates(anne).await[0]["state"], "cancelled", "applied in order: the cancellation wins");
+}
+
+/// Twikey's webhooks over real HTTP to a listening Encaisse, duplicated, reordered and one
+/// dropped: the feeds still bring every mandate to the right state, each applied once.
+#[tokio::test]
+async fn duplicated_reordered_and_dropped_webhooks_end_in_the_right_state() {
+    let w = World::new().await;
+    w.configure().await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(axum::serve(listener, w.app.router.clone()).into_future());
+    let public_id: String = sqlx::query_scalar("SELECT public_id FROM companies").fetch_one(&w.app.state.db).await.unwrap();
+    let callback = format!("http://{addr}/twikey/webhook/{public_id}");
+    let saved = w.http.post(format!("{}/settings/api", w.sandbox.url())).form(&[("apiKey", KEY), ("webhookUrl", callback.as_str())]).send().await.unwrap();
+    assert!(saved.status().is_success());
+
+    let anne = w.app.create_customer(&w.cookie, "Anne", "Peeters").await;
+    let luc = w.app.create_customer(&w.cookie, "Luc", "Lambert").await;
+    let sofie = w.app.create_customer(&w.cookie, "Sofie", "Claes").await;
+    let (a, l, s) = (w.prepare(anne).await, w.prepare(luc).await, w.prepare(sofie).await);
+    for fault in [json!({"webhooks": "duplicate", "count": 1}), json!({"webhooks": "reorder", "count": 1}), json!({"webhooks": "drop", "count": 1})] {
+        w.http.post(format!("{}/_sandbox/faults", w.sandbox.url())).json(&fault).send().await.unwrap();
+    }
+    w.sign(&a, "BE68539007547034").await;
+    w.sign(&l, "BE68539007547034").await;
+    w.sign(&s, "BE68539007547034").await;
+    // Webhooks trigger syncs in the background; wait for them (bounded), then a timer-like sync
+    // covers the dropped one.
+    for _ in 0..50 {
+        let signed = [anne, luc, sofie].len();
+        let mut n = 0;
+        for c in [anne, luc, sofie] {
+            if w.mandates(c).await[0]["state"] == "signed" {
+                n += 1;
+            }
+        }
+        if n == signed {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    w.sync().await;
+    for c in [anne, luc, sofie] {
+        assert_eq!(w.mandates(c).await[0]["state"], "signed");
+        let history = w.call("/api/twikey/customer", &[("customer_id", &c.to_string())]).await.json()["history"].clone();
+        assert_eq!(history.as_array().unwrap().iter().filter(|e| e["kind"] == "signed").count(), 1, "applied once");
+    }
+    let s = twikey_settings::get(&w.app.state.db, w.company_id().await).await.unwrap();
+    assert_eq!(s.last_webhook_valid, Some(true), "the sandbox's signatures check out");
 }

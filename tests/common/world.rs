@@ -23,8 +23,17 @@ impl World {
     }
 
     pub async fn with_sandbox(sandbox: SandboxHandle) -> World {
+        Self::with_sandbox_and_config(sandbox, |_| {}).await
+    }
+
+    /// A world whose app configuration `adjust` may change (e.g. a short Twikey timeout).
+    pub async fn with_sandbox_and_config(sandbox: SandboxHandle, adjust: impl FnOnce(&mut encaisse::server::config::Config)) -> World {
         let api = sandbox.api_base_url();
-        let app = TestApp::with_config(|c| c.twikey_api_url = api.parse().unwrap()).await;
+        let app = TestApp::with_config(|c| {
+            c.twikey_api_url = api.parse().unwrap();
+            adjust(c);
+        })
+        .await;
         let cookie = app.signup("Boulangerie", "owner@test.be").await;
         World { app, sandbox, cookie, http: reqwest::Client::new() }
     }

@@ -1,0 +1,228 @@
+//! Reliability: collections under injected Twikey faults, and the real server binary killed
+//! with SIGKILL in the middle of a scheduler run and of a feed sync, then restarted. Each ends
+//! in the same state as without the fault: nothing twice, nothing lost.
+
+mod common;
+use common::world::{World, KEY};
+use common::TestApp;
+use encaisse::sandbox::{self, SandboxConfig};
+use encaisse::twikey::{InviteRequest, TwikeyClient, TwikeyConfig};
+use http::StatusCode;
+use serde_json::json;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const SECRET: &str = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+
+/// The Encaisse binary of this build, on the test's database.
+fn encaisse(dir: &std::path::Path, args: &[&str], extra_env: &[(&str, String)]) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_encaisse"));
+    cmd.args(args)
+        .env("DATABASE_URL", format!("sqlite://{}", dir.join("test.db").display()))
+        .env("DATA_DIR", dir)
+        .env("ENCAISSE_SECRET_KEY", SECRET)
+        .env("LOG_LEVEL", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    for (k, v) in extra_env {
+        cmd.env(k, v);
+    }
+    cmd
+}
+
+fn kill9(child: &mut Child) {
+    // SIGKILL: no shutdown code runs, as in a power cut.
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+async fn count(db: &sqlx::SqlitePool, sql: &str) -> i64 {
+    sqlx::query_scalar(sql).fetch_one(db).await.unwrap()
+}
+
+#[tokio::test]
+async fn two_hundred_collections_under_faults_debit_once_and_lose_nothing() {
+    let sandbox = sandbox::spawn(SandboxConfig { settle_after: Duration::from_secs(3600), ..Default::default() }).await.unwrap();
+    let w = World::with_sandbox_and_config(sandbox, |c| c.twikey_timeout_ms = 400).await;
+    w.configure().await;
+    let anne = w.signed_customer("Anne").await;
+    // every tenth invoice is 8 € (the bank refuses: AM04), the others 120 € (paid)
+    let mut invoices = Vec::new();
+    for i in 0..200 {
+        invoices.push((w.invoice(anne, if i % 10 == 0 { "8" } else { "120" }).await, i % 10 == 0));
+    }
+    let faults = json!([
+        {"path": "/creditor/transaction", "method": "POST", "count": 20, "status": 500},
+        {"path": "/creditor/transaction", "method": "POST", "count": 10, "status": 429, "retry_after": 1},
+        {"path": "/creditor/transaction", "method": "POST", "count": 8, "delay_ms": 700},
+        {"path": "/creditor/transaction", "method": "POST", "count": 10, "drop": true},
+        {"path": "/creditor/transaction", "method": "GET", "count": 3, "status": 500}
+    ]);
+    w.fault(faults).await;
+    let mut refused = 0;
+    for (id, _) in &invoices {
+        if w.collect(*id).await.status != StatusCode::OK {
+            refused += 1;
+        }
+    }
+    eprintln!("collections refused on the first try by injected faults: {refused}");
+    assert!(refused >= 40, "the faults did happen ({refused})");
+    // the follow-up resends what Twikey never answered, with the same keys, until all are sent
+    let db = &w.app.state.db;
+    for _ in 0..20 {
+        sqlx::query("UPDATE collections SET updated_at = '2000-01-01T00:00:00Z' WHERE state = 'requested'").execute(db).await.unwrap();
+        let _ = encaisse::server::sync::sync_now(&w.app.state, w.company_id().await).await;
+        if count(db, "SELECT COUNT(*) FROM collections WHERE state = 'requested'").await == 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    assert_eq!(count(db, "SELECT COUNT(*) FROM collections WHERE state = 'requested'").await, 0, "all sent in the end");
+    w.settle().await;
+    for _ in 0..5 {
+        if encaisse::server::sync::sync_now(&w.app.state, w.company_id().await).await.is_ok() {
+            break;
+        }
+    }
+    let client = w.app.state.twikey_client_for_key(KEY).unwrap();
+    for (n, (id, refused_by_bank)) in invoices.iter().enumerate() {
+        let d = w.invoice_detail(*id).await;
+        let number = d["invoice"]["number"].as_str().unwrap().to_string();
+        assert_eq!(client.transaction_detail_by_ref(&format!("{number}-1")).await.unwrap().len(), 1, "invoice {n}: one debit");
+        assert_eq!(count(db, &format!("SELECT COUNT(*) FROM collections WHERE invoice_id = {id}")).await, 1);
+        let expected = if *refused_by_bank { "open" } else { "paid" };
+        assert_eq!(d["invoice"]["status"], expected, "invoice {n}");
+        let payments = d["payments"].as_array().unwrap().len();
+        assert_eq!(payments, usize::from(!refused_by_bank), "invoice {n}: payments");
+    }
+}
+
+#[tokio::test]
+async fn a_scheduler_run_killed_with_sigkill_then_rerun_invoices_every_period_once() {
+    let app = TestApp::new().await;
+    let cookie = app.signup("Abonnements", "subs@test.be").await;
+    let customer = app.create_customer(&cookie, "Anne", "Peeters").await.to_string();
+    const SUBS: usize = 120;
+    for _ in 0..SUBS {
+        let r = app
+            .call(
+                "/api/subscriptions/save",
+                &[
+                    ("input[customer_id]", customer.as_str()),
+                    ("input[frequency]", "1"),
+                    ("input[start_date]", "2025-01-01"),
+                    ("input[lines][0][description]", "Bread"),
+                    ("input[lines][0][quantity]", "1"),
+                    ("input[lines][0][unit_price]", "10"),
+                    ("input[lines][0][vat_rate]", "6"),
+                ],
+                Some(&cookie),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    }
+    let dir = app.state.config.data_dir.clone();
+    let db = &app.state.db;
+    let mut run = encaisse(&dir, &["run-scheduler", "--as-of", "2026-12-31"], &[]).spawn().unwrap();
+    let started = Instant::now();
+    while count(db, "SELECT COUNT(*) FROM invoices").await < 300 && started.elapsed() < Duration::from_secs(60) {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    kill9(&mut run);
+    let at_kill = count(db, "SELECT COUNT(*) FROM invoices").await;
+    eprintln!("killed the scheduler after {at_kill} invoices");
+    assert!(at_kill < (SUBS * 24) as i64, "killed mid-run");
+    let status = encaisse(&dir, &["run-scheduler", "--as-of", "2026-12-31"], &[]).status().unwrap();
+    assert!(status.success());
+    let expected = (SUBS * 24) as i64; // monthly from January 2025 to December 2026
+    assert_eq!(count(db, "SELECT COUNT(*) FROM invoices").await, expected);
+    assert_eq!(count(db, "SELECT COUNT(DISTINCT subscription_id || '/' || period_start) FROM invoices").await, expected);
+    // numbers per year: consecutive, no gap, no duplicate
+    for year in ["2025", "2026"] {
+        let numbers: Vec<String> = sqlx::query_scalar(&format!("SELECT number FROM invoices WHERE number LIKE '{year}-%' ORDER BY number"))
+            .fetch_all(db)
+            .await
+            .unwrap();
+        for (i, n) in numbers.iter().enumerate() {
+            assert_eq!(n, &format!("{year}-{:04}", i + 1));
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_server_killed_with_sigkill_during_a_sync_resumes_from_the_committed_position() {
+    let sandbox = sandbox::spawn(SandboxConfig { settle_after: Duration::from_secs(3600), ..Default::default() }).await.unwrap();
+    let app = TestApp::new().await;
+    let dir = app.state.config.data_dir.clone();
+    let db = app.state.db.clone();
+    // 250 mandates signed in Twikey before Encaisse reads the feed: three chunks of the feed
+    let twikey = TwikeyClient::new(TwikeyConfig::new(sandbox.api_base_url(), KEY)).unwrap();
+    let http = reqwest::Client::new();
+    for i in 0..250 {
+        let invite = twikey
+            .invite(&InviteRequest { ct: "1001".into(), customer_number: Some(format!("X{i:04}")), email: Some(format!("d{i}@example.be")), last_name: Some(format!("Debtor {i}")), ..Default::default() })
+            .await
+            .unwrap();
+        let signed = http.post(invite.url.unwrap()).form(&[("iban", "BE68539007547034")]).send().await.unwrap();
+        assert!(signed.status().is_success());
+    }
+    let port = { std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port() };
+    let base = format!("http://127.0.0.1:{port}");
+    let env = [
+        ("LISTEN_ADDR", format!("127.0.0.1:{port}")),
+        ("PUBLIC_URL", base.clone()),
+        ("TWIKEY_API_URL", sandbox.api_base_url()),
+        ("TWIKEY_SYNC_INTERVAL_SECS", "1".to_string()),
+        ("SCHEDULER_INTERVAL_SECS", "0".to_string()),
+    ];
+    let mut server = encaisse(&dir, &[], &env).spawn().unwrap();
+    let up = async {
+        for _ in 0..100 {
+            if http.get(format!("{base}/healthz")).send().await.is_ok() {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("server did not start");
+    };
+    up.await;
+    // every feed read is slow now, so the kill lands between chunks
+    http.post(format!("{}/_sandbox/faults", sandbox.url()))
+        .json(&json!({"path": "/creditor/mandate", "method": "GET", "count": 3, "delay_ms": 1200}))
+        .send()
+        .await
+        .unwrap();
+    let form = |pairs: &[(&str, &str)]| pairs.iter().map(|(k, v)| format!("{k}={}", common::urlencode(v))).collect::<Vec<_>>().join("&");
+    let signup = http
+        .post(format!("{base}/api/signup"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(form(&[("company_name", "Sync"), ("name", "Owner"), ("email", "sync@test.be"), ("password", "a-long-password")]))
+        .send()
+        .await
+        .unwrap();
+    let cookie = signup.headers().get_all("set-cookie").iter().find_map(|c| c.to_str().ok()?.split(';').next().map(str::to_string)).unwrap();
+    for body in [form(&[("enabled", "true")]), form(&[("api_key", KEY), ("b2c_ct", "1001"), ("b2b_ct", "")])] {
+        let path = if body.starts_with("enabled") { "connections/twikey" } else { "twikey/save" };
+        let r = http.post(format!("{base}/api/{path}")).header("cookie", &cookie).header("content-type", "application/x-www-form-urlencoded").body(body).send().await.unwrap();
+        assert!(r.status().is_success(), "{path}: {}", r.text().await.unwrap());
+    }
+    // wait until the first chunk is committed, then pull the plug
+    let started = Instant::now();
+    while count(&db, "SELECT COUNT(*) FROM mandates").await == 0 && started.elapsed() < Duration::from_secs(30) {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    kill9(&mut server);
+    let at_kill = count(&db, "SELECT COUNT(*) FROM mandates").await;
+    eprintln!("killed the server during the sync with {at_kill} of 250 mandates applied");
+    assert!(at_kill > 0 && at_kill < 250, "killed between chunks ({at_kill})");
+    // restart: the sync resumes after the committed position and completes
+    let mut server = encaisse(&dir, &[], &env).spawn().unwrap();
+    let started = Instant::now();
+    while count(&db, "SELECT COUNT(*) FROM mandates").await < 250 && started.elapsed() < Duration::from_secs(30) {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    kill9(&mut server);
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM mandates WHERE state = 'signed'").await, 250);
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM mandate_events WHERE kind = 'signed'").await, 250, "each applied once");
+    assert_eq!(count(&db, "SELECT COUNT(DISTINCT reference) FROM mandates").await, 250);
+}

@@ -41,6 +41,20 @@ pub async fn begin_write(db: &Db) -> Result<sqlx::Transaction<'static, sqlx::Sql
     db.begin_with("BEGIN IMMEDIATE").await
 }
 
+/// A `LIKE ... ESCAPE '\'` pattern for "contains `q`", lower-cased; `%`, `_` and `\` typed
+/// by the user match themselves.
+pub fn like_pattern(q: &str) -> String {
+    let mut p = String::from("%");
+    for c in q.trim().to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            p.push('\\');
+        }
+        p.push(c);
+    }
+    p.push('%');
+    p
+}
+
 pub fn now() -> chrono::DateTime<chrono::Utc> {
     chrono::Utc::now()
 }

@@ -1,7 +1,7 @@
 use crate::api::customers::{Customer, CustomerListQuery, CustomerPage, CustomerRow, CUSTOMERS_PER_PAGE};
 use crate::domain::customer::{CustomerFields, CustomerKind};
 use crate::domain::mandate::MandateMark;
-use crate::server::db::{is_unique_violation, now, Db};
+use crate::server::db::{is_unique_violation, like_pattern, now, Db};
 use chrono::{DateTime, Utc};
 
 #[derive(sqlx::FromRow)]
@@ -179,19 +179,6 @@ pub async fn count(db: &Db, company_id: i64) -> Result<i64, sqlx::Error> {
         .bind(company_id)
         .fetch_one(db)
         .await
-}
-
-/// `%`, `_` and `\` typed by the user match themselves.
-fn like_pattern(q: &str) -> String {
-    let mut p = String::from("%");
-    for c in q.trim().to_lowercase().chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            p.push('\\');
-        }
-        p.push(c);
-    }
-    p.push('%');
-    p
 }
 
 /// One page of the list: search, sort, archived or not. Uses the (company, archived, name) index.

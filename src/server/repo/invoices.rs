@@ -6,7 +6,7 @@ use crate::api::AppError;
 use crate::domain::invoice::{due_date, invoice_number, totals, DisplayStatus, InvoiceStatus, Line};
 use crate::domain::structured_communication;
 use crate::i18n::Msg;
-use crate::server::db::{begin_write, now, Db};
+use crate::server::db::{begin_write, like_pattern, now, Db};
 use chrono::{Datelike, NaiveDate};
 use serde_json::json;
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
@@ -316,18 +316,6 @@ pub async fn customer_choices(db: &Db, company_id: i64) -> Result<Vec<CustomerCh
     .fetch_all(db)
     .await?;
     Ok(rows.into_iter().map(|(id, name)| CustomerChoice { id, name }).collect())
-}
-
-fn like_pattern(q: &str) -> String {
-    let mut p = String::from("%");
-    for c in q.trim().to_lowercase().chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            p.push('\\');
-        }
-        p.push(c);
-    }
-    p.push('%');
-    p
 }
 
 /// Appends the WHERE clause of a list query (placeholders are the backend's own).

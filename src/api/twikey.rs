@@ -515,12 +515,7 @@ pub async fn start_collections(
         let state = session::state();
         let mut report = BulkCollectReport::default();
         for id in invoice_ids.into_values().take(500) {
-            let label: Option<Option<String>> = sqlx::query_scalar("SELECT number FROM invoices WHERE id = $1 AND company_id = $2")
-                .bind(id)
-                .bind(user.company_id)
-                .fetch_optional(&state.db)
-                .await?;
-            let Some(number) = label else { continue };
+            let Some(number) = crate::server::repo::invoices::number_of(&state.db, user.company_id, id).await? else { continue };
             let label = number.unwrap_or_else(|| format!("#{id}"));
             match collect::start(&state, user.company_id, id, collect::Cause::User).await {
                 Ok(_) => report.started.push(label),

@@ -436,3 +436,13 @@ pub async fn figures(db: &Db, company_id: i64, today: NaiveDate) -> Result<Figur
         ],
     })
 }
+
+/// The number of one of the company's invoices: `None` when it is not the company's,
+/// `Some(None)` for a draft.
+pub async fn number_of(db: &Db, company_id: i64, id: i64) -> Result<Option<Option<String>>, sqlx::Error> {
+    sqlx::query_scalar("SELECT number FROM invoices WHERE id = $1 AND company_id = $2")
+        .bind(id)
+        .bind(company_id)
+        .fetch_optional(db)
+        .await
+}

@@ -147,6 +147,8 @@ messages! {
     ArchiveConfirmHelp => "Archived customers leave the list; their invoices stay.", "Les clients archivés quittent la liste ; leurs factures restent.", "Gearchiveerde klanten verdwijnen uit de lijst; hun facturen blijven.";
     Restore => "Restore", "Restaurer", "Herstellen";
     ShowArchived => "Show archived", "Afficher les archivés", "Gearchiveerde tonen";
+    AddFirstCustomer => "Add your first customer", "Ajoutez votre premier client", "Voeg uw eerste klant toe";
+    CreateFirstInvoice => "Create your first invoice", "Créez votre première facture", "Maak uw eerste factuur";
     NoCustomersYet => "No customers yet. Add your first customer to start invoicing.", "Pas encore de clients. Ajoutez votre premier client pour commencer à facturer.", "Nog geen klanten. Voeg uw eerste klant toe om te factureren.";
     NoCustomersMatch => "No customer matches this search.", "Aucun client ne correspond à cette recherche.", "Geen klant komt overeen met deze zoekopdracht.";
     Previous => "Previous", "Précédent", "Vorige";

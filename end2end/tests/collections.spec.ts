@@ -33,7 +33,7 @@ test('collect an invoice of €120: paid without a reload; €8 fails with AM04 
   await issueInvoice(page, 'Anne Peeters', '120');
   await expect(page.getByRole('heading', { name: 'Twikey' })).toBeVisible();
   await shot(page, '30-invoice-twikey-box');
-  await page.getByRole('button', { name: /Start new collection/ }).click();
+  await page.getByRole('button', { name: 'Start new collection', exact: true }).click();
   const status = page.getByTestId('collection-status');
   await expect(status).toHaveAttribute('data-state', /requested|open/);
   await shot(page, '31-collection-open');
@@ -46,10 +46,10 @@ test('collect an invoice of €120: paid without a reload; €8 fails with AM04 
   await shot(page, '32-collection-paid');
 
   await issueInvoice(page, 'Anne Peeters', '8');
-  await page.getByRole('button', { name: /Start new collection/ }).click();
+  await page.getByRole('button', { name: 'Start new collection', exact: true }).click();
   await expect(page.getByTestId('collection-status')).toHaveAttribute('data-state', 'failed', { timeout: 20_000 });
   await expect(page.getByTestId('timeline-event').filter({ hasText: 'AM04 — Insufficient funds' })).toBeVisible();
-  await expect(page.getByRole('button', { name: /Start new collection/ })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Start new collection', exact: true })).toBeVisible();
   await shot(page, '33-collection-failed');
 });
 

@@ -10,7 +10,7 @@ test('sign up, add an individual and a company, search, log out and back in', as
   await page.getByRole('link', { name: 'Customers', exact: true }).click();
   await expect(page.getByRole('heading', { name: 'Customers' })).toBeVisible();
   await shot(page, '02-customers-empty');
-  await page.getByRole('link', { name: 'New customer' }).first().click();
+  await page.getByRole('button', { name: 'New customer' }).click();
   await hydrated(page);
   await page.getByLabel('Individual').check();
   await page.getByLabel('First name').fill('Anne');

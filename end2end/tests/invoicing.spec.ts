@@ -21,7 +21,7 @@ test('invoice with two VAT rates: issue, send, record payment, timeline', async 
   await page.getByRole('link', { name: 'Invoices', exact: true }).click();
   await expect(page.getByRole('heading', { name: 'Invoices' })).toBeVisible();
   await shot(page, 'inv-01-list-empty');
-  await page.getByRole('link', { name: 'New invoice' }).first().click();
+  await page.getByRole('button', { name: 'New invoice' }).click();
   await hydrated(page);
   await page.getByLabel('Customer').selectOption({ label: 'Anne Peeters' });
   await page.getByLabel('Description').first().fill('Sourdough bread');
@@ -97,7 +97,7 @@ test('monthly subscription: the scheduler as of three months later makes three i
   await addCustomer(page, 'Luc', 'Lambert');
   await page.getByRole('link', { name: 'Subscriptions', exact: true }).click();
   await shot(page, 'sub-01-list-empty');
-  await page.getByRole('link', { name: 'New subscription' }).click();
+  await page.getByRole('button', { name: 'New subscription' }).click();
   await hydrated(page);
   await page.getByLabel('Customer').selectOption({ label: 'Luc Lambert' });
   await page.getByLabel('Frequency').selectOption({ label: 'Monthly' });

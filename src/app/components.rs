@@ -144,3 +144,22 @@ pub fn LoadError(error: AppError) -> impl IntoView {
     let lang = use_viewer().lang;
     view! { <div class="banner banner-error" role="alert">{error.describe(lang)}</div> }.into_any()
 }
+
+/// A primary action that opens another page, as a real button (a GET form): "New customer",
+/// "New invoice"… are buttons for people and for assistive technology alike. `params` become
+/// the page's query string.
+#[component]
+pub fn ButtonLink(
+    href: &'static str,
+    label: Msg,
+    #[prop(optional)] params: Vec<(&'static str, String)>,
+    #[prop(default = "button primary")] class: &'static str,
+) -> impl IntoView {
+    let t = use_t();
+    view! {
+        <form method="get" action=href class="button-link">
+            {params.into_iter().map(|(name, value)| view! { <input type="hidden" name=name value=value /> }).collect_view()}
+            <button type="submit" class=class>{t(label)}</button>
+        </form>
+    }
+}

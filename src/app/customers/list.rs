@@ -1,5 +1,5 @@
 use crate::api::customers::{list_customers, CustomerListQuery};
-use crate::app::components::{urlencode, LoadError, Loading, Protected};
+use crate::app::components::{urlencode, ButtonLink, LoadError, Loading, Protected};
 use crate::app::live::use_live_tick;
 use crate::domain::mandate::MandateMark;
 use crate::app::viewer::use_t;
@@ -64,7 +64,7 @@ fn CustomerList() -> impl IntoView {
         <section class="page">
             <header class="page-header">
                 <h1>{t(Msg::CustomersTitle)}</h1>
-                <a class="button primary" href="/customers/new">{t(Msg::NewCustomer)}</a>
+                <ButtonLink href="/customers/new" label=Msg::NewCustomer />
             </header>
             <form class="toolbar" method="get" action="/customers" role="search">
                 <label class="visually-hidden" for="customer-search">{t(Msg::Search)}</label>
@@ -92,7 +92,7 @@ fn CustomerList() -> impl IntoView {
                             view! {
                                 <div class="card empty-state">
                                     <p>{if searching { t(Msg::NoCustomersMatch) } else { t(Msg::NoCustomersYet) }}</p>
-                                    {(!searching).then(|| view! { <a class="button primary" href="/customers/new">{t(Msg::NewCustomer)}</a> })}
+                                    {(!searching).then(|| view! { <a class="button" href="/customers/new">{t(Msg::AddFirstCustomer)}</a> })}
                                 </div>
                             }.into_any()
                         }

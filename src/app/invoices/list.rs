@@ -2,7 +2,7 @@
 
 use super::{date, StatusBadge};
 use crate::api::invoices::{editor_data, list_invoices, InvoiceListQuery, InvoiceRow};
-use crate::app::components::{urlencode, LoadError, Loading, Protected};
+use crate::app::components::{urlencode, ButtonLink, LoadError, Loading, Protected};
 use crate::app::viewer::use_t;
 use crate::domain::money::format_eur;
 use crate::i18n::Msg;
@@ -60,7 +60,7 @@ fn InvoiceList() -> impl IntoView {
         <section class="page">
             <header class="page-header">
                 <h1>{t(Msg::InvoicesTitle)}</h1>
-                <a class="button primary" href="/invoices/new">{t(Msg::NewInvoice)}</a>
+                <ButtonLink href="/invoices/new" label=Msg::NewInvoice />
             </header>
             <form class="toolbar filters" method="get" action="/invoices" role="search">
                 <label class="visually-hidden" for="invoice-search">{t(Msg::Search)}</label>
@@ -101,7 +101,7 @@ fn InvoiceList() -> impl IntoView {
                             view! {
                                 <div class="card empty-state">
                                     <p>{t(if filtered { Msg::NoInvoicesMatch } else { Msg::InvoicesEmpty })}</p>
-                                    {(!filtered).then(|| view! { <a class="button primary" href="/invoices/new">{t(Msg::NewInvoice)}</a> })}
+                                    {(!filtered).then(|| view! { <a class="button" href="/invoices/new">{t(Msg::CreateFirstInvoice)}</a> })}
                                 </div>
                             }.into_any()
                         }
@@ -207,7 +207,7 @@ pub fn CustomerInvoices(customer_id: i64) -> impl IntoView {
                     Err(e) => view! { <LoadError error=e /> }.into_any(),
                     Ok(p) => view! {
                         <div class="tab-actions">
-                            <a class="button primary" href=format!("/invoices/new?customer={customer_id}")>{t(Msg::NewInvoice)}</a>
+                            <ButtonLink href="/invoices/new" label=Msg::NewInvoice params=vec![("customer", customer_id.to_string())] />
                             {(p.total > 0).then(|| view! {
                                 <span class="muted">{t(Msg::OpenAmount)}": "<strong>{format_eur(p.sum_open_cents)}</strong></span>
                                 <a href=format!("/invoices?customer={customer_id}")>{p.total}" "{t(Msg::InvoicesResults)}</a>

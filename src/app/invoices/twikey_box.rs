@@ -31,11 +31,12 @@ pub fn TwikeyBox(invoice_id: i64) -> impl IntoView {
                                 {match d.why_not {
                                     None => view! {
                                         <p>{t(Msg::CanCollect)}" "<span class="muted mono">{d.mandate_reference.clone()}</span></p>
-                                        <ActionForm action=start>
+                                        <ActionForm action=start attr:class="collect-form">
                                             <input type="hidden" name="invoice_id" value=invoice_id />
                                             <button type="submit" class="button primary" disabled=move || start.pending().get()>
-                                                {t(Msg::StartCollection)}" · "{format_eur(d.open_cents)}
+                                                {t(Msg::StartCollection)}
                                             </button>
+                                            <span class="collect-amount">{format_eur(d.open_cents)}</span>
                                         </ActionForm>
                                     }.into_any(),
                                     Some(why @ (CannotCollect::NoSignedMandate | CannotCollect::MandatePendingBank)) => view! {

@@ -22,7 +22,7 @@ fn SubscriptionList() -> impl IntoView {
         <section class="page">
             <header class="page-header">
                 <h1>{t(Msg::SubscriptionsTitle)}</h1>
-                <a class="button primary" href="/subscriptions/new">{t(Msg::NewSubscription)}</a>
+                <crate::app::components::ButtonLink href="/subscriptions/new" label=Msg::NewSubscription />
             </header>
             <Suspense fallback=|| view! { <Loading /> }>
                 {move || Suspend::new(async move {

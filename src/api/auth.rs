@@ -27,10 +27,14 @@ pub struct UserInfo {
     pub company_name: String,
 }
 
-/// A safe place to go after logging in: a path of this site only.
+/// A safe place to go after logging in: a path of this site only. Control characters are
+/// refused: browsers drop tabs and newlines from URLs (`/\t/evil.example` becomes
+/// `//evil.example`), and they cannot go into a `Location` header anyway.
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') && !n.chars().any(char::is_control) => {
+            n.to_string()
+        }
         _ => "/".into(),
     }
 }
@@ -150,7 +154,7 @@ mod tests {
     #[test]
     fn next_stays_on_site() {
         assert_eq!(super::safe_next(Some("/customers?q=a")), "/customers?q=a");
-        for evil in [Some("https://evil.example"), Some("//evil.example"), Some("/\\evil"), None] {
+        for evil in [Some("https://evil.example"), Some("//evil.example"), Some("/\\evil"), Some("/\t/evil.example"), Some("/\r\nX: y"), None] {
             assert_eq!(super::safe_next(evil), "/");
         }
     }

@@ -91,7 +91,10 @@ async fn monthly_subscription_invoices_each_period_once_and_sends() {
     assert_eq!(detail["invoice"]["period_start"], "2027-01-01");
     assert_eq!(detail["invoice"]["lines"][0]["description"], "Coffee beans (01/01/2027 – 31/01/2027)");
     let kinds: Vec<&str> = detail["events"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
-    assert_eq!(kinds, ["created", "issued", "sent"]);
+    // "Collect with Twikey" is checked but Twikey is off for this company: the timeline says so
+    assert_eq!(kinds, ["created", "issued", "collection_not_started", "sent"]);
+    let why = detail["events"].as_array().unwrap().iter().find(|e| e["kind"] == "collection_not_started").unwrap();
+    assert_eq!(why["details"]["why"], "twikey_off");
     assert_eq!(detail["events"][0]["details"]["subscription_id"].to_string(), sub);
     assert_eq!(app.call("/api/outbox/list", &[], Some(&cookie)).await.json().as_array().unwrap().len(), 3);
 }

@@ -23,8 +23,10 @@ rm -rf target/site/pkg
 mkdir -p target/site/pkg
 wasm-bindgen --target web --out-dir target/site/pkg --out-name encaisse "$wasm_dir/encaisse.wasm"
 mv target/site/pkg/encaisse_bg.wasm target/site/pkg/encaisse.wasm
-if [[ $profile == release ]] && command -v wasm-opt >/dev/null; then
-  wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int target/site/pkg/encaisse.wasm -o target/site/pkg/encaisse.wasm
+# npm's binaryen (scripts/wasm_size.sh installs it); Debian's older wasm-opt breaks hydration.
+wasm_opt=.tools/npm/node_modules/.bin/wasm-opt
+if [[ $profile == release && -x $wasm_opt ]]; then
+  "$wasm_opt" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int target/site/pkg/encaisse.wasm -o target/site/pkg/encaisse.wasm
 fi
 cp style/main.css target/site/pkg/encaisse.css
 cp -r public/. target/site/

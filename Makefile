@@ -32,3 +32,9 @@ dev:
 
 clean:
 	cargo clean
+
+## Load and scale benchmarks of a release build on 127.0.0.1 (about 3 min after the build);
+## results in bench/RESULTS.md.
+.PHONY: bench
+bench:
+	@bench/run.sh

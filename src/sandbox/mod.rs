@@ -181,6 +181,11 @@ async fn run(state: SandboxState, listener: TcpListener) -> std::io::Result<()> 
             }
         }
     });
+    use axum::serve::ListenerExt;
+    // Answer small requests at once instead of waiting for delayed ACKs.
+    let listener = listener.tap_io(|tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
     axum::serve(listener, router(state)).await
 }
 

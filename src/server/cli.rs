@@ -28,7 +28,14 @@ pub async fn run() -> Result<(), String> {
     scheduler::spawn(state.clone(), interval);
     let sync_interval = std::time::Duration::from_secs(state.config.twikey_sync_interval_secs);
     tokio::spawn(super::sync::run_periodically(state.clone(), sync_interval));
-    let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+    use axum::serve::ListenerExt;
+    // Without TCP_NODELAY small responses wait for the peer's delayed ACK (~40 ms each).
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .map_err(|e| format!("cannot listen on {listen}: {e}"))?
+        .tap_io(|tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
     tracing::info!(%listen, %public_url, "Encaisse is serving");
     println!("Encaisse listening on http://{listen} (public URL {public_url})");
     axum::serve(listener, router(state))

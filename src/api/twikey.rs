@@ -455,8 +455,9 @@ pub async fn invoice_twikey(invoice_id: i64) -> Result<InvoiceTwikeyView, AppErr
         let settings = twikey_settings::get(&state.db, user.company_id).await?;
         let e = collect::eligibility(&state, &settings, invoice_id).await?;
         let mut conn = state.db.acquire().await?;
-        let collections = collections::for_invoice(&mut conn, user.company_id, invoice_id)
-            .await?
+        let collections = collections::for_invoice(&mut conn, user.company_id, invoice_id).await?;
+        drop(conn);
+        let collections = collections
             .into_iter()
             .map(|c| CollectionView {
                 id: c.id,

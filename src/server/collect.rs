@@ -109,8 +109,14 @@ pub struct Eligibility {
 
 pub async fn eligibility(state: &AppState, settings: &Settings, invoice_id: i64) -> Result<Eligibility, AppError> {
     let company_id = settings.company_id;
-    let mut conn = state.db.acquire().await?;
-    let facts = invoice_facts(&mut conn, company_id, invoice_id).await?.ok_or(AppError::NotFound)?;
+    // One connection at a time: holding one while asking the pool for another starves the
+    // pool under load (many invoice pages at once).
+    let (facts, running) = {
+        let mut conn = state.db.acquire().await?;
+        let facts = invoice_facts(&mut conn, company_id, invoice_id).await?.ok_or(AppError::NotFound)?;
+        let running = collections::running(&mut conn, company_id, invoice_id).await?;
+        (facts, running)
+    };
     let mandate = mandates::signed_for_customer(&state.db, company_id, facts.customer_id).await?;
     let why_not = if !settings.enabled {
         Some(CannotCollect::TwikeyOff)
@@ -120,7 +126,7 @@ pub async fn eligibility(state: &AppState, settings: &Settings, invoice_id: i64)
         Some(if facts.status == "paid" { CannotCollect::NothingToPay } else { CannotCollect::InvoiceNotOpen })
     } else if facts.open_cents <= 0 {
         Some(CannotCollect::NothingToPay)
-    } else if collections::running(&mut conn, company_id, invoice_id).await?.is_some() {
+    } else if running.is_some() {
         Some(CannotCollect::AlreadyRunning)
     } else if mandate.is_none() {
         let all = mandates::for_customer(&state.db, company_id, facts.customer_id).await?;

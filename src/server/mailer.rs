@@ -137,11 +137,21 @@ pub async fn deliver(db: &Db, mailer: &Mailer, id: i64) -> Result<bool, sqlx::Er
 
 /// Delivers every queued message (the scheduler calls this each tick). Returns how many left.
 pub async fn deliver_queued(db: &Db, mailer: &Mailer) -> Result<usize, sqlx::Error> {
-    let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM outbox WHERE status = 'queued' ORDER BY id LIMIT 100").fetch_all(db).await?;
+    // In pages of 100 until the queue is empty (or a page delivers nothing: those wait for the
+    // next run), so a large batch of subscription invoices goes out in one run.
     let mut delivered = 0;
-    for id in ids {
-        if deliver(db, mailer, id).await? {
-            delivered += 1;
+    let mut after = 0i64;
+    loop {
+        let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM outbox WHERE status = 'queued' AND id > $1 ORDER BY id LIMIT 100")
+            .bind(after)
+            .fetch_all(db)
+            .await?;
+        let Some(&last) = ids.last() else { break };
+        after = last;
+        for id in ids {
+            if deliver(db, mailer, id).await? {
+                delivered += 1;
+            }
         }
     }
     Ok(delivered)

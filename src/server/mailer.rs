@@ -137,8 +137,8 @@ pub async fn deliver(db: &Db, mailer: &Mailer, id: i64) -> Result<bool, sqlx::Er
 
 /// Delivers every queued message (the scheduler calls this each tick). Returns how many left.
 pub async fn deliver_queued(db: &Db, mailer: &Mailer) -> Result<usize, sqlx::Error> {
-    // In pages of 100 until the queue is empty (or a page delivers nothing: those wait for the
-    // next run), so a large batch of subscription invoices goes out in one run.
+    // In pages of 100 until the queue is empty, each message tried once per run (a failed one
+    // waits for the next run), so a large batch of subscription invoices goes out in one run.
     let mut delivered = 0;
     let mut after = 0i64;
     loop {

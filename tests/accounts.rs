@@ -4,7 +4,7 @@ mod common;
 use common::TestApp;
 use http::StatusCode;
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn signup_login_logout() {
     let app = TestApp::new().await;
     let cookie = app.signup("Boulangerie Test", "owner@test.be").await;
@@ -30,7 +30,7 @@ async fn signup_login_logout() {
     assert_eq!(app.call("/api/customers/list", &[], Some(&cookie)).await.status, StatusCode::OK);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn wrong_password_and_unknown_user_are_refused_alike() {
     let app = TestApp::new().await;
     app.signup("A", "a@test.be").await;
@@ -41,7 +41,7 @@ async fn wrong_password_and_unknown_user_are_refused_alike() {
     assert!(wrong.session_cookie().is_none());
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn repeated_failures_are_throttled() {
     let app = TestApp::new().await;
     app.signup("A", "a@test.be").await;
@@ -57,7 +57,7 @@ async fn repeated_failures_are_throttled() {
     assert!(right.session_cookie().is_none());
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn signup_validates_and_refuses_duplicates() {
     let app = TestApp::new().await;
     let bad = app
@@ -75,7 +75,7 @@ async fn signup_validates_and_refuses_duplicates() {
     assert!(dup.body.contains("ErrEmailTaken"), "{}", dup.body);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pages_need_a_session() {
     let app = TestApp::new().await;
     let page = app.get("/customers", None).await;
@@ -86,7 +86,7 @@ async fn pages_need_a_session() {
     assert_eq!(app.get("/login", None).await.status, StatusCode::OK);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn health_and_security_headers() {
     let app = TestApp::new().await;
     let health = app.get("/healthz", None).await;
@@ -99,7 +99,7 @@ async fn health_and_security_headers() {
     assert!(login.headers["content-security-policy"].to_str().unwrap().contains("frame-ancestors 'none'"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn language_is_remembered_per_user() {
     let app = TestApp::new().await;
     let cookie = app.signup("A", "a@test.be").await;

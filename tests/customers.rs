@@ -4,7 +4,7 @@ mod common;
 use common::TestApp;
 use http::StatusCode;
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn create_list_search_edit_archive() {
     let app = TestApp::new().await;
     let cookie = app.signup("A", "a@test.be").await;
@@ -55,7 +55,7 @@ async fn create_list_search_edit_archive() {
     assert_eq!(app.call("/api/customers/list", &[], Some(&cookie)).await.json()["total"], 1);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn invalid_customer_gets_field_errors() {
     let app = TestApp::new().await;
     let cookie = app.signup("A", "a@test.be").await;
@@ -82,7 +82,7 @@ async fn invalid_customer_gets_field_errors() {
     assert!(dup.body.contains("ErrCustomerNumberTaken"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_customer_function_needs_a_session() {
     let app = TestApp::new().await;
     for (path, form) in [
@@ -99,7 +99,7 @@ async fn every_customer_function_needs_a_session() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn company_b_can_neither_read_nor_change_company_a() {
     let app = TestApp::new().await;
     let a = app.signup("A", "a@test.be").await;
@@ -136,7 +136,7 @@ async fn company_b_can_neither_read_nor_change_company_a() {
     assert_eq!(app.call("/api/connections/get", &[], Some(&b)).await.json()["twikey_enabled"], true);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn malformed_arguments_are_a_client_error() {
     let app = TestApp::new().await;
     let cookie = app.signup("A", "a@test.be").await;
@@ -147,7 +147,7 @@ async fn malformed_arguments_are_a_client_error() {
 }
 
 /// The customer list with 10,000 customers: every page, search and sort stay quick.
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn list_stays_fast_with_ten_thousand_customers() {
     let app = TestApp::new().await;
     let cookie = app.signup("Big", "big@test.be").await;

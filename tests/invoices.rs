@@ -41,7 +41,7 @@ fn kinds(detail: &serde_json::Value) -> Vec<String> {
     detail["events"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap().to_string()).collect()
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn draft_issue_send_pay_with_timeline() {
     let app = TestApp::new().await;
     let cookie = app.signup("A", "a@test.be").await;
@@ -115,7 +115,7 @@ async fn draft_issue_send_pay_with_timeline() {
     assert_eq!(page.body.matches("data-testid=\"timeline-event\"").count(), 6, "{}", page.body);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cancel_needs_a_reason_and_an_open_invoice() {
     let app = TestApp::new().await;
     let cookie = app.signup("A", "a@test.be").await;
@@ -134,7 +134,7 @@ async fn cancel_needs_a_reason_and_an_open_invoice() {
     assert_eq!(app.call("/api/invoices/issue", &[("id", &next)], Some(&cookie)).await.json(), "2026-0002");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_issuing_gives_consecutive_numbers_without_gap_or_duplicate() {
     let app = TestApp::new().await;
     let a = app.signup("A", "a@test.be").await;
@@ -176,7 +176,7 @@ async fn concurrent_issuing_gives_consecutive_numbers_without_gap_or_duplicate()
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn list_filters_search_and_customer_tab() {
     let app = TestApp::new().await;
     let cookie = app.signup("A", "a@test.be").await;
@@ -215,7 +215,7 @@ async fn list_filters_search_and_customer_tab() {
     assert_eq!(dash["overdue_cents"], 2 * 12100);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_invoice_function_needs_a_session() {
     let app = TestApp::new().await;
     for (path, form) in [
@@ -234,7 +234,7 @@ async fn every_invoice_function_needs_a_session() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn company_b_cannot_see_or_touch_company_a_invoices() {
     let app = TestApp::new().await;
     let a = app.signup("A", "a@test.be").await;
@@ -273,7 +273,7 @@ async fn company_b_cannot_see_or_touch_company_a_invoices() {
 
 /// The list with 100,000 invoices in one company: count + sums + one page must stay fast
 /// (indexes on company/issue date, company/status/due date, company/customer).
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn list_stays_fast_with_100k_invoices() {
     let app = TestApp::new().await;
     let cookie = app.signup("A", "a@test.be").await;

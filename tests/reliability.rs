@@ -40,7 +40,7 @@ async fn count(db: &sqlx::SqlitePool, sql: &str) -> i64 {
     sqlx::query_scalar(sql).fetch_one(db).await.unwrap()
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_hundred_collections_under_faults_debit_once_and_lose_nothing() {
     let sandbox = sandbox::spawn(SandboxConfig { settle_after: Duration::from_secs(3600), ..Default::default() }).await.unwrap();
     let w = World::with_sandbox_and_config(sandbox, |c| c.twikey_timeout_ms = 400).await;
@@ -97,7 +97,7 @@ async fn two_hundred_collections_under_faults_debit_once_and_lose_nothing() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_scheduler_run_killed_with_sigkill_then_rerun_invoices_every_period_once() {
     let app = TestApp::new().await;
     let cookie = app.signup("Abonnements", "subs@test.be").await;
@@ -149,7 +149,7 @@ async fn a_scheduler_run_killed_with_sigkill_then_rerun_invoices_every_period_on
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_server_killed_with_sigkill_during_a_sync_resumes_from_the_committed_position() {
     let sandbox = sandbox::spawn(SandboxConfig { settle_after: Duration::from_secs(3600), ..Default::default() }).await.unwrap();
     let app = TestApp::new().await;

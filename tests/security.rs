@@ -125,7 +125,7 @@ fn the_endpoint_table_lists_every_server_function() {
     assert!(stale.is_empty(), "table entries with no server function: {stale:?}");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_server_function_but_the_public_ones_needs_a_session() {
     let app = TestApp::new().await;
     for cookie in [None, Some("encaisse_session=forged-token-value"), Some("encaisse_session=")] {
@@ -256,7 +256,7 @@ async fn snapshot(w: &World, v: &Victim) -> Vec<Value> {
     out
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn another_companys_ids_are_not_found_and_nothing_changes() {
     let w = World::new().await;
     let a = victim(&w).await;
@@ -368,7 +368,7 @@ async fn another_companys_ids_are_not_found_and_nothing_changes() {
 }
 
 /// Every page of CONTRACTS.md and every read server function, with Twikey configured.
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_twikey_api_key_never_leaves_the_server() {
     let w = World::new().await;
     w.configure().await;
@@ -475,7 +475,7 @@ fn capture_logs() {
         .try_init();
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn secrets_never_reach_the_log() {
     capture_logs();
     let w = World::new().await;
@@ -521,7 +521,7 @@ async fn secrets_never_reach_the_log() {
 
 // ---- login throttling, sessions, redirects -------------------------------------------------
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn throttling_is_per_e_mail() {
     let app = TestApp::new().await;
     app.signup("A", "a@test.be").await;
@@ -552,7 +552,7 @@ fn assert_security_headers(what: &str, r: &Reply) {
     assert_eq!(h("x-frame-options"), "DENY", "{what}");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn security_headers_on_pages_server_functions_assets_and_errors() {
     let site = tempfile::tempdir().unwrap();
     std::fs::write(site.path().join("favicon.svg"), "<svg xmlns=\"http://www.w3.org/2000/svg\"/>").unwrap();
@@ -595,7 +595,7 @@ fn attributes(cookie: &str) -> Vec<String> {
     cookie.split(';').skip(1).map(|a| a.trim().to_ascii_lowercase()).collect()
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cookie_flags_over_http_and_https() {
     for https in [false, true] {
         let app = if https { TestApp::with_config(|c| c.public_url = "https://encaisse.example".parse().unwrap()).await } else { TestApp::new().await };
@@ -622,7 +622,7 @@ async fn cookie_flags_over_http_and_https() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn forged_fixed_and_logged_out_sessions_are_refused() {
     let app = TestApp::new().await;
     let first = app.signup("A", "a@test.be").await;
@@ -666,7 +666,7 @@ async fn forged_fixed_and_logged_out_sessions_are_refused() {
     assert_eq!(app.call("/api/customers/list", &[], Some(&first)).await.status, StatusCode::OK);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn login_and_language_redirect_on_site_only() {
     let app = TestApp::new().await;
     app.signup("A", "a@test.be").await;

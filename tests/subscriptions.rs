@@ -60,7 +60,7 @@ fn assert_numbers_consecutive(rows: &[(i64, String, String)]) {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn monthly_subscription_invoices_each_period_once_and_sends() {
     let app = TestApp::new().await;
     let cookie = app.signup("A", "a@test.be").await;
@@ -99,7 +99,7 @@ async fn monthly_subscription_invoices_each_period_once_and_sends() {
     assert_eq!(app.call("/api/outbox/list", &[], Some(&cookie)).await.json().as_array().unwrap().len(), 3);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_run_killed_half_way_then_run_again_misses_nothing_and_duplicates_nothing() {
     for point in [CrashPoint::AfterInvoiceInsert, CrashPoint::BeforeCommit] {
         let app = TestApp::new().await;
@@ -126,7 +126,7 @@ async fn a_run_killed_half_way_then_run_again_misses_nothing_and_duplicates_noth
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn overlapping_runs_create_each_invoice_once() {
     let app = TestApp::new().await;
     let cookie = app.signup("A", "a@test.be").await;
@@ -157,7 +157,7 @@ async fn overlapping_runs_create_each_invoice_once() {
     assert_eq!(mails, 36);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pause_resume_end() {
     let app = TestApp::new().await;
     let cookie = app.signup("A", "a@test.be").await;
@@ -182,7 +182,7 @@ async fn pause_resume_end() {
     assert_eq!(list.as_array().unwrap().len(), 1);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_end_date_stops_the_invoices() {
     let app = TestApp::new().await;
     let cookie = app.signup("A", "a@test.be").await;
@@ -210,7 +210,7 @@ async fn an_end_date_stops_the_invoices() {
     assert_eq!(got["subscription"]["status"], "ended");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_subscription_function_needs_a_session_and_companies_are_isolated() {
     let app = TestApp::new().await;
     for (path, form) in [

@@ -67,7 +67,7 @@ fn api_code(e: &TwikeyError) -> &str {
     e.code().unwrap_or_else(|| panic!("expected a Twikey error, got {e:?}"))
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn invite_sign_and_read_the_mandate_feed() {
     let sb = start().await;
     let c = client(&sb);
@@ -114,7 +114,7 @@ async fn invite_sign_and_read_the_mandate_feed() {
     assert_eq!(again.position, None);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn b2b_mandates_wait_for_the_debtor_bank() {
     let sb = start().await;
     let c = client(&sb);
@@ -146,7 +146,7 @@ async fn b2b_mandates_wait_for_the_debtor_bank() {
     assert_eq!(accepted.amendment_reason.as_ref().unwrap().reason.as_deref(), Some("AcceptedBank"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn update_actions_and_cancellation() {
     let sb = start().await;
     let c = client(&sb);
@@ -196,7 +196,7 @@ async fn update_actions_and_cancellation() {
     assert_eq!(api_code(&e), "err_no_contract");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn templates_are_listed() {
     let sb = start().await;
     let t = client(&sb).templates().await.unwrap();
@@ -204,7 +204,7 @@ async fn templates_are_listed() {
     assert_eq!(summary, vec![(1001, "CORE".into(), "Particuliers".into()), (1002, "B2B".into(), "Entreprises".into())]);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn transactions_collect_settle_and_feed() {
     let sb = start().await;
     let c = client(&sb);
@@ -266,7 +266,7 @@ async fn transactions_collect_settle_and_feed() {
     assert!(feed.position.is_some());
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn feeds_resume_from_a_stored_position() {
     let sb = start().await;
     let c = client(&sb);
@@ -305,7 +305,7 @@ async fn feeds_resume_from_a_stored_position() {
     assert_eq!(rest.position, one.position);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sessions_are_renewed_once_on_401() {
     let sb = start().await;
     let c = client(&sb);
@@ -336,7 +336,7 @@ async fn sessions_are_renewed_once_on_401() {
     alt.templates().await.unwrap();
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn each_error_kind() {
     let sb = start().await;
     let c = client_for(&sb, DEFAULT_API_KEY, Duration::from_millis(1000));
@@ -404,7 +404,7 @@ async fn each_error_kind() {
     assert!(e.is_retryable());
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn idempotency_key_reused_after_a_timeout_creates_one_transaction() {
     let sb = start().await;
     let c = client_for(&sb, DEFAULT_API_KEY, Duration::from_millis(1000));
@@ -461,7 +461,7 @@ async fn wait_for(seen: &Arc<Mutex<Vec<(String, String)>>>, n: usize) -> Vec<(St
     seen.lock().unwrap().clone()
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn webhooks_are_signed_and_configured_on_the_settings_page() {
     let sb = start().await;
     let (url, seen, _task) = receiver().await;
@@ -496,7 +496,7 @@ async fn webhooks_are_signed_and_configured_on_the_settings_page() {
     assert_eq!(seen.lock().unwrap().len(), 3, "dropped webhook not sent");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn failing_receivers_are_retried() {
     use axum::http::StatusCode;
     let calls = Arc::new(Mutex::new(0u32));
@@ -532,7 +532,7 @@ async fn failing_receivers_are_retried() {
     assert_eq!(log[0]["attempts"], 3);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn state_survives_a_restart_and_reset_clears_it() {
     let dir = tempfile::tempdir().unwrap();
     let config = SandboxConfig {

@@ -21,7 +21,7 @@ async fn collection_count(w: &World, invoice: i64) -> i64 {
     sqlx::query_scalar("SELECT COUNT(*) FROM collections WHERE invoice_id = $1").bind(invoice).fetch_one(&w.app.state.db).await.unwrap()
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn paid_collection_pays_the_invoice_with_every_step_on_the_timeline() {
     let w = World::new().await;
     w.configure().await;
@@ -53,7 +53,7 @@ async fn paid_collection_pays_the_invoice_with_every_step_on_the_timeline() {
     assert_eq!(w.invoice_detail(invoice).await["payments"].as_array().unwrap().len(), 1);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_amount_band_of_the_settlement_table_ends_in_the_right_state() {
     let w = World::new().await;
     w.configure().await;
@@ -87,7 +87,7 @@ async fn every_amount_band_of_the_settlement_table_ends_in_the_right_state() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_double_click_and_two_servers_racing_debit_once() {
     let w = World::new().await;
     w.configure().await;
@@ -108,7 +108,7 @@ async fn a_double_click_and_two_servers_racing_debit_once() {
     assert_eq!(transactions_in_twikey(&w, "2026-0001-1").await, 1, "one transaction in Twikey");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_timeout_then_a_retry_creates_one_transaction() {
     let w = World::new().await;
     w.configure().await;
@@ -130,7 +130,7 @@ async fn a_timeout_then_a_retry_creates_one_transaction() {
     assert_eq!(collection_count(&w, invoice).await, 1);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn twikey_refusing_fails_the_attempt_in_words() {
     let w = World::new().await;
     w.configure().await;
@@ -147,7 +147,7 @@ async fn twikey_refusing_fails_the_attempt_in_words() {
     assert_eq!(w.invoice_twikey(invoice).await["collections"][0]["attempt"], 2);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_signed_mandate_says_why() {
     let w = World::new().await;
     w.configure().await;
@@ -165,7 +165,7 @@ async fn no_signed_mandate_says_why() {
     assert_eq!(w.invoice_twikey(invoice).await["why_not"], "mandate_pending_bank");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_reversal_reopens_the_paid_invoice_with_its_reason() {
     let w = World::new().await;
     w.configure().await;
@@ -196,7 +196,7 @@ async fn a_reversal_reopens_the_paid_invoice_with_its_reason() {
     assert_eq!(b["why_not"], Value::Null, "collect again");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn prenotification_follows_the_setting() {
     let w = World::new().await;
     w.configure().await; // on
@@ -216,7 +216,7 @@ async fn prenotification_follows_the_setting() {
     assert_eq!(w.invoice_twikey(second).await["collections"][0]["collection_date"], Value::Null);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn subscriptions_collect_by_themselves_or_say_why_not() {
     let w = World::new().await;
     w.configure().await;
@@ -263,7 +263,7 @@ async fn subscriptions_collect_by_themselves_or_say_why_not() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn automatic_retries_only_where_they_help() {
     let w = World::new().await;
     w.configure().await;
@@ -290,7 +290,7 @@ async fn automatic_retries_only_where_they_help() {
     assert_eq!(collection_count(&w, closed).await, 1);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn another_company_cannot_collect_or_see_collections() {
     let w = World::new().await;
     w.configure().await;
@@ -305,7 +305,7 @@ async fn another_company_cannot_collect_or_see_collections() {
     assert_eq!(collection_count(&w, invoice.parse().unwrap()).await, 0);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bulk_collection_starts_what_it_can_and_says_why_it_skips() {
     let w = World::new().await;
     w.configure().await;

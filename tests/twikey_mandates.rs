@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 use std::future::IntoFuture;
 use std::time::Duration;
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn configuration_is_checked_with_twikey_and_the_key_never_comes_back() {
     let w = World::new().await;
     // a wrong key: Twikey's own error
@@ -43,7 +43,7 @@ async fn configuration_is_checked_with_twikey_and_the_key_never_comes_back() {
     assert_eq!(templates[1]["kind"], "B2B");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn individual_mandate_from_preparation_to_signature_and_cancellation() {
     let w = World::new().await;
     w.configure().await;
@@ -83,7 +83,7 @@ async fn individual_mandate_from_preparation_to_signature_and_cancellation() {
     assert_eq!(kinds, ["cancelled", "cancelled", "signed", "invited", "prepared"]);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn company_mandate_waits_for_the_bank_then_is_signed() {
     let w = World::new().await;
     w.configure().await;
@@ -101,7 +101,7 @@ async fn company_mandate_waits_for_the_bank_then_is_signed() {
     assert_eq!(w.list_marks().await, vec![Value::from("Signed")]);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn deleting_a_prepared_mandate_kills_its_signing_link() {
     let w = World::new().await;
     w.configure().await;
@@ -115,7 +115,7 @@ async fn deleting_a_prepared_mandate_kills_its_signing_link() {
     assert_eq!(w.http.get(&url).send().await.unwrap().status(), reqwest::StatusCode::GONE);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn another_company_cannot_touch_mandates() {
     let w = World::new().await;
     w.configure().await;
@@ -142,7 +142,7 @@ async fn another_company_cannot_touch_mandates() {
     assert_eq!(w.mandates(anne).await.len(), 1, "A's mandate untouched");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn callback_signatures() {
     let w = World::new().await;
     w.configure().await;
@@ -176,7 +176,7 @@ async fn callback_signatures() {
     assert_eq!(s.last_webhook_valid, Some(true));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_signed_callback_brings_the_mandate_in_and_removed_invites_are_applied() {
     let w = World::new().await;
     w.configure().await;
@@ -204,7 +204,7 @@ async fn a_signed_callback_brings_the_mandate_in_and_removed_invites_are_applied
     assert_eq!(states, vec![Value::from("signed")], "the removed invitation is gone");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sync_survives_twikey_faults_and_duplicated_runs() {
     let w = World::new().await;
     w.configure().await;
@@ -229,7 +229,7 @@ async fn sync_survives_twikey_faults_and_duplicated_runs() {
     assert_eq!(history.as_array().unwrap().iter().filter(|e| e["kind"] == "signed").count(), 1);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn replaying_the_feed_from_an_old_position_ends_in_the_same_state() {
     let w = World::new().await;
     w.configure().await;
@@ -248,7 +248,7 @@ async fn replaying_the_feed_from_an_old_position_ends_in_the_same_state() {
 
 /// Twikey's webhooks over real HTTP to a listening Encaisse, duplicated, reordered and one
 /// dropped: the feeds still bring every mandate to the right state, each applied once.
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn duplicated_reordered_and_dropped_webhooks_end_in_the_right_state() {
     let w = World::new().await;
     w.configure().await;

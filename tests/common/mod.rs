@@ -53,11 +53,15 @@ impl TestApp {
     }
 
     pub async fn send(&self, req: Request<Body>) -> Reply {
-        let res = self.router.clone().oneshot(req).await.unwrap();
-        let status = res.status();
-        let headers = res.headers().clone();
-        let bytes = res.into_body().collect().await.unwrap().to_bytes();
-        Reply { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+        // A request that never answers fails its test instead of stalling the whole suite.
+        let exchange = async {
+            let res = self.router.clone().oneshot(req).await.unwrap();
+            let status = res.status();
+            let headers = res.headers().clone();
+            let bytes = res.into_body().collect().await.unwrap().to_bytes();
+            Reply { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+        };
+        tokio::time::timeout(std::time::Duration::from_secs(60), exchange).await.expect("no complete answer within 60 s")
     }
 
     /// Calls a server function the way the browser's client does (form-encoded POST).

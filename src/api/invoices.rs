@@ -102,6 +102,18 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()
 }
 
+/// A date field that may be left empty: `default` then; a problem at `field` when it is not a
+/// date (and `default` meanwhile, so the other fields are still checked).
+pub(crate) fn date_or(problems: &mut Problems, field: &str, raw: &str, default: NaiveDate) -> NaiveDate {
+    if raw.trim().is_empty() {
+        return default;
+    }
+    parse_date(raw).unwrap_or_else(|| {
+        problems.add(field, Msg::ErrDate);
+        default
+    })
+}
+
 impl InvoiceInput {
     pub fn validate(&self, today: NaiveDate) -> Result<ValidInvoice, AppError> {
         let mut problems = Problems::default();
@@ -109,14 +121,7 @@ impl InvoiceInput {
             problems.add("customer_id", Msg::ErrRequired);
             0
         });
-        let issue_date = if self.issue_date.trim().is_empty() {
-            today
-        } else {
-            parse_date(&self.issue_date).unwrap_or_else(|| {
-                problems.add("issue_date", Msg::ErrDate);
-                today
-            })
-        };
+        let issue_date = date_or(&mut problems, "issue_date", &self.issue_date, today);
         let payment_term_days = if self.payment_term_days.trim().is_empty() {
             DEFAULT_PAYMENT_TERM_DAYS
         } else {
@@ -266,14 +271,7 @@ impl PaymentInput {
                 0
             }
         };
-        let date = if self.date.trim().is_empty() {
-            today
-        } else {
-            parse_date(&self.date).unwrap_or_else(|| {
-                problems.add("date", Msg::ErrDate);
-                today
-            })
-        };
+        let date = date_or(&mut problems, "date", &self.date, today);
         let method = self.method.trim().to_string();
         if !PAYMENT_METHODS.contains(&method.as_str()) {
             problems.add("method", Msg::ErrRequired);

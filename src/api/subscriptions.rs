@@ -1,7 +1,7 @@
 //! Subscriptions: recurring invoices made by the scheduler for every period.
 
 use super::error::Problems;
-use super::invoices::{parse_date, validate_lines, InvoiceRow, LineInput, DEFAULT_PAYMENT_TERM_DAYS};
+use super::invoices::{date_or, parse_date, validate_lines, InvoiceRow, LineInput, DEFAULT_PAYMENT_TERM_DAYS};
 use super::AppError;
 use crate::domain::invoice::{Line, Totals};
 use crate::domain::schedule::{SubscriptionStatus, FREQUENCIES};
@@ -57,14 +57,7 @@ impl SubscriptionInput {
                 1
             }
         };
-        let start_date = if self.start_date.trim().is_empty() {
-            today
-        } else {
-            parse_date(&self.start_date).unwrap_or_else(|| {
-                problems.add("start_date", Msg::ErrDate);
-                today
-            })
-        };
+        let start_date = date_or(&mut problems, "start_date", &self.start_date, today);
         let end_date = if self.end_date.trim().is_empty() {
             None
         } else {

@@ -347,6 +347,27 @@ fn push_filters(b: &mut QueryBuilder<'_, Sqlite>, company_id: i64, q: &InvoiceLi
     }
 }
 
+/// The columns every invoice list selects: `i.id, i.number, i.customer_id, c.display_name,
+/// i.issue_date, i.due_date, i.status, i.total_incl_cents, i.paid_cents`.
+pub type ListRow = (i64, Option<String>, i64, String, NaiveDate, NaiveDate, String, i64, i64);
+
+/// A line of an invoice list, with its displayed status and open amount as of `today`.
+pub fn invoice_row(r: ListRow, today: NaiveDate) -> InvoiceRow {
+    let (id, number, customer_id, customer_name, issue_date, due_date, status, total_incl_cents, paid) = r;
+    let status = InvoiceStatus::parse(&status).unwrap_or(InvoiceStatus::Draft);
+    InvoiceRow {
+        id,
+        number,
+        customer_id,
+        customer_name,
+        issue_date,
+        due_date,
+        status: DisplayStatus::of(status, due_date, today),
+        total_incl_cents,
+        open_cents: open_amount(status, total_incl_cents, paid),
+    }
+}
+
 /// One page of the list, newest first, with the count and sums of everything that matches.
 pub async fn list(db: &Db, company_id: i64, q: &InvoiceListQuery, today: NaiveDate) -> Result<InvoicePage, sqlx::Error> {
     let mut b = QueryBuilder::<Sqlite>::new(
@@ -368,24 +389,8 @@ pub async fn list(db: &Db, company_id: i64, q: &InvoiceListQuery, today: NaiveDa
         .push_bind(per_page)
         .push(" OFFSET ")
         .push_bind((page as i64 - 1) * per_page);
-    type R = (i64, Option<String>, i64, String, NaiveDate, NaiveDate, String, i64, i64);
-    let rows: Vec<R> = b.build_query_as().fetch_all(db).await?;
-    let rows = rows
-        .into_iter()
-        .map(|(id, number, customer_id, customer_name, issue_date, due, status, total_incl, paid)| {
-            let status = InvoiceStatus::parse(&status).unwrap_or(InvoiceStatus::Draft);
-            InvoiceRow {
-                id,
-                number,
-                customer_id,
-                customer_name,
-                issue_date,
-                due_date: due,
-                status: DisplayStatus::of(status, due, today),
-                total_incl_cents: total_incl,
-                open_cents: open_amount(status, total_incl, paid),
-            }
-        })
+    let rows: Vec<ListRow> = b.build_query_as().fetch_all(db).await?;
+    let rows = rows.into_iter().map(|r| invoice_row(r, today))
         .collect();
     Ok(InvoicePage { rows, total, page, pages, sum_incl_cents: sum_incl, sum_open_cents: sum_open })
 }

@@ -1,10 +1,10 @@
 //! Subscriptions and their lines, and the step the scheduler repeats: invoice one period.
 
-use super::invoices::{self, open_amount};
+use super::invoices;
 use crate::api::invoices::{InvoiceRow, ValidInvoice};
 use crate::api::subscriptions::{Subscription, SubscriptionRow, ValidSubscription};
 use crate::api::AppError;
-use crate::domain::invoice::{totals, DisplayStatus, InvoiceStatus, Line};
+use crate::domain::invoice::{totals, Line};
 use crate::domain::schedule::{period_end, period_start, SubscriptionStatus};
 use crate::i18n::Msg;
 use crate::server::db::{begin_write, is_unique_violation, now, Db};
@@ -163,8 +163,7 @@ pub async fn list(db: &Db, company_id: i64) -> Result<Vec<SubscriptionRow>, sqlx
 
 /// The invoices a subscription made, newest period first.
 pub async fn invoices(db: &Db, company_id: i64, id: i64, today: NaiveDate) -> Result<Vec<InvoiceRow>, sqlx::Error> {
-    type R = (i64, Option<String>, i64, String, NaiveDate, NaiveDate, String, i64, i64);
-    let rows: Vec<R> = sqlx::query_as(
+    let rows: Vec<invoices::ListRow> = sqlx::query_as(
         "SELECT i.id, i.number, i.customer_id, c.display_name, i.issue_date, i.due_date, i.status, i.total_incl_cents, i.paid_cents
          FROM invoices i JOIN customers c ON c.id = i.customer_id
          WHERE i.company_id = $1 AND i.subscription_id = $2 ORDER BY i.period_start DESC",
@@ -173,23 +172,7 @@ pub async fn invoices(db: &Db, company_id: i64, id: i64, today: NaiveDate) -> Re
     .bind(id)
     .fetch_all(db)
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, number, customer_id, customer_name, issue_date, due, status, total, paid)| {
-            let s = InvoiceStatus::parse(&status).unwrap_or(InvoiceStatus::Draft);
-            InvoiceRow {
-                id,
-                number,
-                customer_id,
-                customer_name,
-                issue_date,
-                due_date: due,
-                status: DisplayStatus::of(s, due, today),
-                total_incl_cents: total,
-                open_cents: open_amount(s, total, paid),
-            }
-        })
-        .collect())
+    Ok(rows.into_iter().map(|r| invoices::invoice_row(r, today)).collect())
 }
 
 /// Pause, resume or end. Resuming skips the periods that started while paused.

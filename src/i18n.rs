@@ -107,6 +107,7 @@ messages! {
     ErrNotFound => "Not found.", "Introuvable.", "Niet gevonden.";
     ErrInternal => "Something went wrong on our side. Nothing was saved; try again.", "Un problème est survenu de notre côté. Rien n'a été enregistré ; réessayez.", "Er ging iets mis bij ons. Er is niets opgeslagen; probeer opnieuw.";
     ErrNetwork => "Encaisse could not be reached. Check your connection and try again.", "Encaisse est injoignable. Vérifiez votre connexion et réessayez.", "Encaisse is niet bereikbaar. Controleer uw verbinding en probeer opnieuw.";
+    ErrNulCharacter => "The form contains a NUL character, which no field accepts.", "Le formulaire contient un caractère NUL, qu'aucun champ n'accepte.", "Het formulier bevat een NUL-teken, dat geen enkel veld aanvaardt.";
     ErrFormHasErrors => "Please correct the fields marked below.", "Veuillez corriger les champs indiqués ci-dessous.", "Verbeter de hieronder aangeduide velden.";
     // dashboard
     DashboardTitle => "Dashboard", "Tableau de bord", "Dashboard";

@@ -60,9 +60,7 @@ async fn repeated_failures_are_throttled() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn signup_validates_and_refuses_duplicates() {
     let app = TestApp::new().await;
-    let bad = app
-        .call("/api/signup", &[("company_name", ""), ("name", "X"), ("email", "not-an-email"), ("password", "short")], None)
-        .await;
+    let bad = app.call("/api/signup", &[("company_name", ""), ("name", "X"), ("email", "not-an-email"), ("password", "short")], None).await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     let fields: Vec<String> = bad.json()["Invalid"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap().to_string()).collect();
     assert_eq!(fields, ["company_name", "email", "password"]);

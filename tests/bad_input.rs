@@ -9,6 +9,7 @@ use axum::body::Body;
 use common::world::{World, KEY};
 use common::{urlencode, Reply, TestApp};
 use encaisse::api::AppError;
+use encaisse::on_db;
 use encaisse::twikey::sign_webhook;
 use http::{header, Request, StatusCode};
 use proptest::prelude::*;
@@ -26,15 +27,89 @@ fn runner(cases: u32) -> TestRunner {
 
 /// Values that mean something to some field, or are known troublemakers.
 const SPECIAL: &[&str] = &[
-    "0", "1", "2", "3", "-0", "-1", "9223372036854775807", "9223372036854775808", "-9223372036854775808",
-    "-9223372036854775809", "18446744073709551616", "99999999999999999999999999999", "1e308", "-1e308", "NaN", "inf",
-    "0x10", "1_000", "1 000,00", "12,50", "12.50", "-12,50", "0,001", "0,005", "€ 12", "12.345.678,90", "4294967296",
-    "true", "false", "on", "off", "yes", "null", "[]", "{}", "2026-02-30", "2026-13-01", "0000-00-00", "9999-12-31",
-    "262143-12-31", "-0001-01-01", "2026-11-20T10:00:00Z", "2026-11-20", "individual", "company", "pause", "resume",
-    "end", "fr", "nl", "en", "de", "xx", "cash", "bank_transfer", "other", "direct_debit", "BE68539007547034",
-    "BE68 5390 0754 7034", "BE0403170701", "a@b.be", "A@B.BE ", "a@b", "%00", "%", "<script>alert(1)</script>",
-    "' OR 1=1 --", "\u{202e}evil", "\u{feff}", "🙂", "\0", "/", "//evil.example", "/customers", "1001", "1002",
-    KEY, "21", "6", "12", "21%", "365", "366",
+    "0",
+    "1",
+    "2",
+    "3",
+    "-0",
+    "-1",
+    "9223372036854775807",
+    "9223372036854775808",
+    "-9223372036854775808",
+    "-9223372036854775809",
+    "18446744073709551616",
+    "99999999999999999999999999999",
+    "1e308",
+    "-1e308",
+    "NaN",
+    "inf",
+    "0x10",
+    "1_000",
+    "1 000,00",
+    "12,50",
+    "12.50",
+    "-12,50",
+    "0,001",
+    "0,005",
+    "€ 12",
+    "12.345.678,90",
+    "4294967296",
+    "true",
+    "false",
+    "on",
+    "off",
+    "yes",
+    "null",
+    "[]",
+    "{}",
+    "2026-02-30",
+    "2026-13-01",
+    "0000-00-00",
+    "9999-12-31",
+    "262143-12-31",
+    "-0001-01-01",
+    "2026-11-20T10:00:00Z",
+    "2026-11-20",
+    "individual",
+    "company",
+    "pause",
+    "resume",
+    "end",
+    "fr",
+    "nl",
+    "en",
+    "de",
+    "xx",
+    "cash",
+    "bank_transfer",
+    "other",
+    "direct_debit",
+    "BE68539007547034",
+    "BE68 5390 0754 7034",
+    "BE0403170701",
+    "a@b.be",
+    "A@B.BE ",
+    "a@b",
+    "%00",
+    "%",
+    "<script>alert(1)</script>",
+    "' OR 1=1 --",
+    "\u{202e}evil",
+    "\u{feff}",
+    "🙂",
+    "\0",
+    "/",
+    "//evil.example",
+    "/customers",
+    "1001",
+    "1002",
+    KEY,
+    "21",
+    "6",
+    "12",
+    "21%",
+    "365",
+    "366",
 ];
 
 /// A field value: empty, anything, numbers of every size, special words, control characters,
@@ -54,10 +129,31 @@ fn value() -> impl Strategy<Value = String> {
 
 /// Keys a well-behaved browser never sends.
 const ODD_KEYS: &[&str] = &[
-    "x", "input", "input[", "input]", "input[]", "input[[kind]]", "input[kind][]", "input[kind][x]", "input[lines]",
-    "input[lines][]", "input[lines][-1][quantity]", "input[lines][x][quantity]", "input[lines][18446744073709551616][description]",
-    "input[lines][4294967295][description]", "input[lines][0][0][0][0][0][0]", "query[page][x]", "id[]", "a[b][c][d][e][f][g]",
-    "%5B", "[", "]", "=", "&", "invoice_ids[]", "invoice_ids[a][b]",
+    "x",
+    "input",
+    "input[",
+    "input]",
+    "input[]",
+    "input[[kind]]",
+    "input[kind][]",
+    "input[kind][x]",
+    "input[lines]",
+    "input[lines][]",
+    "input[lines][-1][quantity]",
+    "input[lines][x][quantity]",
+    "input[lines][18446744073709551616][description]",
+    "input[lines][4294967295][description]",
+    "input[lines][0][0][0][0][0][0]",
+    "query[page][x]",
+    "id[]",
+    "a[b][c][d][e][f][g]",
+    "%5B",
+    "[",
+    "]",
+    "=",
+    "&",
+    "invoice_ids[]",
+    "invoice_ids[a][b]",
 ];
 
 #[derive(Debug, Clone)]
@@ -114,7 +210,16 @@ fn plausible(field: &str) -> &'static [&'static str] {
         "b2c_ct" => &["1001"],
         "b2b_ct" => &["1002", ""],
         "api_key" => &[KEY, ""],
-        "next" => &["/", "/customers?q=é", "/\t/evil.example", "/\r\nSet-Cookie: x=y", "//evil.example", "https://evil.example", "/\\evil", "/%0d%0a"],
+        "next" => &[
+            "/",
+            "/customers?q=é",
+            "/\t/evil.example",
+            "/\r\nSet-Cookie: x=y",
+            "//evil.example",
+            "https://evil.example",
+            "/\\evil",
+            "/%0d%0a",
+        ],
         "retry_after_days" => &["5", "60"],
         "retry_max" => &["1", "5"],
         _ => &[],
@@ -141,7 +246,8 @@ fn typed_value(field: &str) -> BoxedStrategy<String> {
 /// A form for `fields` (each present or missing), optional editor lines, odd extra keys,
 /// repeated keys and raw garbage.
 fn form(fields: &'static [&'static str], lines: bool, always_session: bool) -> impl Strategy<Value = FormCase> {
-    let line_value = |samples: &'static [&'static str]| prop_oneof![5 => prop::sample::select(samples).prop_map(String::from), 1 => value()];
+    let line_value =
+        |samples: &'static [&'static str]| prop_oneof![5 => prop::sample::select(samples).prop_map(String::from), 1 => value()];
     let good_line = (
         prop_oneof![4 => 0u32..4, 1 => any::<u32>()],
         line_value(&["Pain", "Croissants 🥐", "Ürün"]),
@@ -171,12 +277,16 @@ fn form(fields: &'static [&'static str], lines: bool, always_session: bool) -> i
         lines,
         prop_oneof![3 => Just(Vec::new()), 1 => prop::collection::vec((extra_key, value()), 1..3)],
         prop::option::weighted(0.1, (any::<prop::sample::Index>(), value())),
-        prop::option::weighted(0.05, prop::sample::select(&["%ZZ", "%", "a=%E9", "=", "&&&", "input[kind]=%FF%FE", "%5Binput%5D=1", "a[=b", "input[lines][0]=x"][..])),
+        prop::option::weighted(
+            0.05,
+            prop::sample::select(
+                &["%ZZ", "%", "a=%E9", "=", "&&&", "input[kind]=%FF%FE", "%5Binput%5D=1", "a[=b", "input[lines][0]=x"][..],
+            ),
+        ),
         prop::bool::weighted(if always_session { 1.0 } else { 0.8 }),
     )
         .prop_map(move |(values, lines, extras, dup, raw_tail, with_session)| {
-            let mut pairs: Vec<(String, String)> =
-                fields.iter().zip(values).filter_map(|(f, v)| v.map(|v| (f.to_string(), v))).collect();
+            let mut pairs: Vec<(String, String)> = fields.iter().zip(values).filter_map(|(f, v)| v.map(|v| (f.to_string(), v))).collect();
             pairs.extend(lines);
             pairs.extend(extras);
             if let Some((i, v)) = dup {
@@ -234,17 +344,47 @@ struct Endpoint {
 }
 
 const CUSTOMER_FORM: &[&str] = &[
-    "id", "input[kind]", "input[first_name]", "input[last_name]", "input[company_name]", "input[vat_number]", "input[email]",
-    "input[phone]", "input[language]", "input[street]", "input[postcode]", "input[city]", "input[country]",
-    "input[customer_number]", "input[iban]",
+    "id",
+    "input[kind]",
+    "input[first_name]",
+    "input[last_name]",
+    "input[company_name]",
+    "input[vat_number]",
+    "input[email]",
+    "input[phone]",
+    "input[language]",
+    "input[street]",
+    "input[postcode]",
+    "input[city]",
+    "input[country]",
+    "input[customer_number]",
+    "input[iban]",
 ];
 const CUSTOMER_FIELDS: &[&str] = &[
-    "kind", "first_name", "last_name", "company_name", "vat_number", "email", "phone", "language", "street", "postcode",
-    "city", "country", "customer_number", "iban",
+    "kind",
+    "first_name",
+    "last_name",
+    "company_name",
+    "vat_number",
+    "email",
+    "phone",
+    "language",
+    "street",
+    "postcode",
+    "city",
+    "country",
+    "customer_number",
+    "iban",
 ];
 
 const PUBLIC_FORMS: &[Endpoint] = &[
-    Endpoint { path: "signup", form: &["company_name", "name", "email", "password"], lines: false, fields: &["company_name", "name", "email", "password"], public: true },
+    Endpoint {
+        path: "signup",
+        form: &["company_name", "name", "email", "password"],
+        lines: false,
+        fields: &["company_name", "name", "email", "password"],
+        public: true,
+    },
     Endpoint { path: "login", form: &["email", "password", "next"], lines: false, fields: &[], public: true },
     Endpoint { path: "language", form: &["lang", "next"], lines: false, fields: &["lang"], public: true },
     Endpoint { path: "logout", form: &[], lines: false, fields: &[], public: true },
@@ -270,7 +410,13 @@ const INVOICING_FORMS: &[Endpoint] = &[
     },
     Endpoint { path: "invoices/issue", form: &["id"], lines: false, fields: &[], public: false },
     Endpoint { path: "invoices/send", form: &["id"], lines: false, fields: &[], public: false },
-    Endpoint { path: "invoices/pay", form: &["id", "input[amount]", "input[date]", "input[method]"], lines: false, fields: &["amount", "date", "method"], public: false },
+    Endpoint {
+        path: "invoices/pay",
+        form: &["id", "input[amount]", "input[date]", "input[method]"],
+        lines: false,
+        fields: &["amount", "date", "method"],
+        public: false,
+    },
     Endpoint { path: "invoices/cancel", form: &["id", "reason"], lines: false, fields: &["reason"], public: false },
     Endpoint {
         path: "invoices/list",
@@ -282,8 +428,13 @@ const INVOICING_FORMS: &[Endpoint] = &[
     Endpoint {
         path: "subscriptions/save",
         form: &[
-            "input[customer_id]", "input[frequency]", "input[start_date]", "input[end_date]", "input[payment_term_days]",
-            "input[send_email]", "input[collect_with_twikey]",
+            "input[customer_id]",
+            "input[frequency]",
+            "input[start_date]",
+            "input[end_date]",
+            "input[payment_term_days]",
+            "input[send_email]",
+            "input[collect_with_twikey]",
         ],
         lines: true,
         fields: &["customer_id", "frequency", "start_date", "end_date", "payment_term_days", "lines"],
@@ -313,9 +464,8 @@ const TWIKEY_FORMS: &[Endpoint] = &[
 ];
 
 async fn post(app: &TestApp, path: &str, body: String, cookie: Option<&str>) -> Reply {
-    let mut req = Request::post(path)
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header(header::ACCEPT, "application/json");
+    let mut req =
+        Request::post(path).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded").header(header::ACCEPT, "application/json");
     if let Some(c) = cookie {
         req = req.header(header::COOKIE, c);
     }
@@ -383,7 +533,14 @@ fn invoicing_forms_never_fail_the_server() {
         let r = app
             .call(
                 "/api/subscriptions/save",
-                &[("input[customer_id]", "1"), ("input[frequency]", "1"), ("input[lines][0][description]", "Plan"), ("input[lines][0][quantity]", "1"), ("input[lines][0][unit_price]", "9"), ("input[lines][0][vat_rate]", "21")],
+                &[
+                    ("input[customer_id]", "1"),
+                    ("input[frequency]", "1"),
+                    ("input[lines][0][description]", "Plan"),
+                    ("input[lines][0][quantity]", "1"),
+                    ("input[lines][0][unit_price]", "9"),
+                    ("input[lines][0][vat_rate]", "21"),
+                ],
                 Some(&cookie),
             )
             .await;
@@ -416,7 +573,9 @@ fn twikey_forms_never_fail_the_server() {
 /// Pieces of a raw query string, all valid in a URI (percent garbage included).
 fn query_piece() -> impl Strategy<Value = String> {
     let known_key = prop::sample::select(&["type", "event", "mandateNumber", "reason", "msg", "state", "ref", "id"][..]);
-    let known_value = prop::sample::select(&["contract", "payment", "event", "dummytest", "Invite", "Sign", "removed", "expired", "SIGNED", "MNDT1", ""][..]);
+    let known_value = prop::sample::select(
+        &["contract", "payment", "event", "dummytest", "Invite", "Sign", "removed", "expired", "SIGNED", "MNDT1", ""][..],
+    );
     prop_oneof![
         3 => (known_key, known_value).prop_map(|(k, v)| format!("{k}={v}")),
         3 => (any::<String>(), any::<String>()).prop_map(|(k, v)| format!("{}={}", urlencode(&k), urlencode(&v))),
@@ -427,16 +586,18 @@ fn query_piece() -> impl Strategy<Value = String> {
 }
 
 fn raw_query() -> impl Strategy<Value = String> {
-    (prop::collection::vec(query_piece(), 0..10), prop::sample::select(&["&", "&&", ";", ""][..]), 0usize..3).prop_map(|(pieces, sep, repeat)| {
-        let mut parts = pieces.clone();
-        // repeated keys: the same pieces again
-        for _ in 0..repeat {
-            parts.extend(pieces.iter().take(2).cloned());
-        }
-        let mut q = parts.join(sep);
-        q.truncate(8192);
-        q
-    })
+    (prop::collection::vec(query_piece(), 0..10), prop::sample::select(&["&", "&&", ";", ""][..]), 0usize..3).prop_map(
+        |(pieces, sep, repeat)| {
+            let mut parts = pieces.clone();
+            // repeated keys: the same pieces again
+            for _ in 0..repeat {
+                parts.extend(pieces.iter().take(2).cloned());
+            }
+            let mut q = parts.join(sep);
+            q.truncate(8192);
+            q
+        },
+    )
 }
 
 #[derive(Debug, Clone)]
@@ -491,7 +652,9 @@ fn the_callback_answers_204_403_or_404_to_anything() {
         w.configure().await;
         w
     });
-    let public_id: String = rt.block_on(sqlx::query_scalar("SELECT public_id FROM companies").fetch_one(&w.app.state.db)).unwrap();
+    let public_id: String = rt
+        .block_on(async { on_db!(w.app.state.db, |ex| sqlx::query_scalar("SELECT public_id FROM companies").fetch_one(ex).await) })
+        .unwrap();
     let tried = Cell::new(0usize);
     let seen = std::cell::RefCell::new(std::collections::BTreeMap::<u16, usize>::new());
     runner(256)
@@ -541,7 +704,9 @@ fn a_correctly_signed_arbitrary_query_is_accepted() {
         w.configure().await;
         w
     });
-    let public_id: String = rt.block_on(sqlx::query_scalar("SELECT public_id FROM companies").fetch_one(&w.app.state.db)).unwrap();
+    let public_id: String = rt
+        .block_on(async { on_db!(w.app.state.db, |ex| sqlx::query_scalar("SELECT public_id FROM companies").fetch_one(ex).await) })
+        .unwrap();
     let tried = Cell::new(0usize);
     let query = raw_query().prop_map(|mut q| {
         q.truncate(4096);
@@ -550,7 +715,8 @@ fn a_correctly_signed_arbitrary_query_is_accepted() {
     runner(200)
         .run(&query, |query| {
             tried.set(tried.get() + 1);
-            let status = rt.block_on(callback(&w.app, &public_id, &query, Some(&sign_webhook(KEY, &query)))).map_err(TestCaseError::fail)?;
+            let status =
+                rt.block_on(callback(&w.app, &public_id, &query, Some(&sign_webhook(KEY, &query)))).map_err(TestCaseError::fail)?;
             prop_assert_eq!(status, StatusCode::NO_CONTENT, "{:?}", query);
             Ok(())
         })
@@ -558,4 +724,22 @@ fn a_correctly_signed_arbitrary_query_is_accepted() {
     let s = rt.block_on(encaisse::server::repo::twikey_settings::get(&w.app.state.db, rt.block_on(w.company_id()))).unwrap();
     assert_eq!(s.last_webhook_valid, Some(true));
     eprintln!("callback, signed arbitrary queries: {} inputs tried", tried.get());
+}
+
+/// A NUL character (which PostgreSQL cannot store) is refused in words before any query runs,
+/// in a form body as in a page's query string, on either database.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_nul_character_is_refused_in_words() {
+    let app = TestApp::new().await;
+    let cookie = app.signup("A", "a@test.be").await;
+    for body in ["query%5Bq%5D=%00", "query%5Bq%5D=a%00b", "query%5Bq%5D=ok\0"] {
+        let r = post(&app, "/api/customers/list", body.to_string(), Some(&cookie)).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{body}: {}", r.body);
+        assert!(matches!(serde_json::from_str::<AppError>(&r.body), Ok(AppError::Refused(_))), "{}", r.body);
+    }
+    let r = app.get("/customers?q=%00", Some(&cookie)).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    // an ordinary search still works
+    let r = post(&app, "/api/customers/list", "query%5Bq%5D=00".into(), Some(&cookie)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
 }

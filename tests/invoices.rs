@@ -3,6 +3,8 @@
 
 mod common;
 use common::TestApp;
+use encaisse::on_db;
+use encaisse::server::db::Backend;
 use http::StatusCode;
 
 /// The form fields of a draft with the given lines (description, quantity, price, rate).
@@ -91,7 +93,12 @@ async fn draft_issue_send_pay_with_timeline() {
         let cookie = cookie.clone();
         let app = &app;
         async move {
-            app.call("/api/invoices/pay", &[("id", &id), ("input[amount]", amount), ("input[date]", "2026-03-10"), ("input[method]", "bank_transfer")], Some(&cookie)).await
+            app.call(
+                "/api/invoices/pay",
+                &[("id", &id), ("input[amount]", amount), ("input[date]", "2026-03-10"), ("input[method]", "bank_transfer")],
+                Some(&cookie),
+            )
+            .await
         }
     };
     let first = pay("20").await;
@@ -121,9 +128,16 @@ async fn cancel_needs_a_reason_and_an_open_invoice() {
     let cookie = app.signup("A", "a@test.be").await;
     let anne = app.create_customer(&cookie, "Anne", "Peeters").await;
     let id = new_draft(&app, &cookie, anne, "2026-05-01").await.to_string();
-    assert_eq!(app.call("/api/invoices/cancel", &[("id", &id), ("reason", "x")], Some(&cookie)).await.status, StatusCode::UNPROCESSABLE_ENTITY, "drafts are not cancelled");
+    assert_eq!(
+        app.call("/api/invoices/cancel", &[("id", &id), ("reason", "x")], Some(&cookie)).await.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "drafts are not cancelled"
+    );
     assert_eq!(app.call("/api/invoices/issue", &[("id", &id)], Some(&cookie)).await.json(), "2026-0001");
-    assert_eq!(app.call("/api/invoices/cancel", &[("id", &id), ("reason", " ")], Some(&cookie)).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        app.call("/api/invoices/cancel", &[("id", &id), ("reason", " ")], Some(&cookie)).await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
     let ok = app.call("/api/invoices/cancel", &[("id", &id), ("reason", "Ordered twice")], Some(&cookie)).await;
     assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
     let d = app.call("/api/invoices/get", &[("id", &id)], Some(&cookie)).await.json();
@@ -162,7 +176,9 @@ async fn concurrent_issuing_gives_consecutive_numbers_without_gap_or_duplicate()
     for r in first.iter().chain(second.iter()) {
         match r.status {
             StatusCode::OK => numbers.push(r.json().as_str().unwrap().to_string()),
-            StatusCode::UNPROCESSABLE_ENTITY => assert!(r.body.contains("ErrNotDraft"), "{}", r.body),
+            StatusCode::UNPROCESSABLE_ENTITY => {
+                assert!(r.body.contains("ErrNotDraft"), "{}", r.body)
+            }
             other => panic!("{other}: {}", r.body),
         }
     }
@@ -280,26 +296,36 @@ async fn list_stays_fast_with_100k_invoices() {
     let anne = app.create_customer(&cookie, "Anne", "Peeters").await;
     let luc = app.create_customer(&cookie, "Luc", "Lambert").await;
     let db = &app.state.db;
-    let company: i64 = sqlx::query_scalar("SELECT company_id FROM customers WHERE id = $1").bind(anne).fetch_one(db).await.unwrap();
+    let company: i64 =
+        on_db!(db, |ex| sqlx::query_scalar("SELECT company_id FROM customers WHERE id = $1").bind(anne).fetch_one(ex).await).unwrap();
     let seeded = std::time::Instant::now();
-    sqlx::query(
-        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000)
-         INSERT INTO invoices (company_id, customer_id, number, status, issue_date, payment_term_days, due_date,
-           structured_communication, total_excl_cents, vat_cents, total_incl_cents, paid_cents, search_text, created_at, updated_at)
-         SELECT $1, CASE WHEN i % 2 = 0 THEN $2 ELSE $3 END, printf('%d-%05d', 2020 + i / 20000, i),
-           CASE i % 4 WHEN 0 THEN 'paid' WHEN 1 THEN 'open' WHEN 2 THEN 'open' ELSE 'draft' END,
-           date('2020-01-01', '+' || (i / 55) || ' days'), 30, date('2020-01-31', '+' || (i / 55) || ' days'),
-           '', 10000, 2100, 12100, 0, printf('%d-%05d', 2020 + i / 20000, i) || CASE WHEN i % 2 = 0 THEN ' anne peeters' ELSE ' luc lambert' END,
-           '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z'
-         FROM n",
-    )
-    .bind(company)
-    .bind(anne)
-    .bind(luc)
-    .execute(db)
-    .await
-    .unwrap();
-    sqlx::query("ANALYZE").execute(db).await.unwrap();
+    // The same rows on both backends; only the date and number functions differ.
+    let seed = match db.backend() {
+        Backend::Sqlite => {
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000)
+             INSERT INTO invoices (company_id, customer_id, number, status, issue_date, payment_term_days, due_date,
+               structured_communication, total_excl_cents, vat_cents, total_incl_cents, paid_cents, search_text, created_at, updated_at)
+             SELECT $1, CASE WHEN i % 2 = 0 THEN $2 ELSE $3 END, printf('%d-%05d', 2020 + i / 20000, i),
+               CASE i % 4 WHEN 0 THEN 'paid' WHEN 1 THEN 'open' WHEN 2 THEN 'open' ELSE 'draft' END,
+               date('2020-01-01', '+' || (i / 55) || ' days'), 30, date('2020-01-31', '+' || (i / 55) || ' days'),
+               '', 10000, 2100, 12100, 0, printf('%d-%05d', 2020 + i / 20000, i) || CASE WHEN i % 2 = 0 THEN ' anne peeters' ELSE ' luc lambert' END,
+               '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z'
+             FROM n"
+        }
+        Backend::Postgres => {
+            "INSERT INTO invoices (company_id, customer_id, number, status, issue_date, payment_term_days, due_date,
+               structured_communication, total_excl_cents, vat_cents, total_incl_cents, paid_cents, search_text, created_at, updated_at)
+             SELECT $1, CASE WHEN i % 2 = 0 THEN $2 ELSE $3 END, (2020 + i / 20000) || '-' || lpad(i::text, 5, '0'),
+               CASE i % 4 WHEN 0 THEN 'paid' WHEN 1 THEN 'open' WHEN 2 THEN 'open' ELSE 'draft' END,
+               DATE '2020-01-01' + i / 55, 30, DATE '2020-01-31' + i / 55,
+               '', 10000, 2100, 12100, 0,
+               (2020 + i / 20000) || '-' || lpad(i::text, 5, '0') || CASE WHEN i % 2 = 0 THEN ' anne peeters' ELSE ' luc lambert' END,
+               TIMESTAMPTZ '2026-01-01T00:00:00Z', TIMESTAMPTZ '2026-01-01T00:00:00Z'
+             FROM generate_series(1, 100000) AS n(i)"
+        }
+    };
+    on_db!(db, |ex| sqlx::query(seed).bind(company).bind(anne).bind(luc).execute(ex).await.map(|_| ())).unwrap();
+    db.execute("ANALYZE").await.unwrap();
     eprintln!("seeded 100000 invoices in {:?}", seeded.elapsed());
     for (label, form) in [
         ("first page", vec![]),

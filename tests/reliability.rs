@@ -5,7 +5,10 @@
 mod common;
 use common::world::{World, KEY};
 use common::TestApp;
+use encaisse::on_db;
 use encaisse::sandbox::{self, SandboxConfig};
+use encaisse::server::config::Config;
+use encaisse::server::db::Db;
 use encaisse::twikey::{InviteRequest, TwikeyClient, TwikeyConfig};
 use http::StatusCode;
 use serde_json::json;
@@ -15,11 +18,11 @@ use std::time::{Duration, Instant};
 const SECRET: &str = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
 
 /// The Encaisse binary of this build, on the test's database.
-fn encaisse(dir: &std::path::Path, args: &[&str], extra_env: &[(&str, String)]) -> Command {
+fn encaisse(config: &Config, args: &[&str], extra_env: &[(&str, String)]) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_encaisse"));
     cmd.args(args)
-        .env("DATABASE_URL", format!("sqlite://{}", dir.join("test.db").display()))
-        .env("DATA_DIR", dir)
+        .env("DATABASE_URL", &config.database_url)
+        .env("DATA_DIR", &config.data_dir)
         .env("ENCAISSE_SECRET_KEY", SECRET)
         .env("LOG_LEVEL", "warn")
         .stdout(Stdio::null())
@@ -36,8 +39,8 @@ fn kill9(child: &mut Child) {
     let _ = child.wait();
 }
 
-async fn count(db: &sqlx::SqlitePool, sql: &str) -> i64 {
-    sqlx::query_scalar(sql).fetch_one(db).await.unwrap()
+async fn count(db: &Db, sql: &str) -> i64 {
+    db.scalar(sql).await.unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -70,7 +73,7 @@ async fn two_hundred_collections_under_faults_debit_once_and_lose_nothing() {
     // the follow-up resends what Twikey never answered, with the same keys, until all are sent
     let db = &w.app.state.db;
     for _ in 0..20 {
-        sqlx::query("UPDATE collections SET updated_at = '2000-01-01T00:00:00Z' WHERE state = 'requested'").execute(db).await.unwrap();
+        db.execute("UPDATE collections SET updated_at = '2000-01-01T00:00:00Z' WHERE state = 'requested'").await.unwrap();
         let _ = encaisse::server::sync::sync_now(&w.app.state, w.company_id().await).await;
         if count(db, "SELECT COUNT(*) FROM collections WHERE state = 'requested'").await == 0 {
             break;
@@ -121,9 +124,9 @@ async fn a_scheduler_run_killed_with_sigkill_then_rerun_invoices_every_period_on
             .await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     }
-    let dir = app.state.config.data_dir.clone();
+    let config = app.state.config.clone();
     let db = &app.state.db;
-    let mut run = encaisse(&dir, &["run-scheduler", "--as-of", "2026-12-31"], &[]).spawn().unwrap();
+    let mut run = encaisse(&config, &["run-scheduler", "--as-of", "2026-12-31"], &[]).spawn().unwrap();
     let started = Instant::now();
     while count(db, "SELECT COUNT(*) FROM invoices").await < 300 && started.elapsed() < Duration::from_secs(60) {
         tokio::time::sleep(Duration::from_millis(20)).await;
@@ -132,16 +135,17 @@ async fn a_scheduler_run_killed_with_sigkill_then_rerun_invoices_every_period_on
     let at_kill = count(db, "SELECT COUNT(*) FROM invoices").await;
     eprintln!("killed the scheduler after {at_kill} invoices");
     assert!(at_kill < (SUBS * 24) as i64, "killed mid-run");
-    let status = encaisse(&dir, &["run-scheduler", "--as-of", "2026-12-31"], &[]).status().unwrap();
+    let status = encaisse(&config, &["run-scheduler", "--as-of", "2026-12-31"], &[]).status().unwrap();
     assert!(status.success());
     let expected = (SUBS * 24) as i64; // monthly from January 2025 to December 2026
     assert_eq!(count(db, "SELECT COUNT(*) FROM invoices").await, expected);
     assert_eq!(count(db, "SELECT COUNT(DISTINCT subscription_id || '/' || period_start) FROM invoices").await, expected);
     // numbers per year: consecutive, no gap, no duplicate
     for year in ["2025", "2026"] {
-        let numbers: Vec<String> = sqlx::query_scalar(&format!("SELECT number FROM invoices WHERE number LIKE '{year}-%' ORDER BY number"))
-            .fetch_all(db)
-            .await
+        let numbers: Vec<String> =
+            on_db!(db, |ex| sqlx::query_scalar(&format!("SELECT number FROM invoices WHERE number LIKE '{year}-%' ORDER BY number"))
+                .fetch_all(ex)
+                .await)
             .unwrap();
         for (i, n) in numbers.iter().enumerate() {
             assert_eq!(n, &format!("{year}-{:04}", i + 1));
@@ -153,14 +157,20 @@ async fn a_scheduler_run_killed_with_sigkill_then_rerun_invoices_every_period_on
 async fn a_server_killed_with_sigkill_during_a_sync_resumes_from_the_committed_position() {
     let sandbox = sandbox::spawn(SandboxConfig { settle_after: Duration::from_secs(3600), ..Default::default() }).await.unwrap();
     let app = TestApp::new().await;
-    let dir = app.state.config.data_dir.clone();
+    let config = app.state.config.clone();
     let db = app.state.db.clone();
     // 250 mandates signed in Twikey before Encaisse reads the feed: three chunks of the feed
     let twikey = TwikeyClient::new(TwikeyConfig::new(sandbox.api_base_url(), KEY)).unwrap();
     let http = reqwest::Client::new();
     for i in 0..250 {
         let invite = twikey
-            .invite(&InviteRequest { ct: "1001".into(), customer_number: Some(format!("X{i:04}")), email: Some(format!("d{i}@example.be")), last_name: Some(format!("Debtor {i}")), ..Default::default() })
+            .invite(&InviteRequest {
+                ct: "1001".into(),
+                customer_number: Some(format!("X{i:04}")),
+                email: Some(format!("d{i}@example.be")),
+                last_name: Some(format!("Debtor {i}")),
+                ..Default::default()
+            })
             .await
             .unwrap();
         let signed = http.post(invite.url.unwrap()).form(&[("iban", "BE68539007547034")]).send().await.unwrap();
@@ -175,7 +185,7 @@ async fn a_server_killed_with_sigkill_during_a_sync_resumes_from_the_committed_p
         ("TWIKEY_SYNC_INTERVAL_SECS", "1".to_string()),
         ("SCHEDULER_INTERVAL_SECS", "0".to_string()),
     ];
-    let mut server = encaisse(&dir, &[], &env).spawn().unwrap();
+    let mut server = encaisse(&config, &[], &env).spawn().unwrap();
     let up = async {
         for _ in 0..100 {
             if http.get(format!("{base}/healthz")).send().await.is_ok() {
@@ -200,10 +210,18 @@ async fn a_server_killed_with_sigkill_during_a_sync_resumes_from_the_committed_p
         .send()
         .await
         .unwrap();
-    let cookie = signup.headers().get_all("set-cookie").iter().find_map(|c| c.to_str().ok()?.split(';').next().map(str::to_string)).unwrap();
+    let cookie =
+        signup.headers().get_all("set-cookie").iter().find_map(|c| c.to_str().ok()?.split(';').next().map(str::to_string)).unwrap();
     for body in [form(&[("enabled", "true")]), form(&[("api_key", KEY), ("b2c_ct", "1001"), ("b2b_ct", "")])] {
         let path = if body.starts_with("enabled") { "connections/twikey" } else { "twikey/save" };
-        let r = http.post(format!("{base}/api/{path}")).header("cookie", &cookie).header("content-type", "application/x-www-form-urlencoded").body(body).send().await.unwrap();
+        let r = http
+            .post(format!("{base}/api/{path}"))
+            .header("cookie", &cookie)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
         assert!(r.status().is_success(), "{path}: {}", r.text().await.unwrap());
     }
     // wait until the first chunk is committed, then pull the plug
@@ -216,7 +234,7 @@ async fn a_server_killed_with_sigkill_during_a_sync_resumes_from_the_committed_p
     eprintln!("killed the server during the sync with {at_kill} of 250 mandates applied");
     assert!(at_kill > 0 && at_kill < 250, "killed between chunks ({at_kill})");
     // restart: the sync resumes after the committed position and completes
-    let mut server = encaisse(&dir, &[], &env).spawn().unwrap();
+    let mut server = encaisse(&config, &[], &env).spawn().unwrap();
     let started = Instant::now();
     while count(&db, "SELECT COUNT(*) FROM mandates").await < 250 && started.elapsed() < Duration::from_secs(30) {
         tokio::time::sleep(Duration::from_millis(100)).await;

@@ -8,6 +8,7 @@ use axum::body::Body;
 use common::world::{World, KEY};
 use common::{Reply, TestApp};
 use encaisse::api::AppError;
+use encaisse::on_db;
 use encaisse::twikey::sign_webhook;
 use http::{header, Request, StatusCode};
 use serde_json::Value;
@@ -241,16 +242,18 @@ async fn snapshot(w: &World, v: &Victim) -> Vec<Value> {
         out.push(r.json());
     }
     let company = w.company_id().await;
-    for table in ["customers", "invoices", "payments", "invoice_events", "subscriptions", "mandates", "mandate_events", "collections", "outbox"] {
-        let n: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table} WHERE company_id = $1"))
+    for table in
+        ["customers", "invoices", "payments", "invoice_events", "subscriptions", "mandates", "mandate_events", "collections", "outbox"]
+    {
+        let n: i64 = on_db!(w.app.state.db, |ex| sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table} WHERE company_id = $1"))
             .bind(company)
-            .fetch_one(&w.app.state.db)
-            .await
-            .unwrap();
+            .fetch_one(ex)
+            .await)
+        .unwrap();
         out.push(Value::from(format!("{table}: {n}")));
     }
     for table in ["invoice_lines", "subscription_lines"] {
-        let n: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}")).fetch_one(&w.app.state.db).await.unwrap();
+        let n: i64 = on_db!(w.app.state.db, |ex| sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}")).fetch_one(ex).await).unwrap();
         out.push(Value::from(format!("{table}: {n}")));
     }
     out
@@ -280,7 +283,8 @@ async fn another_companys_ids_are_not_found_and_nothing_changes() {
         ("input[lines][0][unit_price]", "1"),
         ("input[lines][0][vat_rate]", "21"),
     ];
-    let customer_input = [("input[kind]", "individual"), ("input[first_name]", "Hacked"), ("input[last_name]", "Name"), ("input[email]", "h@x.be")];
+    let customer_input =
+        [("input[kind]", "individual"), ("input[first_name]", "Hacked"), ("input[last_name]", "Name"), ("input[email]", "h@x.be")];
 
     let not_found: Vec<(&str, Vec<(&str, &str)>)> = vec![
         ("customers/get", vec![("id", &cust)]),
@@ -289,8 +293,14 @@ async fn another_companys_ids_are_not_found_and_nothing_changes() {
         ("customers/archive", vec![("id", &cust), ("archived", "true")]),
         ("invoices/get", vec![("id", &open)]),
         ("invoices/get", vec![("id", &draft)]),
-        ("invoices/save", [vec![("id", draft.as_str()), ("input[customer_id]", own_customer.as_str()), ("issue", "false")], line.to_vec()].concat()),
-        ("invoices/save", [vec![("id", draft.as_str()), ("input[customer_id]", own_customer.as_str()), ("issue", "true")], line.to_vec()].concat()),
+        (
+            "invoices/save",
+            [vec![("id", draft.as_str()), ("input[customer_id]", own_customer.as_str()), ("issue", "false")], line.to_vec()].concat(),
+        ),
+        (
+            "invoices/save",
+            [vec![("id", draft.as_str()), ("input[customer_id]", own_customer.as_str()), ("issue", "true")], line.to_vec()].concat(),
+        ),
         ("invoices/issue", vec![("id", &draft)]),
         ("invoices/send", vec![("id", &open)]),
         ("invoices/pay", vec![("id", &open), ("input[amount]", "10"), ("input[method]", "cash")]),
@@ -323,11 +333,21 @@ async fn another_companys_ids_are_not_found_and_nothing_changes() {
     }
 
     // functions that validate the input first: refused at the field, nothing created
-    let invoice_for_a = w.app.call("/api/invoices/save", &[[("input[customer_id]", cust.as_str()), ("issue", "true")].as_slice(), &line].concat(), Some(b)).await;
+    let invoice_for_a = w
+        .app
+        .call("/api/invoices/save", &[[("input[customer_id]", cust.as_str()), ("issue", "true")].as_slice(), &line].concat(), Some(b))
+        .await;
     assert_eq!(invoice_for_a.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", invoice_for_a.body);
     assert_eq!(invoice_for_a.json()["Invalid"][0]["field"], "customer_id");
     clean("invoices/save", &invoice_for_a);
-    let sub_for_a = w.app.call("/api/subscriptions/save", &[[("input[customer_id]", cust.as_str()), ("input[frequency]", "1")].as_slice(), &line].concat(), Some(b)).await;
+    let sub_for_a = w
+        .app
+        .call(
+            "/api/subscriptions/save",
+            &[[("input[customer_id]", cust.as_str()), ("input[frequency]", "1")].as_slice(), &line].concat(),
+            Some(b),
+        )
+        .await;
     assert_eq!(sub_for_a.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", sub_for_a.body);
     assert_eq!(sub_for_a.json()["Invalid"][0]["field"], "customer_id");
     clean("subscriptions/save", &sub_for_a);
@@ -360,10 +380,12 @@ async fn another_companys_ids_are_not_found_and_nothing_changes() {
     }
 
     assert_eq!(snapshot(&w, &a).await, before, "A's records changed");
-    let b_invoices: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM invoices WHERE company_id <> (SELECT company_id FROM users WHERE email = 'owner@test.be')")
-        .fetch_one(&w.app.state.db)
-        .await
-        .unwrap();
+    let b_invoices: i64 = on_db!(w.app.state.db, |ex| sqlx::query_scalar(
+        "SELECT COUNT(*) FROM invoices WHERE company_id <> (SELECT company_id FROM users WHERE email = 'owner@test.be')"
+    )
+    .fetch_one(ex)
+    .await)
+    .unwrap();
     assert_eq!(b_invoices, 0, "nothing was created for B from A's customer");
 }
 
@@ -379,7 +401,14 @@ async fn the_twikey_api_key_never_leaves_the_server() {
     let sub = w
         .call(
             "/api/subscriptions/save",
-            &[("input[customer_id]", &c), ("input[frequency]", "3"), ("input[lines][0][description]", "Plan"), ("input[lines][0][quantity]", "1"), ("input[lines][0][unit_price]", "9"), ("input[lines][0][vat_rate]", "21")],
+            &[
+                ("input[customer_id]", &c),
+                ("input[frequency]", "3"),
+                ("input[lines][0][description]", "Plan"),
+                ("input[lines][0][quantity]", "1"),
+                ("input[lines][0][unit_price]", "9"),
+                ("input[lines][0][vat_rate]", "21"),
+            ],
         )
         .await
         .json()
@@ -490,7 +519,7 @@ async fn secrets_never_reach_the_log() {
     w.sync().await;
     assert_eq!(w.invoice_detail(invoice).await["invoice"]["status"], "paid");
     // the callback, signed and forged
-    let public_id: String = sqlx::query_scalar("SELECT public_id FROM companies").fetch_one(&w.app.state.db).await.unwrap();
+    let public_id: String = on_db!(w.app.state.db, |ex| sqlx::query_scalar("SELECT public_id FROM companies").fetch_one(ex).await).unwrap();
     let q = "type=payment&event=Paid";
     for sig in [sign_webhook(KEY, q), "00".repeat(32)] {
         let req = Request::get(format!("/twikey/webhook/{public_id}?{q}")).header("X-Signature", sig).body(Body::empty()).unwrap();
@@ -512,7 +541,13 @@ async fn secrets_never_reach_the_log() {
     assert!(logs.contains("Twikey callback"), "the callback was logged");
     assert!(logs.contains("logging in to Twikey"), "debug lines of the Twikey client are captured too");
     let spaced_iban = "BE68 5390 0754 7034";
-    for (what, secret) in [("API key", KEY), ("session token", token.as_str()), ("second session token", second_token.as_str()), ("IBAN", IBAN), ("IBAN", spaced_iban)] {
+    for (what, secret) in [
+        ("API key", KEY),
+        ("session token", token.as_str()),
+        ("second session token", second_token.as_str()),
+        ("IBAN", IBAN),
+        ("IBAN", spaced_iban),
+    ] {
         if let Some(line) = logs.lines().find(|l| l.contains(secret)) {
             panic!("the {what} is in a log line: {line}");
         }
@@ -548,7 +583,10 @@ fn assert_security_headers(what: &str, r: &Reply) {
     assert!(csp.contains("default-src 'self'"), "{what}: {csp}");
     assert_eq!(h("x-content-type-options"), "nosniff", "{what}");
     let referrer = h("referrer-policy");
-    assert!(["no-referrer", "same-origin", "strict-origin", "strict-origin-when-cross-origin"].contains(&referrer.as_str()), "{what}: {referrer}");
+    assert!(
+        ["no-referrer", "same-origin", "strict-origin", "strict-origin-when-cross-origin"].contains(&referrer.as_str()),
+        "{what}: {referrer}"
+    );
     assert_eq!(h("x-frame-options"), "DENY", "{what}");
 }
 
@@ -598,7 +636,11 @@ fn attributes(cookie: &str) -> Vec<String> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cookie_flags_over_http_and_https() {
     for https in [false, true] {
-        let app = if https { TestApp::with_config(|c| c.public_url = "https://encaisse.example".parse().unwrap()).await } else { TestApp::new().await };
+        let app = if https {
+            TestApp::with_config(|c| c.public_url = "https://encaisse.example".parse().unwrap()).await
+        } else {
+            TestApp::new().await
+        };
         let signup = app
             .call("/api/signup", &[("company_name", "A"), ("name", "N"), ("email", "a@test.be"), ("password", "a-long-password")], None)
             .await;
@@ -696,13 +738,19 @@ async fn login_and_language_redirect_on_site_only() {
                     .body(Body::from(body))
                     .unwrap();
                 let r = app.send(req).await;
-                assert!(r.status == StatusCode::OK || r.status == StatusCode::FOUND, "{endpoint} next={next:?} ({accept}): {} {}", r.status, r.body);
+                assert!(
+                    r.status == StatusCode::OK || r.status == StatusCode::FOUND,
+                    "{endpoint} next={next:?} ({accept}): {} {}",
+                    r.status,
+                    r.body
+                );
                 let location = r.headers.get(header::LOCATION).map(|l| l.to_str().unwrap().to_string());
                 assert_eq!(location.as_deref(), Some("/"), "{endpoint} next={next:?} ({accept})");
             }
         }
     }
     // a path of this site is kept
-    let r = app.call("/api/login", &[("email", "a@test.be"), ("password", "a-long-password"), ("next", "/invoices?status=open")], None).await;
+    let r =
+        app.call("/api/login", &[("email", "a@test.be"), ("password", "a-long-password"), ("next", "/invoices?status=open")], None).await;
     assert_eq!(r.headers.get(header::LOCATION).unwrap(), "/invoices?status=open");
 }

@@ -4,6 +4,7 @@
 mod common;
 use chrono::NaiveDate;
 use common::TestApp;
+use encaisse::on_db;
 use encaisse::server::repo::subscriptions::CrashPoint;
 use encaisse::server::scheduler::{run_once, RunOptions};
 use http::StatusCode;
@@ -41,9 +42,9 @@ async fn new_subscription(app: &TestApp, cookie: &str, customer: i64, frequency:
 
 /// (number, period_start) of every subscription invoice in the database, sorted.
 async fn generated(app: &TestApp) -> Vec<(i64, String, String)> {
-    sqlx::query_as("SELECT subscription_id, period_start, number FROM invoices WHERE subscription_id IS NOT NULL ORDER BY subscription_id, period_start")
-        .fetch_all(&app.state.db)
-        .await
+    on_db!(app.state.db, |ex| sqlx::query_as("SELECT subscription_id, CAST(period_start AS TEXT), number FROM invoices WHERE subscription_id IS NOT NULL ORDER BY subscription_id, period_start")
+        .fetch_all(ex)
+        .await)
         .unwrap()
 }
 
@@ -121,7 +122,7 @@ async fn a_run_killed_half_way_then_run_again_misses_nothing_and_duplicates_noth
         let periods: Vec<&str> = rows.iter().filter(|r| r.0 == 1).map(|r| r.1.as_str()).collect();
         assert_eq!(periods, ["2027-01-31", "2027-02-28", "2027-03-31", "2027-04-30", "2027-05-31", "2027-06-30"]);
         assert_numbers_consecutive(&rows);
-        let mails: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outbox").fetch_one(&app.state.db).await.unwrap();
+        let mails: i64 = on_db!(app.state.db, |ex| sqlx::query_scalar("SELECT COUNT(*) FROM outbox").fetch_one(ex).await).unwrap();
         assert_eq!(mails, 6, "one e-mail per invoice of the subscription that sends");
     }
 }
@@ -148,12 +149,14 @@ async fn overlapping_runs_create_each_invoice_once() {
     let mut keys: Vec<(i64, String)> = rows.iter().map(|r| (r.0, r.1.clone())).collect();
     keys.dedup();
     assert_eq!(keys.len(), 36, "one invoice per subscription and period");
-    let numbers_a: Vec<String> = sqlx::query_scalar("SELECT number FROM invoices i JOIN companies c ON c.id = i.company_id WHERE c.name = 'A' ORDER BY number")
-        .fetch_all(&app.state.db)
-        .await
-        .unwrap();
+    let numbers_a: Vec<String> = on_db!(app.state.db, |ex| sqlx::query_scalar(
+        "SELECT number FROM invoices i JOIN companies c ON c.id = i.company_id WHERE c.name = 'A' ORDER BY number"
+    )
+    .fetch_all(ex)
+    .await)
+    .unwrap();
     assert_eq!(numbers_a, (1..=24).map(|n| format!("2027-{n:04}")).collect::<Vec<_>>());
-    let mails: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outbox").fetch_one(&app.state.db).await.unwrap();
+    let mails: i64 = on_db!(app.state.db, |ex| sqlx::query_scalar("SELECT COUNT(*) FROM outbox").fetch_one(ex).await).unwrap();
     assert_eq!(mails, 36);
 }
 

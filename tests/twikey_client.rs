@@ -11,9 +11,7 @@ use serde_json::{json, Value};
 
 async fn start() -> SandboxHandle {
     // Settlement only through the side door, so tests decide when it happens.
-    sandbox::spawn(SandboxConfig { settle_after: Duration::from_secs(3600), ..Default::default() })
-        .await
-        .expect("sandbox starts")
+    sandbox::spawn(SandboxConfig { settle_after: Duration::from_secs(3600), ..Default::default() }).await.expect("sandbox starts")
 }
 
 fn client_for(sb: &SandboxHandle, key: &str, timeout: Duration) -> TwikeyClient {
@@ -165,12 +163,8 @@ async fn update_actions_and_cancellation() {
 
     let m = signed_mandate(&c, "S1").await;
     let start = c.mandate_feed(None).await.unwrap().position;
-    c.update_mandate(&MandateUpdate { mndt_id: m.clone(), email: Some("new@example.be".into()), ..Default::default() })
-        .await
-        .unwrap();
-    c.update_mandate(&MandateUpdate { mndt_id: m.clone(), state: Some(MandateActivity::Passive), ..Default::default() })
-        .await
-        .unwrap();
+    c.update_mandate(&MandateUpdate { mndt_id: m.clone(), email: Some("new@example.be".into()), ..Default::default() }).await.unwrap();
+    c.update_mandate(&MandateUpdate { mndt_id: m.clone(), state: Some(MandateActivity::Passive), ..Default::default() }).await.unwrap();
     let d = c.mandate_detail(&m, false).await.unwrap();
     assert_eq!(d.state.as_deref(), Some("SUSPENDED"));
     assert_eq!(d.mandate.debtor.unwrap().contact.unwrap().email.as_deref(), Some("new@example.be"));
@@ -327,11 +321,9 @@ async fn sessions_are_renewed_once_on_401() {
     assert!(!e.is_retryable());
     assert!(!format!("{:?}", bad.config()).contains("wrong-key"), "API key must not show in Debug");
     // The `/api/creditor` prefix works too.
-    let alt = TwikeyClient::with_session_store(
-        TwikeyConfig::new(format!("{}/api/creditor", sb.url()), DEFAULT_API_KEY),
-        SessionStore::new(),
-    )
-    .unwrap();
+    let alt =
+        TwikeyClient::with_session_store(TwikeyConfig::new(format!("{}/api/creditor", sb.url()), DEFAULT_API_KEY), SessionStore::new())
+            .unwrap();
     alt.login().await.unwrap();
     alt.templates().await.unwrap();
 }
@@ -367,13 +359,8 @@ async fn each_error_kind() {
     assert!(!e.is_retryable());
 
     // Missing ct, straight to the API (the client refuses to send it).
-    let token = reqwest::Client::new()
-        .post(sb.api_base_url())
-        .form(&[("apiToken", DEFAULT_API_KEY)])
-        .send()
-        .await
-        .unwrap()
-        .headers()["Authorization"]
+    let token = reqwest::Client::new().post(sb.api_base_url()).form(&[("apiToken", DEFAULT_API_KEY)]).send().await.unwrap().headers()
+        ["Authorization"]
         .to_str()
         .unwrap()
         .to_string();
@@ -394,11 +381,8 @@ async fn each_error_kind() {
         let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         l.local_addr().unwrap().port()
     };
-    let nowhere = TwikeyClient::with_session_store(
-        TwikeyConfig::new(format!("http://127.0.0.1:{port}/creditor"), "k"),
-        SessionStore::new(),
-    )
-    .unwrap();
+    let nowhere =
+        TwikeyClient::with_session_store(TwikeyConfig::new(format!("http://127.0.0.1:{port}/creditor"), "k"), SessionStore::new()).unwrap();
     let e = nowhere.templates().await.unwrap_err();
     assert!(matches!(e, TwikeyError::Connect(_)), "{e:?}");
     assert!(e.is_retryable());
@@ -409,7 +393,13 @@ async fn idempotency_key_reused_after_a_timeout_creates_one_transaction() {
     let sb = start().await;
     let c = client_for(&sb, DEFAULT_API_KEY, Duration::from_millis(1000));
     let m = signed_mandate(&c, "I1").await;
-    let tx = NewTransaction { mndt_id: m.clone(), message: "Invoice 7".into(), amount_cents: 4200, reference: Some("INV-7".into()), ..Default::default() };
+    let tx = NewTransaction {
+        mndt_id: m.clone(),
+        message: "Invoice 7".into(),
+        amount_cents: 4200,
+        reference: Some("INV-7".into()),
+        ..Default::default()
+    };
 
     side_door(&sb, "/_sandbox/faults", json!({"path": "/creditor/transaction", "method": "POST", "delay_ms": 1300})).await;
     let e = c.create_transaction(&tx, Some("inv-7-attempt")).await.unwrap_err();
@@ -508,7 +498,11 @@ async fn failing_receivers_are_retried() {
             async move {
                 let mut n = n.lock().unwrap();
                 *n += 1;
-                if *n < 3 { StatusCode::INTERNAL_SERVER_ERROR } else { StatusCode::OK }
+                if *n < 3 {
+                    StatusCode::INTERNAL_SERVER_ERROR
+                } else {
+                    StatusCode::OK
+                }
             }
         }),
     );
@@ -535,11 +529,8 @@ async fn failing_receivers_are_retried() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn state_survives_a_restart_and_reset_clears_it() {
     let dir = tempfile::tempdir().unwrap();
-    let config = SandboxConfig {
-        settle_after: Duration::from_secs(3600),
-        state_file: Some(dir.path().join("state.json")),
-        ..Default::default()
-    };
+    let config =
+        SandboxConfig { settle_after: Duration::from_secs(3600), state_file: Some(dir.path().join("state.json")), ..Default::default() };
     let sb = sandbox::spawn(config.clone()).await.unwrap();
     let inv = client(&sb).invite(&core_invite("K1")).await.unwrap();
     drop(sb);

@@ -4,6 +4,7 @@
 
 mod common;
 use common::world::{World, KEY};
+use encaisse::on_db;
 use encaisse::server::{collect, repo::twikey_settings, scheduler};
 use http::StatusCode;
 use serde_json::{json, Value};
@@ -18,7 +19,11 @@ async fn transactions_in_twikey(w: &World, reference: &str) -> usize {
 }
 
 async fn collection_count(w: &World, invoice: i64) -> i64 {
-    sqlx::query_scalar("SELECT COUNT(*) FROM collections WHERE invoice_id = $1").bind(invoice).fetch_one(&w.app.state.db).await.unwrap()
+    on_db!(w.app.state.db, |ex| sqlx::query_scalar("SELECT COUNT(*) FROM collections WHERE invoice_id = $1")
+        .bind(invoice)
+        .fetch_one(ex)
+        .await)
+    .unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -59,7 +64,16 @@ async fn every_amount_band_of_the_settlement_table_ends_in_the_right_state() {
     w.configure().await;
     let anne = w.signed_customer("Anne").await;
     // (euros, expected SEPA code or None for paid)
-    let bands = [("3", Some("MS03")), ("8", Some("AM04")), ("13", Some("MS02")), ("18", Some("MD06")), ("22", Some("AC04")), ("27", Some("MD01")), ("33", None), ("250", None)];
+    let bands = [
+        ("3", Some("MS03")),
+        ("8", Some("AM04")),
+        ("13", Some("MS02")),
+        ("18", Some("MD06")),
+        ("22", Some("AC04")),
+        ("27", Some("MD01")),
+        ("33", None),
+        ("250", None),
+    ];
     let mut invoices = Vec::new();
     for (euros, expected) in bands {
         let id = w.invoice(anne, euros).await;
@@ -123,7 +137,7 @@ async fn a_timeout_then_a_retry_creates_one_transaction() {
     assert!(kinds(&w.invoice_detail(invoice).await).contains(&"collection_retry_pending".to_string()));
     tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
     // the follow-up sends it again (as the periodic sync does after a minute)
-    sqlx::query("UPDATE collections SET updated_at = '2000-01-01T00:00:00Z'").execute(&w.app.state.db).await.unwrap();
+    w.app.state.db.execute("UPDATE collections SET updated_at = '2000-01-01T00:00:00Z'").await.unwrap();
     w.sync().await;
     assert_eq!(w.invoice_twikey(invoice).await["collections"][0]["state"], "open");
     assert_eq!(transactions_in_twikey(&w, "2026-0001-1").await, 1, "the same idempotency key: one transaction");
@@ -246,7 +260,8 @@ async fn subscriptions_collect_by_themselves_or_say_why_not() {
     assert_eq!(report.invoices_created, 6);
     // run again: nothing new, nothing collected twice
     scheduler::run_once(&w.app.state, &scheduler::RunOptions::as_of(as_of)).await.unwrap();
-    let rows: Vec<(i64, i64)> = sqlx::query_as("SELECT id, customer_id FROM invoices ORDER BY id").fetch_all(&w.app.state.db).await.unwrap();
+    let rows: Vec<(i64, i64)> =
+        on_db!(w.app.state.db, |ex| sqlx::query_as("SELECT id, customer_id FROM invoices ORDER BY id").fetch_all(ex).await).unwrap();
     assert_eq!(rows.len(), 6);
     w.settle().await;
     w.sync().await;
@@ -267,7 +282,12 @@ async fn subscriptions_collect_by_themselves_or_say_why_not() {
 async fn automatic_retries_only_where_they_help() {
     let w = World::new().await;
     w.configure().await;
-    let r = w.call("/api/twikey/save", &[("api_key", ""), ("b2c_ct", "1001"), ("b2b_ct", ""), ("retry_enabled", "on"), ("retry_after_days", "3"), ("retry_max", "1")]).await;
+    let r = w
+        .call(
+            "/api/twikey/save",
+            &[("api_key", ""), ("b2c_ct", "1001"), ("b2b_ct", ""), ("retry_enabled", "on"), ("retry_after_days", "3"), ("retry_max", "1")],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let anne = w.signed_customer("Anne").await;
     let funds = w.invoice(anne, "8").await; // AM04 insufficient funds: retried
@@ -279,7 +299,7 @@ async fn automatic_retries_only_where_they_help() {
     assert!(w.invoice_twikey(funds).await["collections"][0]["retry_at"].is_string());
     assert_eq!(w.invoice_twikey(closed).await["collections"][0]["retry_at"], Value::Null);
     // the retry becomes due
-    sqlx::query("UPDATE collections SET retry_at = '2000-01-01T00:00:00Z' WHERE retry_at IS NOT NULL").execute(&w.app.state.db).await.unwrap();
+    w.app.state.db.execute("UPDATE collections SET retry_at = '2000-01-01T00:00:00Z' WHERE retry_at IS NOT NULL").await.unwrap();
     w.sync().await;
     let c = w.invoice_twikey(funds).await["collections"].clone();
     assert_eq!((c[0]["attempt"].as_i64(), c[0]["state"].as_str()), (Some(2), Some("open")));

@@ -3,6 +3,7 @@
 
 mod common;
 use common::world::{World, KEY};
+use encaisse::on_db;
 use encaisse::server::{repo::twikey_settings, sync};
 use encaisse::twikey::sign_webhook;
 use http::StatusCode;
@@ -31,7 +32,8 @@ async fn configuration_is_checked_with_twikey_and_the_key_never_comes_back() {
     assert_eq!((v["b2c_ct"].as_i64(), v["b2b_ct"].as_i64(), v["prenotify"].as_bool()), (Some(1001), Some(1002), Some(true)));
     assert!(v["callback_url"].as_str().unwrap().starts_with("http://localhost:3000/twikey/webhook/"));
     assert!(v["health"]["last_login_at"].is_string());
-    let stored: String = sqlx::query_scalar("SELECT api_key_encrypted FROM twikey_settings").fetch_one(&w.app.state.db).await.unwrap();
+    let stored: String =
+        on_db!(w.app.state.db, |ex| sqlx::query_scalar("SELECT api_key_encrypted FROM twikey_settings").fetch_one(ex).await).unwrap();
     assert!(!stored.contains(KEY), "encrypted at rest");
 
     // a blank key keeps the stored one; test connection works with it
@@ -146,7 +148,7 @@ async fn another_company_cannot_touch_mandates() {
 async fn callback_signatures() {
     let w = World::new().await;
     w.configure().await;
-    let public_id: String = sqlx::query_scalar("SELECT public_id FROM companies").fetch_one(&w.app.state.db).await.unwrap();
+    let public_id: String = on_db!(w.app.state.db, |ex| sqlx::query_scalar("SELECT public_id FROM companies").fetch_one(ex).await).unwrap();
     let path = |q: &str| format!("/twikey/webhook/{public_id}?{q}");
     let get = |uri: String, sig: Option<String>| {
         let mut req = http::Request::get(uri);
@@ -183,7 +185,7 @@ async fn a_signed_callback_brings_the_mandate_in_and_removed_invites_are_applied
     let anne = w.app.create_customer(&w.cookie, "Anne", "Peeters").await;
     let prepared = w.prepare(anne).await;
     w.sign(&prepared, "BE68539007547034").await;
-    let public_id: String = sqlx::query_scalar("SELECT public_id FROM companies").fetch_one(&w.app.state.db).await.unwrap();
+    let public_id: String = on_db!(w.app.state.db, |ex| sqlx::query_scalar("SELECT public_id FROM companies").fetch_one(ex).await).unwrap();
     let q = format!("type=contract&mandateNumber={}&event=Sign&state=SIGNED", prepared["reference"].as_str().unwrap());
     let req = http::Request::get(format!("/twikey/webhook/{public_id}?{q}")).header("X-Signature", sign_webhook(KEY, &q));
     assert_eq!(w.app.send(req.body(axum::body::Body::empty()).unwrap()).await.status, StatusCode::NO_CONTENT);
@@ -241,7 +243,7 @@ async fn replaying_the_feed_from_an_old_position_ends_in_the_same_state() {
     w.call("/api/twikey/mandate/cancel", &[("mandate_id", &id), ("reason", "Moved")]).await;
     w.sync().await;
     // as after a crash before the position was committed: back to the start
-    sqlx::query("UPDATE twikey_settings SET mandate_feed_position = 0").execute(&w.app.state.db).await.unwrap();
+    w.app.state.db.execute("UPDATE twikey_settings SET mandate_feed_position = 0").await.unwrap();
     assert_eq!(w.sync().await, 2, "both messages read again, in order");
     assert_eq!(w.mandates(anne).await[0]["state"], "cancelled", "applied in order: the cancellation wins");
 }
@@ -255,16 +257,24 @@ async fn duplicated_reordered_and_dropped_webhooks_end_in_the_right_state() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(axum::serve(listener, w.app.router.clone()).into_future());
-    let public_id: String = sqlx::query_scalar("SELECT public_id FROM companies").fetch_one(&w.app.state.db).await.unwrap();
+    let public_id: String = on_db!(w.app.state.db, |ex| sqlx::query_scalar("SELECT public_id FROM companies").fetch_one(ex).await).unwrap();
     let callback = format!("http://{addr}/twikey/webhook/{public_id}");
-    let saved = w.http.post(format!("{}/settings/api", w.sandbox.url())).form(&[("apiKey", KEY), ("webhookUrl", callback.as_str())]).send().await.unwrap();
+    let saved = w
+        .http
+        .post(format!("{}/settings/api", w.sandbox.url()))
+        .form(&[("apiKey", KEY), ("webhookUrl", callback.as_str())])
+        .send()
+        .await
+        .unwrap();
     assert!(saved.status().is_success());
 
     let anne = w.app.create_customer(&w.cookie, "Anne", "Peeters").await;
     let luc = w.app.create_customer(&w.cookie, "Luc", "Lambert").await;
     let sofie = w.app.create_customer(&w.cookie, "Sofie", "Claes").await;
     let (a, l, s) = (w.prepare(anne).await, w.prepare(luc).await, w.prepare(sofie).await);
-    for fault in [json!({"webhooks": "duplicate", "count": 1}), json!({"webhooks": "reorder", "count": 1}), json!({"webhooks": "drop", "count": 1})] {
+    for fault in
+        [json!({"webhooks": "duplicate", "count": 1}), json!({"webhooks": "reorder", "count": 1}), json!({"webhooks": "drop", "count": 1})]
+    {
         w.http.post(format!("{}/_sandbox/faults", w.sandbox.url())).json(&fault).send().await.unwrap();
     }
     w.sign(&a, "BE68539007547034").await;

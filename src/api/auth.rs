@@ -32,9 +32,7 @@ pub struct UserInfo {
 /// `//evil.example`), and they cannot go into a `Location` header anyway.
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') && !n.chars().any(char::is_control) => {
-            n.to_string()
-        }
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') && !n.chars().any(char::is_control) => n.to_string(),
         _ => "/".into(),
     }
 }
@@ -42,111 +40,131 @@ pub fn safe_next(next: Option<&str>) -> String {
 #[server(endpoint = "signup")]
 pub async fn signup(company_name: String, name: String, email: String, password: String) -> Result<(), AppError> {
     use crate::domain::validation::normalize_email;
-    use crate::server::{db, password as pw, repo::{companies, sessions, users}, respond, session};
-    respond(async {
-        let mut problems = Problems::default();
-        let (company_name, name) = (company_name.trim(), name.trim());
-        if company_name.is_empty() {
-            problems.add("company_name", Msg::ErrRequired);
+    use crate::server::{
+        db, password as pw,
+        repo::{companies, sessions, users},
+        respond, session,
+    };
+    respond(
+        async {
+            let mut problems = Problems::default();
+            let (company_name, name) = (company_name.trim(), name.trim());
+            if company_name.is_empty() {
+                problems.add("company_name", Msg::ErrRequired);
+            }
+            if name.is_empty() {
+                problems.add("name", Msg::ErrRequired);
+            }
+            if company_name.chars().count() > 200 {
+                problems.add("company_name", Msg::ErrTooLong);
+            }
+            if name.chars().count() > 200 {
+                problems.add("name", Msg::ErrTooLong);
+            }
+            let email = normalize_email(&email);
+            if email.is_none() {
+                problems.add("email", Msg::ErrEmail);
+            }
+            if password.chars().count() < MIN_PASSWORD_LEN {
+                problems.add("password", Msg::ErrPasswordShort);
+            }
+            if password.len() > 1024 {
+                problems.add("password", Msg::ErrTooLong);
+            }
+            problems.into_result()?;
+            let email = email.unwrap_or_default();
+            let state = session::state();
+            let lang = session::visitor_lang();
+            let hash = pw::hash(&password);
+            let mut tx = state.db.begin().await?;
+            let company = companies::insert(&mut tx, company_name).await?;
+            let user_id = match users::insert(&mut tx, company.id, name, &email, &hash, lang).await {
+                Ok(id) => id,
+                Err(e) if db::is_unique_violation(&e) => return Err(AppError::field("email", Msg::ErrEmailTaken)),
+                Err(e) => return Err(e.into()),
+            };
+            tx.commit().await?;
+            tracing::info!(company_id = company.id, user_id, "account created");
+            let token = sessions::create(&state.db, user_id).await?;
+            session::set_cookie(session::SESSION_COOKIE, &token, sessions::SESSION_DAYS * 86400, true);
+            leptos_axum::redirect("/");
+            Ok(())
         }
-        if name.is_empty() {
-            problems.add("name", Msg::ErrRequired);
-        }
-        if company_name.chars().count() > 200 {
-            problems.add("company_name", Msg::ErrTooLong);
-        }
-        if name.chars().count() > 200 {
-            problems.add("name", Msg::ErrTooLong);
-        }
-        let email = normalize_email(&email);
-        if email.is_none() {
-            problems.add("email", Msg::ErrEmail);
-        }
-        if password.chars().count() < MIN_PASSWORD_LEN {
-            problems.add("password", Msg::ErrPasswordShort);
-        }
-        if password.len() > 1024 {
-            problems.add("password", Msg::ErrTooLong);
-        }
-        problems.into_result()?;
-        let email = email.unwrap_or_default();
-        let state = session::state();
-        let lang = session::visitor_lang();
-        let hash = pw::hash(&password);
-        let mut tx = state.db.begin().await?;
-        let company = companies::insert(&mut *tx, company_name).await?;
-        let user_id = match users::insert(&mut *tx, company.id, name, &email, &hash, lang).await {
-            Ok(id) => id,
-            Err(e) if db::is_unique_violation(&e) => return Err(AppError::field("email", Msg::ErrEmailTaken)),
-            Err(e) => return Err(e.into()),
-        };
-        tx.commit().await?;
-        tracing::info!(company_id = company.id, user_id, "account created");
-        let token = sessions::create(&state.db, user_id).await?;
-        session::set_cookie(session::SESSION_COOKIE, &token, sessions::SESSION_DAYS * 86400, true);
-        leptos_axum::redirect("/");
-        Ok(())
-    }.await)
+        .await,
+    )
 }
 
 #[server(endpoint = "login")]
 pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
-    use crate::server::{password as pw, repo::{sessions, throttle, users}, respond, session};
-    respond(async {
-        let state = session::state();
-        let key = email.trim().to_lowercase();
-        let wait = throttle::retry_after(&state.db, &key).await?;
-        if wait > 0 {
-            tracing::warn!("login throttled");
-            return Err(AppError::TooManyAttempts { retry_after_secs: wait as u64 });
-        }
-        let user = users::by_email(&state.db, email.trim()).await?;
-        let ok = match &user {
-            Some(u) => pw::verify(&password, &u.password_hash),
-            None => {
-                pw::verify_dummy(&password);
-                false
+    use crate::server::{
+        password as pw,
+        repo::{sessions, throttle, users},
+        respond, session,
+    };
+    respond(
+        async {
+            let state = session::state();
+            let key = email.trim().to_lowercase();
+            let wait = throttle::retry_after(&state.db, &key).await?;
+            if wait > 0 {
+                tracing::warn!("login throttled");
+                return Err(AppError::TooManyAttempts { retry_after_secs: wait as u64 });
             }
-        };
-        let Some(user) = user.filter(|_| ok) else {
-            throttle::record_failure(&state.db, &key).await?;
-            tracing::info!("failed login");
-            return Err(AppError::Refused(Msg::ErrBadLogin));
-        };
-        throttle::clear(&state.db, &key).await?;
-        let token = sessions::create(&state.db, user.id).await?;
-        session::set_cookie(session::SESSION_COOKIE, &token, sessions::SESSION_DAYS * 86400, true);
-        leptos_axum::redirect(&safe_next(next.as_deref()));
-        Ok(())
-    }.await)
+            let user = users::by_email(&state.db, email.trim()).await?;
+            let ok = match &user {
+                Some(u) => pw::verify(&password, &u.password_hash),
+                None => {
+                    pw::verify_dummy(&password);
+                    false
+                }
+            };
+            let Some(user) = user.filter(|_| ok) else {
+                throttle::record_failure(&state.db, &key).await?;
+                tracing::info!("failed login");
+                return Err(AppError::Refused(Msg::ErrBadLogin));
+            };
+            throttle::clear(&state.db, &key).await?;
+            let token = sessions::create(&state.db, user.id).await?;
+            session::set_cookie(session::SESSION_COOKIE, &token, sessions::SESSION_DAYS * 86400, true);
+            leptos_axum::redirect(&safe_next(next.as_deref()));
+            Ok(())
+        }
+        .await,
+    )
 }
 
 #[server(endpoint = "logout")]
 pub async fn logout() -> Result<(), AppError> {
     use crate::server::{repo::sessions, respond, session};
-    respond(async {
-        if let Some(token) = session::session_token() {
-            sessions::delete(&session::state().db, &token).await?;
+    respond(
+        async {
+            if let Some(token) = session::session_token() {
+                sessions::delete(&session::state().db, &token).await?;
+            }
+            session::set_cookie(session::SESSION_COOKIE, "", 0, true);
+            leptos_axum::redirect("/login");
+            Ok(())
         }
-        session::set_cookie(session::SESSION_COOKIE, "", 0, true);
-        leptos_axum::redirect("/login");
-        Ok(())
-    }.await)
+        .await,
+    )
 }
 
 /// Changes the interface language: remembered on the user, or in a cookie for visitors.
 #[server(endpoint = "language")]
 pub async fn set_language(lang: String, next: Option<String>) -> Result<(), AppError> {
     use crate::server::{repo::users, respond, session};
-    respond(async {
-        let lang = Lang::parse(&lang).ok_or_else(|| AppError::field("lang", Msg::ErrLanguage))?;
-        if let Some(user) = session::current_user().await? {
-            users::set_language(&session::state().db, user.user_id, lang).await?;
+    respond(
+        async {
+            let lang = Lang::parse(&lang).ok_or_else(|| AppError::field("lang", Msg::ErrLanguage))?;
+            if let Some(user) = session::current_user().await? {
+                users::set_language(&session::state().db, user.user_id, lang).await?;
+            }
+            session::set_cookie(session::LANG_COOKIE, lang.code(), 365 * 86400, false);
+            leptos_axum::redirect(&safe_next(next.as_deref()));
+            Ok(())
         }
-        session::set_cookie(session::LANG_COOKIE, lang.code(), 365 * 86400, false);
-        leptos_axum::redirect(&safe_next(next.as_deref()));
-        Ok(())
-    }.await)
+        .await,
+    )
 }
 
 #[cfg(test)]
@@ -154,7 +172,9 @@ mod tests {
     #[test]
     fn next_stays_on_site() {
         assert_eq!(super::safe_next(Some("/customers?q=a")), "/customers?q=a");
-        for evil in [Some("https://evil.example"), Some("//evil.example"), Some("/\\evil"), Some("/\t/evil.example"), Some("/\r\nX: y"), None] {
+        for evil in
+            [Some("https://evil.example"), Some("//evil.example"), Some("/\\evil"), Some("/\t/evil.example"), Some("/\r\nX: y"), None]
+        {
             assert_eq!(super::safe_next(evil), "/");
         }
     }

@@ -47,34 +47,40 @@ fn brussels(t: Option<chrono::DateTime<chrono::Utc>>) -> Option<String> {
 
 #[server(endpoint = "twikey/settings")]
 pub async fn get_twikey_settings() -> Result<TwikeySettingsView, AppError> {
-    use crate::server::{repo::{companies, twikey_settings}, respond, session};
-    respond(async {
-        let user = session::require_user().await?;
-        let state = session::state();
-        let s = twikey_settings::get(&state.db, user.company_id).await?;
-        let company = companies::get(&state.db, user.company_id).await?.ok_or(AppError::Internal)?;
-        Ok(TwikeySettingsView {
-            enabled: s.enabled,
-            api_key_masked: s.api_key_last4.as_ref().map(|l| format!("•••• {l}")),
-            b2c_ct: s.b2c_ct,
-            b2b_ct: s.b2b_ct,
-            prenotify: s.prenotify,
-            retry_enabled: s.retry_enabled,
-            retry_after_days: s.retry_after_days,
-            retry_max: s.retry_max,
-            callback_url: state.config.callback_url(&company.public_id),
-            health: TwikeyHealth {
-                last_login_at: brussels(s.last_login_at),
-                last_login_error: s.last_login_error,
-                last_webhook_at: brussels(s.last_webhook_at),
-                last_webhook_valid: s.last_webhook_valid,
-                last_test_webhook_at: brussels(s.last_test_webhook_at),
-                webhooks_rejected: s.webhooks_rejected,
-                last_sync_at: brussels(s.last_sync_at),
-                last_sync_error: s.last_sync_error,
-            },
-        })
-    }.await)
+    use crate::server::{
+        repo::{companies, twikey_settings},
+        respond, session,
+    };
+    respond(
+        async {
+            let user = session::require_user().await?;
+            let state = session::state();
+            let s = twikey_settings::get(&state.db, user.company_id).await?;
+            let company = companies::get(&state.db, user.company_id).await?.ok_or(AppError::Internal)?;
+            Ok(TwikeySettingsView {
+                enabled: s.enabled,
+                api_key_masked: s.api_key_last4.as_ref().map(|l| format!("•••• {l}")),
+                b2c_ct: s.b2c_ct,
+                b2b_ct: s.b2b_ct,
+                prenotify: s.prenotify,
+                retry_enabled: s.retry_enabled,
+                retry_after_days: s.retry_after_days,
+                retry_max: s.retry_max,
+                callback_url: state.config.callback_url(&company.public_id),
+                health: TwikeyHealth {
+                    last_login_at: brussels(s.last_login_at),
+                    last_login_error: s.last_login_error,
+                    last_webhook_at: brussels(s.last_webhook_at),
+                    last_webhook_valid: s.last_webhook_valid,
+                    last_test_webhook_at: brussels(s.last_test_webhook_at),
+                    webhooks_rejected: s.webhooks_rejected,
+                    last_sync_at: brussels(s.last_sync_at),
+                    last_sync_error: s.last_sync_error,
+                },
+            })
+        }
+        .await,
+    )
 }
 
 /// Logs in with `api_key` (or the stored key when blank) and lists the account's templates.
@@ -141,52 +147,55 @@ pub async fn save_twikey_settings(
 ) -> Result<(), AppError> {
     use crate::i18n::Msg;
     use crate::server::{repo::twikey_settings, respond, session};
-    respond(async {
-        let user = session::require_user().await?;
-        let state = session::state();
-        let b2c = parse_ct("b2c_ct", &b2c_ct, true)?.expect("required");
-        let b2b = parse_ct("b2b_ct", &b2b_ct, false)?;
-        let retry = match retry_enabled {
-            None => None,
-            Some(_) => {
-                let days = parse_ct("retry_after_days", retry_after_days.as_deref().unwrap_or("5"), true)?.unwrap_or(5);
-                let max = parse_ct("retry_max", retry_max.as_deref().unwrap_or("2"), true)?.unwrap_or(2);
-                if !(1..=60).contains(&days) {
-                    return Err(AppError::field("retry_after_days", Msg::ErrRetryDays));
+    respond(
+        async {
+            let user = session::require_user().await?;
+            let state = session::state();
+            let b2c = parse_ct("b2c_ct", &b2c_ct, true)?.expect("required");
+            let b2b = parse_ct("b2b_ct", &b2b_ct, false)?;
+            let retry = match retry_enabled {
+                None => None,
+                Some(_) => {
+                    let days = parse_ct("retry_after_days", retry_after_days.as_deref().unwrap_or("5"), true)?.unwrap_or(5);
+                    let max = parse_ct("retry_max", retry_max.as_deref().unwrap_or("2"), true)?.unwrap_or(2);
+                    if !(1..=60).contains(&days) {
+                        return Err(AppError::field("retry_after_days", Msg::ErrRetryDays));
+                    }
+                    if !(1..=5).contains(&max) {
+                        return Err(AppError::field("retry_max", Msg::ErrRetryMax));
+                    }
+                    Some((days, max))
                 }
-                if !(1..=5).contains(&max) {
-                    return Err(AppError::field("retry_max", Msg::ErrRetryMax));
+            };
+            let templates = login_and_templates(&api_key).await?;
+            let kind_of = |ct: i64| templates.iter().find(|t| t.id == ct).map(|t| t.kind.to_ascii_uppercase());
+            let mut problems = super::error::Problems::default();
+            match kind_of(b2c).as_deref() {
+                None => problems.add("b2c_ct", Msg::ErrContractUnknown),
+                Some("CORE") => {}
+                Some(_) => problems.add("b2c_ct", Msg::ErrB2cMustBeCore),
+            }
+            if let Some(b2b) = b2b {
+                match kind_of(b2b).as_deref() {
+                    None => problems.add("b2b_ct", Msg::ErrContractUnknown),
+                    Some("CORE" | "B2B") => {}
+                    Some(_) => problems.add("b2b_ct", Msg::ErrB2bType),
                 }
-                Some((days, max))
             }
-        };
-        let templates = login_and_templates(&api_key).await?;
-        let kind_of = |ct: i64| templates.iter().find(|t| t.id == ct).map(|t| t.kind.to_ascii_uppercase());
-        let mut problems = super::error::Problems::default();
-        match kind_of(b2c).as_deref() {
-            None => problems.add("b2c_ct", Msg::ErrContractUnknown),
-            Some("CORE") => {}
-            Some(_) => problems.add("b2c_ct", Msg::ErrB2cMustBeCore),
+            problems.into_result()?;
+            let key = api_key.trim();
+            let sealed = (!key.is_empty()).then(|| {
+                let last4: String = key.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();
+                (state.secrets.encrypt(key), last4)
+            });
+            let update = twikey_settings::ConfigUpdate { api_key: sealed, b2c_ct: b2c, b2b_ct: b2b, prenotify: prenotify.is_some(), retry };
+            twikey_settings::save_config(&state.db, user.company_id, &update).await?;
+            tracing::info!(company_id = user.company_id, "Twikey configuration saved");
+            crate::server::sync::trigger(&state, user.company_id);
+            Ok(())
         }
-        if let Some(b2b) = b2b {
-            match kind_of(b2b).as_deref() {
-                None => problems.add("b2b_ct", Msg::ErrContractUnknown),
-                Some("CORE" | "B2B") => {}
-                Some(_) => problems.add("b2b_ct", Msg::ErrB2bType),
-            }
-        }
-        problems.into_result()?;
-        let key = api_key.trim();
-        let sealed = (!key.is_empty()).then(|| {
-            let last4: String = key.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();
-            (state.secrets.encrypt(key), last4)
-        });
-        let update = twikey_settings::ConfigUpdate { api_key: sealed, b2c_ct: b2c, b2b_ct: b2b, prenotify: prenotify.is_some(), retry };
-        twikey_settings::save_config(&state.db, user.company_id, &update).await?;
-        tracing::info!(company_id = user.company_id, "Twikey configuration saved");
-        crate::server::sync::trigger(&state, user.company_id);
-        Ok(())
-    }.await)
+        .await,
+    )
 }
 
 // ---- mandates ----------------------------------------------------------------------------
@@ -225,36 +234,47 @@ pub struct CustomerTwikeyView {
 #[server(endpoint = "twikey/customer")]
 pub async fn customer_twikey(customer_id: i64) -> Result<CustomerTwikeyView, AppError> {
     use crate::domain::validation::mask_iban;
-    use crate::server::{repo::{customers, mandates, twikey_settings}, respond, session};
-    respond(async {
-        let user = session::require_user().await?;
-        let db = &session::state().db;
-        customers::get(db, user.company_id, customer_id).await?.ok_or(AppError::NotFound)?;
-        let settings = twikey_settings::get(db, user.company_id).await?;
-        let mandates = mandates::for_customer(db, user.company_id, customer_id)
-            .await?
-            .into_iter()
-            .map(|m| MandateView {
-                id: m.id,
-                state: m.state(),
-                reference: m.reference,
-                template_id: m.template_id,
-                scheme: m.scheme,
-                sign_url: m.sign_url,
-                iban_masked: m.iban.as_deref().filter(|i| !i.is_empty()).map(mask_iban),
-                signed_at: m.signed_at.as_deref().map(crate::domain::time::format_rfc3339_brussels),
-                sign_method: m.sign_method,
-                invited_at: brussels(m.invited_at),
-                state_reason: m.state_reason,
-            })
-            .collect();
-        let history = mandates::history(db, user.company_id, customer_id)
-            .await?
-            .into_iter()
-            .map(|e| MandateEventView { reference: e.mandate_reference, at: crate::domain::time::format_brussels(e.at), kind: e.kind, detail: e.detail })
-            .collect();
-        Ok(CustomerTwikeyView { enabled: settings.enabled, configured: settings.is_configured(), mandates, history })
-    }.await)
+    use crate::server::{
+        repo::{customers, mandates, twikey_settings},
+        respond, session,
+    };
+    respond(
+        async {
+            let user = session::require_user().await?;
+            let db = &session::state().db;
+            customers::get(db, user.company_id, customer_id).await?.ok_or(AppError::NotFound)?;
+            let settings = twikey_settings::get(db, user.company_id).await?;
+            let mandates = mandates::for_customer(db, user.company_id, customer_id)
+                .await?
+                .into_iter()
+                .map(|m| MandateView {
+                    id: m.id,
+                    state: m.state(),
+                    reference: m.reference,
+                    template_id: m.template_id,
+                    scheme: m.scheme,
+                    sign_url: m.sign_url,
+                    iban_masked: m.iban.as_deref().filter(|i| !i.is_empty()).map(mask_iban),
+                    signed_at: m.signed_at.as_deref().map(crate::domain::time::format_rfc3339_brussels),
+                    sign_method: m.sign_method,
+                    invited_at: brussels(m.invited_at),
+                    state_reason: m.state_reason,
+                })
+                .collect();
+            let history = mandates::history(db, user.company_id, customer_id)
+                .await?
+                .into_iter()
+                .map(|e| MandateEventView {
+                    reference: e.mandate_reference,
+                    at: crate::domain::time::format_brussels(e.at),
+                    kind: e.kind,
+                    detail: e.detail,
+                })
+                .collect();
+            Ok(CustomerTwikeyView { enabled: settings.enabled, configured: settings.is_configured(), mandates, history })
+        }
+        .await,
+    )
 }
 
 /// Prepares a mandate in Twikey for the customer to sign: individuals on the B2C contract,
@@ -262,65 +282,83 @@ pub async fn customer_twikey(customer_id: i64) -> Result<CustomerTwikeyView, App
 #[server(endpoint = "twikey/mandate/prepare")]
 pub async fn prepare_mandate(customer_id: i64) -> Result<(), AppError> {
     use crate::domain::customer::CustomerKind;
-    use crate::server::{repo::{customers, mandates, twikey_settings}, respond, session};
+    use crate::server::{
+        repo::{customers, mandates, twikey_settings},
+        respond, session,
+    };
     use crate::twikey::InviteRequest;
-    respond(async {
-        let user = session::require_user().await?;
-        let state = session::state();
-        let customer = customers::get(&state.db, user.company_id, customer_id).await?.ok_or(AppError::NotFound)?;
-        let settings = twikey_settings::get(&state.db, user.company_id).await?;
-        if !settings.enabled {
-            return Err(AppError::Refused(crate::i18n::Msg::ErrTwikeyOff));
+    respond(
+        async {
+            let user = session::require_user().await?;
+            let state = session::state();
+            let customer = customers::get(&state.db, user.company_id, customer_id).await?.ok_or(AppError::NotFound)?;
+            let settings = twikey_settings::get(&state.db, user.company_id).await?;
+            if !settings.enabled {
+                return Err(AppError::Refused(crate::i18n::Msg::ErrTwikeyOff));
+            }
+            let Some(b2c) = settings.b2c_ct.filter(|_| settings.is_configured()) else {
+                return Err(AppError::Refused(crate::i18n::Msg::ErrTwikeyNotConfigured));
+            };
+            let f = &customer.fields;
+            let (ct, scheme) = match (f.kind, settings.b2b_ct) {
+                (CustomerKind::Company, Some(b2b)) => (b2b, "B2B"),
+                _ => (b2c, "CORE"),
+            };
+            let some = |s: &str| (!s.is_empty()).then(|| s.to_string());
+            let request = InviteRequest {
+                ct: ct.to_string(),
+                customer_number: Some(customer.number.clone()),
+                first_name: some(&f.first_name),
+                last_name: some(&f.last_name),
+                company_name: some(&f.company_name),
+                vat_number: some(&f.vat_number),
+                email: some(&f.email),
+                mobile: some(&f.phone),
+                language: some(&f.language),
+                address: some(&f.street),
+                city: some(&f.city),
+                zip: some(&f.postcode),
+                country: some(&f.country),
+                iban: some(&f.iban),
+                ..Default::default()
+            };
+            let client = state.twikey_client(&settings).map_err(|_| AppError::Internal)?;
+            let invite = client.invite(&request).await?;
+            // The template's real type decides B2B vs CORE (a B2B contract number may be CORE).
+            let scheme = match client.templates().await {
+                Ok(templates) => templates.into_iter().find(|t| t.id == ct).and_then(|t| t.kind).unwrap_or_else(|| scheme.into()),
+                Err(_) => scheme.into(),
+            };
+            mandates::insert_prepared(
+                &state.db,
+                user.company_id,
+                &mandates::NewPrepared {
+                    customer_id,
+                    reference: &invite.mndt_id,
+                    template_id: ct,
+                    scheme: &scheme,
+                    sign_url: invite.url.as_deref(),
+                },
+            )
+            .await?;
+            state.live.publish(user.company_id, "mandates");
+            Ok(())
         }
-        let Some(b2c) = settings.b2c_ct.filter(|_| settings.is_configured()) else {
-            return Err(AppError::Refused(crate::i18n::Msg::ErrTwikeyNotConfigured));
-        };
-        let f = &customer.fields;
-        let (ct, scheme) = match (f.kind, settings.b2b_ct) {
-            (CustomerKind::Company, Some(b2b)) => (b2b, "B2B"),
-            _ => (b2c, "CORE"),
-        };
-        let some = |s: &str| (!s.is_empty()).then(|| s.to_string());
-        let request = InviteRequest {
-            ct: ct.to_string(),
-            customer_number: Some(customer.number.clone()),
-            first_name: some(&f.first_name),
-            last_name: some(&f.last_name),
-            company_name: some(&f.company_name),
-            vat_number: some(&f.vat_number),
-            email: some(&f.email),
-            mobile: some(&f.phone),
-            language: some(&f.language),
-            address: some(&f.street),
-            city: some(&f.city),
-            zip: some(&f.postcode),
-            country: some(&f.country),
-            iban: some(&f.iban),
-            ..Default::default()
-        };
-        let client = state.twikey_client(&settings).map_err(|_| AppError::Internal)?;
-        let invite = client.invite(&request).await?;
-        // The template's real type decides B2B vs CORE (a B2B contract number may be CORE).
-        let scheme = match client.templates().await {
-            Ok(templates) => templates.into_iter().find(|t| t.id == ct).and_then(|t| t.kind).unwrap_or_else(|| scheme.into()),
-            Err(_) => scheme.into(),
-        };
-        mandates::insert_prepared(
-            &state.db,
-            user.company_id,
-            &mandates::NewPrepared { customer_id, reference: &invite.mndt_id, template_id: ct, scheme: &scheme, sign_url: invite.url.as_deref() },
-        )
-        .await?;
-        state.live.publish(user.company_id, "mandates");
-        Ok(())
-    }.await)
+        .await,
+    )
 }
 
 #[cfg(feature = "ssr")]
 async fn company_mandate(
     mandate_id: i64,
-) -> Result<(crate::server::session::AuthUser, crate::server::AppState, crate::twikey::TwikeyClient, crate::server::repo::mandates::Mandate), AppError> {
-    use crate::server::{repo::{mandates, twikey_settings}, session};
+) -> Result<
+    (crate::server::session::AuthUser, crate::server::AppState, crate::twikey::TwikeyClient, crate::server::repo::mandates::Mandate),
+    AppError,
+> {
+    use crate::server::{
+        repo::{mandates, twikey_settings},
+        session,
+    };
     let user = session::require_user().await?;
     let state = session::state();
     let m = mandates::get(&state.db, user.company_id, mandate_id).await?.ok_or(AppError::NotFound)?;
@@ -336,17 +374,20 @@ async fn company_mandate(
 #[server(endpoint = "twikey/mandate/delete")]
 pub async fn delete_mandate(mandate_id: i64) -> Result<(), AppError> {
     use crate::server::{repo::mandates, respond};
-    respond(async {
-        let (user, state, client, m) = company_mandate(mandate_id).await?;
-        if m.state() != MandateState::Prepared {
-            return Err(AppError::Refused(crate::i18n::Msg::ErrMandateState));
+    respond(
+        async {
+            let (user, state, client, m) = company_mandate(mandate_id).await?;
+            if m.state() != MandateState::Prepared {
+                return Err(AppError::Refused(crate::i18n::Msg::ErrMandateState));
+            }
+            let reason = "Deleted in Encaisse before signature";
+            client.cancel_mandate(&m.reference, reason, false).await?;
+            mandates::delete_prepared(&state.db, &m, reason).await?;
+            state.live.publish(user.company_id, "mandates");
+            Ok(())
         }
-        let reason = "Deleted in Encaisse before signature";
-        client.cancel_mandate(&m.reference, reason, false).await?;
-        mandates::delete_prepared(&state.db, &m, reason).await?;
-        state.live.publish(user.company_id, "mandates");
-        Ok(())
-    }.await)
+        .await,
+    )
 }
 
 /// Has Twikey e-mail the signing invitation to the customer.
@@ -354,16 +395,19 @@ pub async fn delete_mandate(mandate_id: i64) -> Result<(), AppError> {
 pub async fn send_mandate_invitation(mandate_id: i64) -> Result<(), AppError> {
     use crate::server::{repo::mandates, respond};
     use crate::twikey::MandateAction;
-    respond(async {
-        let (user, state, client, m) = company_mandate(mandate_id).await?;
-        if m.state() != MandateState::Prepared {
-            return Err(AppError::Refused(crate::i18n::Msg::ErrMandateState));
+    respond(
+        async {
+            let (user, state, client, m) = company_mandate(mandate_id).await?;
+            if m.state() != MandateState::Prepared {
+                return Err(AppError::Refused(crate::i18n::Msg::ErrMandateState));
+            }
+            client.mandate_action(&m.reference, MandateAction::Invite).await?;
+            mandates::mark_invited(&state.db, &m).await?;
+            state.live.publish(user.company_id, "mandates");
+            Ok(())
         }
-        client.mandate_action(&m.reference, MandateAction::Invite).await?;
-        mandates::mark_invited(&state.db, &m).await?;
-        state.live.publish(user.company_id, "mandates");
-        Ok(())
-    }.await)
+        .await,
+    )
 }
 
 /// Cancels a signed (or suspended, or bank-pending) mandate in Twikey with a reason. The
@@ -371,22 +415,25 @@ pub async fn send_mandate_invitation(mandate_id: i64) -> Result<(), AppError> {
 #[server(endpoint = "twikey/mandate/cancel")]
 pub async fn cancel_mandate(mandate_id: i64, #[server(default)] reason: String) -> Result<(), AppError> {
     use crate::server::{repo::mandates, respond};
-    respond(async {
-        let (user, state, client, m) = company_mandate(mandate_id).await?;
-        if matches!(m.state(), MandateState::Prepared | MandateState::Cancelled) {
-            return Err(AppError::Refused(crate::i18n::Msg::ErrMandateState));
+    respond(
+        async {
+            let (user, state, client, m) = company_mandate(mandate_id).await?;
+            if matches!(m.state(), MandateState::Prepared | MandateState::Cancelled) {
+                return Err(AppError::Refused(crate::i18n::Msg::ErrMandateState));
+            }
+            let reason = reason.trim();
+            let reason = if reason.is_empty() { "Cancelled by the creditor" } else { reason };
+            let reason: String = reason.chars().take(200).collect();
+            client.cancel_mandate(&m.reference, &reason, true).await?;
+            let mut tx = state.db.begin().await?;
+            let update = mandates::MandateUpdate { state: Some(MandateState::Cancelled), reason: Some(reason), ..Default::default() };
+            mandates::apply_update(&mut tx, &m, &update, "cancelled").await?;
+            tx.commit().await?;
+            state.live.publish(user.company_id, "mandates");
+            Ok(())
         }
-        let reason = reason.trim();
-        let reason = if reason.is_empty() { "Cancelled by the creditor" } else { reason };
-        let reason: String = reason.chars().take(200).collect();
-        client.cancel_mandate(&m.reference, &reason, true).await?;
-        let mut tx = state.db.begin().await?;
-        let update = mandates::MandateUpdate { state: Some(MandateState::Cancelled), reason: Some(reason), ..Default::default() };
-        mandates::apply_update(&mut tx, &m, &update, "cancelled").await?;
-        tx.commit().await?;
-        state.live.publish(user.company_id, "mandates");
-        Ok(())
-    }.await)
+        .await,
+    )
 }
 
 // ---- collections -------------------------------------------------------------------------
@@ -448,53 +495,63 @@ pub struct InvoiceTwikeyView {
 
 #[server(endpoint = "twikey/invoice")]
 pub async fn invoice_twikey(invoice_id: i64) -> Result<InvoiceTwikeyView, AppError> {
-    use crate::server::{collect, repo::{collections, twikey_settings}, respond, session};
-    respond(async {
-        let user = session::require_user().await?;
-        let state = session::state();
-        let settings = twikey_settings::get(&state.db, user.company_id).await?;
-        let e = collect::eligibility(&state, &settings, invoice_id).await?;
-        let mut conn = state.db.acquire().await?;
-        let collections = collections::for_invoice(&mut conn, user.company_id, invoice_id).await?;
-        drop(conn);
-        let collections = collections
-            .into_iter()
-            .map(|c| CollectionView {
-                id: c.id,
-                reference: c.reference,
-                amount_cents: c.amount_cents,
-                attempt: c.attempt,
-                state: c.state,
-                reason_code: c.reason_code,
-                reason_message: c.reason_message,
-                reversed: c.reversed,
-                retry_at: brussels(c.retry_at),
-                prenotify: c.prenotify,
-                collection_date: c.collection_date,
-                created_at: crate::domain::time::format_brussels(c.created_at),
+    use crate::server::{
+        collect,
+        repo::{collections, twikey_settings},
+        respond, session,
+    };
+    respond(
+        async {
+            let user = session::require_user().await?;
+            let state = session::state();
+            let settings = twikey_settings::get(&state.db, user.company_id).await?;
+            let e = collect::eligibility(&state, &settings, invoice_id).await?;
+            let mut conn = state.db.begin().await?;
+            let collections = collections::for_invoice(&mut conn, user.company_id, invoice_id).await?;
+            drop(conn);
+            let collections = collections
+                .into_iter()
+                .map(|c| CollectionView {
+                    id: c.id,
+                    reference: c.reference,
+                    amount_cents: c.amount_cents,
+                    attempt: c.attempt,
+                    state: c.state,
+                    reason_code: c.reason_code,
+                    reason_message: c.reason_message,
+                    reversed: c.reversed,
+                    retry_at: brussels(c.retry_at),
+                    prenotify: c.prenotify,
+                    collection_date: c.collection_date,
+                    created_at: crate::domain::time::format_brussels(c.created_at),
+                })
+                .collect();
+            Ok(InvoiceTwikeyView {
+                enabled: settings.enabled,
+                why_not: e.why_not,
+                customer_id: e.customer_id,
+                mandate_reference: e.mandate.map(|m| m.reference),
+                open_cents: e.open_cents,
+                collections,
             })
-            .collect();
-        Ok(InvoiceTwikeyView {
-            enabled: settings.enabled,
-            why_not: e.why_not,
-            customer_id: e.customer_id,
-            mandate_reference: e.mandate.map(|m| m.reference),
-            open_cents: e.open_cents,
-            collections,
-        })
-    }.await)
+        }
+        .await,
+    )
 }
 
 /// `Start new collection`: debits the invoice's open amount on the customer's signed mandate.
 #[server(endpoint = "twikey/collect")]
 pub async fn start_collection(invoice_id: i64) -> Result<(), AppError> {
     use crate::server::{collect, respond, session};
-    respond(async {
-        let user = session::require_user().await?;
-        let state = session::state();
-        collect::start(&state, user.company_id, invoice_id, collect::Cause::User).await?;
-        Ok(())
-    }.await)
+    respond(
+        async {
+            let user = session::require_user().await?;
+            let state = session::state();
+            collect::start(&state, user.company_id, invoice_id, collect::Cause::User).await?;
+            Ok(())
+        }
+        .await,
+    )
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -511,19 +568,24 @@ pub async fn start_collections(
     #[server(default)] invoice_ids: std::collections::BTreeMap<String, i64>,
 ) -> Result<BulkCollectReport, AppError> {
     use crate::server::{collect, respond, session};
-    respond(async {
-        let user = session::require_user().await?;
-        let state = session::state();
-        let mut report = BulkCollectReport::default();
-        for id in invoice_ids.into_values().take(500) {
-            let Some(number) = crate::server::repo::invoices::number_of(&state.db, user.company_id, id).await? else { continue };
-            let label = number.unwrap_or_else(|| format!("#{id}"));
-            match collect::start(&state, user.company_id, id, collect::Cause::User).await {
-                Ok(_) => report.started.push(label),
-                Err(collect::CollectError::Cannot(why)) => report.skipped.push((label, why)),
-                Err(e) => report.failed.push((label, AppError::from(e).to_string())),
+    respond(
+        async {
+            let user = session::require_user().await?;
+            let state = session::state();
+            let mut report = BulkCollectReport::default();
+            for id in invoice_ids.into_values().take(500) {
+                let Some(number) = crate::server::repo::invoices::number_of(&state.db, user.company_id, id).await? else {
+                    continue;
+                };
+                let label = number.unwrap_or_else(|| format!("#{id}"));
+                match collect::start(&state, user.company_id, id, collect::Cause::User).await {
+                    Ok(_) => report.started.push(label),
+                    Err(collect::CollectError::Cannot(why)) => report.skipped.push((label, why)),
+                    Err(e) => report.failed.push((label, AppError::from(e).to_string())),
+                }
             }
+            Ok(report)
         }
-        Ok(report)
-    }.await)
+        .await,
+    )
 }

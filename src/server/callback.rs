@@ -6,6 +6,7 @@
 
 use super::repo::{mandates, twikey_settings};
 use super::{sync, AppState};
+use crate::server::db::on_db;
 use crate::twikey::verify_webhook;
 use axum::extract::{Path, RawQuery, State};
 use http::{HeaderMap, StatusCode};
@@ -80,13 +81,15 @@ pub async fn webhook(
 }
 
 async fn invite_gone(state: &AppState, company_id: i64, reference: &str, reason: &str) -> Result<(), sqlx::Error> {
-    let mut conn = state.db.acquire().await?;
-    let Some(m) = mandates::by_reference(&mut conn, company_id, reference).await? else { return Ok(()) };
+    let mut conn = state.db.begin().await?;
+    let Some(m) = mandates::by_reference(&mut conn, company_id, reference).await? else {
+        return Ok(());
+    };
     drop(conn);
     if m.state() == crate::domain::mandate::MandateState::Prepared {
         let kind = if reason == "expired" { "invite_expired" } else { "invite_removed" };
         let mut tx = state.db.begin().await?;
-        sqlx::query("DELETE FROM mandates WHERE id = $1").bind(m.id).execute(&mut *tx).await?;
+        on_db!(tx, |ex| sqlx::query("DELETE FROM mandates WHERE id = $1").bind(m.id).execute(ex).await.map(|r| r.rows_affected()))?;
         mandates::add_event(&mut tx, company_id, m.customer_id, &m.reference, kind, "").await?;
         tx.commit().await?;
         state.live.publish(company_id, "mandates");

@@ -6,7 +6,7 @@
 //! clicks or two servers cannot start a second one. Outcomes come from the transaction feed
 //! (see `sync`), each applied once with the feed position, and each lands on the timeline.
 
-use super::db::{begin_write, is_unique_violation, now};
+use super::db::{begin_write, is_unique_violation, now, on_db, Tx};
 use super::repo::collections::{self, Collection, NewCollection};
 use super::repo::invoice_events;
 use super::repo::mandates::{self, Mandate};
@@ -22,7 +22,6 @@ use crate::twikey::{CollectRequest, NewTransaction, Transaction, TransactionStat
 use chrono::{Duration, Utc};
 use rand::RngCore;
 use serde_json::json;
-use sqlx::SqliteConnection;
 
 /// With pre-notification, the debit is asked for this many days ahead so the notice arrives first.
 pub const PRENOTIFY_DAYS: i64 = 5;
@@ -81,15 +80,17 @@ struct InvoiceFacts {
     customer_id: i64,
 }
 
-async fn invoice_facts(conn: &mut SqliteConnection, company_id: i64, invoice_id: i64) -> Result<Option<InvoiceFacts>, sqlx::Error> {
-    let row: Option<(String, i64, i64, Option<String>, String, i64)> = sqlx::query_as(
-        "SELECT status, total_incl_cents, paid_cents, number, structured_communication, customer_id FROM invoices
+async fn invoice_facts(conn: &mut Tx, company_id: i64, invoice_id: i64) -> Result<Option<InvoiceFacts>, sqlx::Error> {
+    let row: Option<(String, i64, i64, Option<String>, String, i64)> = on_db!(conn, |ex| {
+        sqlx::query_as(
+            "SELECT status, total_incl_cents, paid_cents, number, structured_communication, customer_id FROM invoices
          WHERE id = $1 AND company_id = $2",
-    )
-    .bind(invoice_id)
-    .bind(company_id)
-    .fetch_optional(conn)
-    .await?;
+        )
+        .bind(invoice_id)
+        .bind(company_id)
+        .fetch_optional(ex)
+        .await
+    })?;
     Ok(row.map(|(status, total, paid, number, structured_communication, customer_id)| InvoiceFacts {
         open_cents: if status == "open" { total - paid } else { 0 },
         status,
@@ -112,7 +113,7 @@ pub async fn eligibility(state: &AppState, settings: &Settings, invoice_id: i64)
     // One connection at a time: holding one while asking the pool for another starves the
     // pool under load (many invoice pages at once).
     let (facts, running) = {
-        let mut conn = state.db.acquire().await?;
+        let mut conn = state.db.begin().await?;
         let facts = invoice_facts(&mut conn, company_id, invoice_id).await?.ok_or(AppError::NotFound)?;
         let running = collections::running(&mut conn, company_id, invoice_id).await?;
         (facts, running)
@@ -159,7 +160,7 @@ pub async fn start(state: &AppState, company_id: i64, invoice_id: i64, cause: Ca
         Some(why) => return Err(CollectError::Cannot(why)),
     }
     let mandate = e.mandate.expect("eligible means a signed mandate");
-    let mut tx = begin_write(&state.db).await?;
+    let mut tx = begin_write(&state.db, company_id).await?;
     let facts = invoice_facts(&mut tx, company_id, invoice_id).await?.ok_or(AppError::NotFound)?;
     let collection_date = settings.prenotify.then(|| Utc::now().date_naive() + Duration::days(PRENOTIFY_DAYS));
     let key = idempotency_key();
@@ -197,10 +198,12 @@ pub async fn start(state: &AppState, company_id: i64, invoice_id: i64, cause: Ca
 }
 
 async fn resend_if_stale(state: &AppState, settings: &Settings, invoice_id: i64) -> Result<Collection, CollectError> {
-    let mut conn = state.db.acquire().await?;
+    let mut conn = state.db.begin().await?;
     let running = collections::running(&mut conn, settings.company_id, invoice_id).await?;
     drop(conn);
-    let Some(c) = running else { return Err(CollectError::Cannot(CannotCollect::AlreadyRunning)) };
+    let Some(c) = running else {
+        return Err(CollectError::Cannot(CannotCollect::AlreadyRunning));
+    };
     if c.state == "requested" && (now() - c.updated_at).num_seconds() >= RESEND_AFTER_SECS {
         // Twikey never answered this one: send it again (same key) rather than a new one.
         resend(state, settings, &c).await?;
@@ -211,10 +214,13 @@ async fn resend_if_stale(state: &AppState, settings: &Settings, invoice_id: i64)
 
 /// Sends a `requested` collection again with its own idempotency key.
 pub async fn resend(state: &AppState, settings: &Settings, c: &Collection) -> Result<(), CollectError> {
-    let mut conn = state.db.acquire().await?;
-    let facts = invoice_facts(&mut conn, settings.company_id, c.invoice_id).await?.ok_or(AppError::NotFound)?;
-    collections::touch(&mut conn, c.id).await?;
-    drop(conn);
+    let mut tx = state.db.begin().await?;
+    let facts = invoice_facts(&mut tx, settings.company_id, c.invoice_id).await?.ok_or(AppError::NotFound)?;
+    // Claim the resend: with several servers, only the one that moves `updated_at` sends.
+    if !collections::claim_resend(&mut tx, c.id, now() - Duration::seconds(RESEND_AFTER_SECS)).await? {
+        return Ok(());
+    }
+    tx.commit().await?;
     send(state, settings, c, &facts).await
 }
 
@@ -233,9 +239,16 @@ async fn send(state: &AppState, settings: &Settings, c: &Collection, facts: &Inv
     };
     match client.create_transaction(&request, Some(&c.idempotency_key)).await {
         Ok(transaction) => {
-            let mut tx = begin_write(&state.db).await?;
+            let mut tx = begin_write(&state.db, company_id).await?;
             collections::mark_open(&mut tx, c.id, transaction.id).await?;
-            invoice_events::append(&mut tx, company_id, c.invoice_id, "collection_sent", json!({"reference": c.reference, "twikey_id": transaction.id, "collection_date": c.collection_date})).await?;
+            invoice_events::append(
+                &mut tx,
+                company_id,
+                c.invoice_id,
+                "collection_sent",
+                json!({"reference": c.reference, "twikey_id": transaction.id, "collection_date": c.collection_date}),
+            )
+            .await?;
             tx.commit().await?;
             if c.prenotify {
                 prenotify(state, settings, c).await;
@@ -244,14 +257,28 @@ async fn send(state: &AppState, settings: &Settings, c: &Collection, facts: &Inv
             Ok(())
         }
         Err(err) => {
-            let mut tx = begin_write(&state.db).await?;
+            let mut tx = begin_write(&state.db, company_id).await?;
             if err.is_retryable() {
                 // The row stays `requested`: the next attempt reuses the same key.
-                invoice_events::append(&mut tx, company_id, c.invoice_id, "collection_retry_pending", json!({"reference": c.reference, "error": err.to_string()})).await?;
+                invoice_events::append(
+                    &mut tx,
+                    company_id,
+                    c.invoice_id,
+                    "collection_retry_pending",
+                    json!({"reference": c.reference, "error": err.to_string()}),
+                )
+                .await?;
             } else {
                 let code = err.code().unwrap_or("refused").to_string();
                 collections::mark_failed(&mut tx, c.id, &code, Some(&err.to_string()), false, None).await?;
-                invoice_events::append(&mut tx, company_id, c.invoice_id, "collection_refused", json!({"reference": c.reference, "code": code, "message": err.to_string()})).await?;
+                invoice_events::append(
+                    &mut tx,
+                    company_id,
+                    c.invoice_id,
+                    "collection_refused",
+                    json!({"reference": c.reference, "code": code, "message": err.to_string()}),
+                )
+                .await?;
             }
             tx.commit().await?;
             state.live.publish(company_id, "invoices");
@@ -262,20 +289,25 @@ async fn send(state: &AppState, settings: &Settings, c: &Collection, facts: &Inv
 
 /// Asks Twikey to send the batch with the SEPA pre-notification to the debtor.
 async fn prenotify(state: &AppState, settings: &Settings, c: &Collection) {
-    let Ok(client) = state.twikey_client(settings) else { return };
-    let mut conn = match state.db.acquire().await {
+    let Ok(client) = state.twikey_client(settings) else {
+        return;
+    };
+    let mut conn = match state.db.begin().await {
         Ok(c) => c,
         Err(_) => return,
     };
-    let template = mandates::by_reference(&mut conn, settings.company_id, &c.mandate_reference).await.ok().flatten().and_then(|m| m.template_id);
+    let template =
+        mandates::by_reference(&mut conn, settings.company_id, &c.mandate_reference).await.ok().flatten().and_then(|m| m.template_id);
     drop(conn);
-    let Some(ct) = template.or(settings.b2c_ct) else { return };
+    let Some(ct) = template.or(settings.b2c_ct) else {
+        return;
+    };
     let request = CollectRequest { ct: ct.to_string(), prenotify: true, colltndt: c.collection_date };
     let (kind, details) = match client.collect(&request).await {
         Ok(_) => ("collection_prenotified", json!({"reference": c.reference, "collection_date": c.collection_date})),
         Err(e) => ("collection_prenotify_failed", json!({"reference": c.reference, "error": e.to_string()})),
     };
-    if let Ok(mut tx) = begin_write(&state.db).await {
+    if let Ok(mut tx) = begin_write(&state.db, settings.company_id).await {
         let _ = invoice_events::append(&mut tx, settings.company_id, c.invoice_id, kind, details).await;
         let _ = tx.commit().await;
     }
@@ -283,7 +315,7 @@ async fn prenotify(state: &AppState, settings: &Settings, c: &Collection) {
 
 /// Applies one transaction-feed entry (inside the chunk's transaction). Returns the invoice it
 /// changed, if any. Entries Encaisse did not create are ignored.
-pub async fn apply_feed_entry(conn: &mut SqliteConnection, settings: &Settings, t: &Transaction) -> Result<Option<i64>, AppError> {
+pub async fn apply_feed_entry(conn: &mut Tx, settings: &Settings, t: &Transaction) -> Result<Option<i64>, AppError> {
     let company_id = settings.company_id;
     let found = match &t.reference {
         Some(r) => collections::by_reference(conn, company_id, r).await?,
@@ -300,13 +332,32 @@ pub async fn apply_feed_entry(conn: &mut SqliteConnection, settings: &Settings, 
     match t.state() {
         TransactionState::Paid if c.state != "paid" => {
             collections::mark_paid(conn, c.id).await?;
-            invoice_events::append(conn, company_id, c.invoice_id, "collection_paid", json!({"reference": c.reference, "amount_cents": c.amount_cents, "booked_on": booked_on})).await?;
-            let payment = NewPayment { paid_on: booked_on, amount_cents: c.amount_cents, method: PAYMENT_METHOD_DIRECT_DEBIT, external_ref: Some(&c.reference) };
+            invoice_events::append(
+                conn,
+                company_id,
+                c.invoice_id,
+                "collection_paid",
+                json!({"reference": c.reference, "amount_cents": c.amount_cents, "booked_on": booked_on}),
+            )
+            .await?;
+            let payment = NewPayment {
+                paid_on: booked_on,
+                amount_cents: c.amount_cents,
+                method: PAYMENT_METHOD_DIRECT_DEBIT,
+                external_ref: Some(&c.reference),
+            };
             match payments::record(conn, company_id, c.invoice_id, &payment).await {
                 Ok(Recorded::Done { .. }) | Ok(Recorded::Duplicate) => {}
                 // Paid by hand (or cancelled) meanwhile: the money still came in; say so.
                 Err(AppError::Refused(_)) => {
-                    invoice_events::append(conn, company_id, c.invoice_id, "collection_paid_not_applied", json!({"reference": c.reference, "amount_cents": c.amount_cents})).await?;
+                    invoice_events::append(
+                        conn,
+                        company_id,
+                        c.invoice_id,
+                        "collection_paid_not_applied",
+                        json!({"reference": c.reference, "amount_cents": c.amount_cents}),
+                    )
+                    .await?;
                 }
                 Err(e) => return Err(e),
             }
@@ -319,13 +370,27 @@ pub async fn apply_feed_entry(conn: &mut SqliteConnection, settings: &Settings, 
                 "paid" => {
                     let taken_back = payments::reverse(conn, company_id, c.invoice_id, PAYMENT_METHOD_DIRECT_DEBIT, &c.reference).await?;
                     collections::mark_failed(conn, c.id, &code, message.as_deref(), true, None).await?;
-                    invoice_events::append(conn, company_id, c.invoice_id, "collection_reversed", json!({"reference": c.reference, "code": code, "message": message, "amount_cents": taken_back})).await?;
+                    invoice_events::append(
+                        conn,
+                        company_id,
+                        c.invoice_id,
+                        "collection_reversed",
+                        json!({"reference": c.reference, "code": code, "message": message, "amount_cents": taken_back}),
+                    )
+                    .await?;
                 }
                 "requested" | "open" => {
                     let retry_at = (settings.retry_enabled && sepa::retry_may_help(&code) && c.attempt <= settings.retry_max)
                         .then(|| now() + Duration::days(settings.retry_after_days.max(0)));
                     collections::mark_failed(conn, c.id, &code, message.as_deref(), false, retry_at).await?;
-                    invoice_events::append(conn, company_id, c.invoice_id, "collection_failed", json!({"reference": c.reference, "code": code, "message": message, "retry_at": retry_at})).await?;
+                    invoice_events::append(
+                        conn,
+                        company_id,
+                        c.invoice_id,
+                        "collection_failed",
+                        json!({"reference": c.reference, "code": code, "message": message, "retry_at": retry_at}),
+                    )
+                    .await?;
                 }
                 _ => return Ok(None), // already failed: a repeated message
             }
@@ -338,7 +403,7 @@ pub async fn apply_feed_entry(conn: &mut SqliteConnection, settings: &Settings, 
 /// Sends again the collections Twikey never answered, and starts the automatic retries due.
 pub async fn follow_up(state: &AppState, settings: &Settings) -> Result<(), CollectError> {
     let company_id = settings.company_id;
-    let mut conn = state.db.acquire().await?;
+    let mut conn = state.db.begin().await?;
     let stale = collections::stale_requested(&mut conn, company_id, now() - Duration::seconds(RESEND_AFTER_SECS)).await?;
     let retries = collections::due_retries(&mut conn, company_id, now()).await?;
     drop(conn);
@@ -348,7 +413,7 @@ pub async fn follow_up(state: &AppState, settings: &Settings) -> Result<(), Coll
         }
     }
     for c in retries {
-        let mut tx = begin_write(&state.db).await?;
+        let mut tx = begin_write(&state.db, company_id).await?;
         collections::clear_retry(&mut tx, c.id).await?;
         tx.commit().await?;
         match start(state, company_id, c.invoice_id, Cause::Retry).await {
@@ -365,7 +430,7 @@ pub async fn collect_generated_invoice(state: &AppState, company_id: i64, invoic
     match start(state, company_id, invoice_id, Cause::Subscription).await {
         Ok(_) => {}
         Err(CollectError::Cannot(why)) => {
-            if let Ok(mut tx) = begin_write(&state.db).await {
+            if let Ok(mut tx) = begin_write(&state.db, company_id).await {
                 let _ = invoice_events::append(&mut tx, company_id, invoice_id, "collection_not_started", json!({"why": why})).await;
                 let _ = tx.commit().await;
             }

@@ -100,11 +100,8 @@ impl Config {
         if !matches!(self.public_url.scheme(), "http" | "https") {
             return Err(format!("PUBLIC_URL must start with http:// or https://, got {}", self.public_url));
         }
-        if !(self.database_url.starts_with("sqlite:") || self.database_url.starts_with("postgres")) {
+        if !(self.database_url.starts_with("sqlite:") || super::db::is_postgres_url(&self.database_url)) {
             return Err("DATABASE_URL must start with sqlite: or postgres://".into());
-        }
-        if self.database_url.starts_with("postgres") {
-            return Err("DATABASE_URL: PostgreSQL is not supported by this version yet; use sqlite://".into());
         }
         if !matches!(self.twikey_api_url.scheme(), "http" | "https") {
             return Err(format!("TWIKEY_API_URL must be an http(s) URL, got {}", self.twikey_api_url));
@@ -115,15 +112,14 @@ impl Config {
         if self.smtp_url.as_deref().is_some_and(|u| !u.is_empty()) {
             super::mailer::Mailer::from_config(self).map_err(|e| e.to_string())?;
         }
-        tracing_subscriber::EnvFilter::try_new(&self.log_level)
-            .map_err(|e| format!("LOG_LEVEL is not a valid filter: {e}"))?;
+        tracing_subscriber::EnvFilter::try_new(&self.log_level).map_err(|e| format!("LOG_LEVEL is not a valid filter: {e}"))?;
         Ok(())
     }
 
-    /// A configuration for tests: a fresh SQLite file in `dir`.
+    /// A configuration for tests: a fresh database (see [`super::db::test_database_url`]).
     pub fn for_tests(dir: &std::path::Path) -> Config {
         Config {
-            database_url: format!("sqlite://{}", dir.join("test.db").display()),
+            database_url: super::db::test_database_url(dir),
             public_url: Url::parse("http://localhost:3000").unwrap(),
             listen: "127.0.0.1:0".parse().unwrap(),
             data_dir: dir.to_path_buf(),

@@ -5,7 +5,7 @@
 //! [`MAX_ATTEMPTS`], then `failed` (also shown on the Outbox page).
 
 use super::config::Config;
-use super::db::{begin_write, now, Db};
+use super::db::{begin_write, now, on_db, Db, Tx};
 use super::repo::invoice_events::{self, kind};
 use crate::api::invoices::OutboxMessage;
 use crate::api::AppError;
@@ -15,7 +15,6 @@ use chrono::{DateTime, NaiveDate, Utc};
 use lettre::message::Mailbox;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use serde_json::json;
-use sqlx::SqliteConnection;
 
 pub const MAX_ATTEMPTS: i64 = 5;
 
@@ -41,7 +40,9 @@ impl Mailer {
     /// `SMTP_URL` (e.g. `smtps://user:pass@smtp.example.be` or `smtp://localhost:1025`) and
     /// `SMTP_FROM`; without `SMTP_URL`, the outbox.
     pub fn from_config(config: &Config) -> Result<Mailer, MailError> {
-        let Some(url) = config.smtp_url.as_deref().filter(|u| !u.is_empty()) else { return Ok(Mailer::Outbox) };
+        let Some(url) = config.smtp_url.as_deref().filter(|u| !u.is_empty()) else {
+            return Ok(Mailer::Outbox);
+        };
         let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url).map_err(|e| MailError::Url(e.to_string()))?.build();
         let from = config.smtp_from.parse::<Mailbox>().map_err(|e| MailError::From(e.to_string()))?;
         Ok(Mailer::Smtp { transport, from })
@@ -67,14 +68,14 @@ impl Mailer {
 
 /// Queues a message inside the caller's transaction. Returns its id.
 pub async fn enqueue(
-    conn: &mut SqliteConnection,
+    conn: &mut Tx,
     company_id: i64,
     invoice_id: Option<i64>,
     to: &str,
     subject: &str,
     body: &str,
 ) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar(
+    on_db!(conn, |ex| sqlx::query_scalar(
         "INSERT INTO outbox (company_id, invoice_id, to_email, subject, body, status, created_at)
          VALUES ($1, $2, $3, $4, $5, 'queued', $6) RETURNING id",
     )
@@ -84,38 +85,45 @@ pub async fn enqueue(
     .bind(subject)
     .bind(body)
     .bind(now())
-    .fetch_one(conn)
-    .await
+    .fetch_one(ex)
+    .await)
 }
 
 /// Delivers one queued message; writes the invoice's `sent` event when it leaves (or is stored).
 /// Returns whether it was delivered.
 pub async fn deliver(db: &Db, mailer: &Mailer, id: i64) -> Result<bool, sqlx::Error> {
-    let row: Option<(i64, Option<i64>, String, String, String)> =
+    let row: Option<(i64, Option<i64>, String, String, String)> = on_db!(db, |ex| {
         sqlx::query_as("SELECT company_id, invoice_id, to_email, subject, body FROM outbox WHERE id = $1 AND status = 'queued'")
             .bind(id)
-            .fetch_optional(db)
-            .await?;
-    let Some((company_id, invoice_id, to, subject, body)) = row else { return Ok(false) };
+            .fetch_optional(ex)
+            .await
+    })?;
+    let Some((company_id, invoice_id, to, subject, body)) = row else {
+        return Ok(false);
+    };
     let result = mailer.deliver(&to, &subject, &body).await;
-    let mut tx = begin_write(db).await?;
+    let mut tx = begin_write(db, company_id).await?;
     let delivered = match result {
         Ok(status) => {
-            let done = sqlx::query("UPDATE outbox SET status = $2, sent_at = $3, attempts = attempts + 1 WHERE id = $1 AND status = 'queued'")
-                .bind(id)
-                .bind(status)
-                .bind(now())
-                .execute(&mut *tx)
-                .await?;
-            if let (Some(invoice_id), 1) = (invoice_id, done.rows_affected()) {
+            let done = on_db!(tx, |ex| {
+                sqlx::query("UPDATE outbox SET status = $2, sent_at = $3, attempts = attempts + 1 WHERE id = $1 AND status = 'queued'")
+                    .bind(id)
+                    .bind(status)
+                    .bind(now())
+                    .execute(ex)
+                    .await
+                    .map(|r| r.rows_affected())
+            })?;
+            if let (Some(invoice_id), 1) = (invoice_id, done) {
                 let via = if status == "sent" { "smtp" } else { "outbox" };
-                invoice_events::append(&mut tx, company_id, invoice_id, kind::SENT, json!({ "to": to, "via": via, "message_id": id })).await?;
+                invoice_events::append(&mut tx, company_id, invoice_id, kind::SENT, json!({ "to": to, "via": via, "message_id": id }))
+                    .await?;
             }
             true
         }
         Err(e) => {
             tracing::warn!(message_id = id, error = %e, "e-mail not delivered");
-            let status: String = sqlx::query_scalar(
+            let status: String = on_db!(tx, |ex| sqlx::query_scalar(
                 "UPDATE outbox SET attempts = attempts + 1, last_error = $2,
                    status = CASE WHEN attempts + 1 >= $3 THEN 'failed' ELSE 'queued' END
                  WHERE id = $1 RETURNING status",
@@ -123,10 +131,11 @@ pub async fn deliver(db: &Db, mailer: &Mailer, id: i64) -> Result<bool, sqlx::Er
             .bind(id)
             .bind(e.to_string())
             .bind(MAX_ATTEMPTS)
-            .fetch_one(&mut *tx)
-            .await?;
+            .fetch_one(ex)
+            .await)?;
             if let (Some(invoice_id), "failed") = (invoice_id, status.as_str()) {
-                invoice_events::append(&mut tx, company_id, invoice_id, kind::SEND_FAILED, json!({ "to": to, "error": e.to_string() })).await?;
+                invoice_events::append(&mut tx, company_id, invoice_id, kind::SEND_FAILED, json!({ "to": to, "error": e.to_string() }))
+                    .await?;
             }
             false
         }
@@ -142,10 +151,11 @@ pub async fn deliver_queued(db: &Db, mailer: &Mailer) -> Result<usize, sqlx::Err
     let mut delivered = 0;
     let mut after = 0i64;
     loop {
-        let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM outbox WHERE status = 'queued' AND id > $1 ORDER BY id LIMIT 100")
-            .bind(after)
-            .fetch_all(db)
-            .await?;
+        let ids: Vec<i64> =
+            on_db!(db, |ex| sqlx::query_scalar("SELECT id FROM outbox WHERE status = 'queued' AND id > $1 ORDER BY id LIMIT 100")
+                .bind(after)
+                .fetch_all(ex)
+                .await)?;
         let Some(&last) = ids.last() else { break };
         after = last;
         for id in ids {
@@ -186,17 +196,19 @@ pub fn invoice_message(
 }
 
 /// Queues the invoice e-mail for an issued invoice's customer (inside the caller's transaction).
-pub async fn enqueue_invoice(conn: &mut SqliteConnection, company_id: i64, invoice_id: i64) -> Result<i64, AppError> {
-    let row: Option<(Option<String>, String, i64, i64, NaiveDate, String, String, String, String)> = sqlx::query_as(
-        "SELECT i.number, i.status, i.total_incl_cents, i.paid_cents, i.due_date, i.structured_communication,
+pub async fn enqueue_invoice(conn: &mut Tx, company_id: i64, invoice_id: i64) -> Result<i64, AppError> {
+    let row: Option<(Option<String>, String, i64, i64, NaiveDate, String, String, String, String)> = on_db!(conn, |ex| {
+        sqlx::query_as(
+            "SELECT i.number, i.status, i.total_incl_cents, i.paid_cents, i.due_date, i.structured_communication,
            c.email, c.language, co.name
          FROM invoices i JOIN customers c ON c.id = i.customer_id JOIN companies co ON co.id = i.company_id
          WHERE i.id = $1 AND i.company_id = $2",
-    )
-    .bind(invoice_id)
-    .bind(company_id)
-    .fetch_optional(&mut *conn)
-    .await?;
+        )
+        .bind(invoice_id)
+        .bind(company_id)
+        .fetch_optional(ex)
+        .await
+    })?;
     let (number, status, total, paid, due, communication, email, language, company) = row.ok_or(AppError::NotFound)?;
     let Some(number) = number.filter(|_| matches!(status.as_str(), "open" | "paid")) else {
         return Err(AppError::Refused(Msg::ErrNotSendable));
@@ -217,7 +229,7 @@ pub async fn send_invoice(db: &Db, config: &Config, company_id: i64, invoice_id:
         tracing::error!(error = %e, "mailer configuration");
         AppError::Internal
     })?;
-    let mut tx = begin_write(db).await?;
+    let mut tx = begin_write(db, company_id).await?;
     let id = enqueue_invoice(&mut tx, company_id, invoice_id).await?;
     tx.commit().await?;
     if deliver(db, &mailer, id).await? {
@@ -228,14 +240,14 @@ pub async fn send_invoice(db: &Db, config: &Config, company_id: i64, invoice_id:
 }
 
 pub async fn list(db: &Db, company_id: i64, limit: i64) -> Result<Vec<OutboxMessage>, sqlx::Error> {
-    let rows: Vec<(i64, Option<i64>, String, String, String, String, DateTime<Utc>)> = sqlx::query_as(
+    let rows: Vec<(i64, Option<i64>, String, String, String, String, DateTime<Utc>)> = on_db!(db, |ex| sqlx::query_as(
         "SELECT id, invoice_id, to_email, subject, body, status, created_at FROM outbox
          WHERE company_id = $1 ORDER BY id DESC LIMIT $2",
     )
     .bind(company_id)
     .bind(limit)
-    .fetch_all(db)
-    .await?;
+    .fetch_all(ex)
+    .await)?;
     Ok(rows
         .into_iter()
         .map(|(id, invoice_id, to_email, subject, body, status, created_at)| OutboxMessage {

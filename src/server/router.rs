@@ -27,6 +27,7 @@ pub fn router(state: AppState) -> Router {
         })
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(provide_state, shell))
         .layer(axum::middleware::from_fn_with_state(state.clone(), super::session::resolve_viewer))
+        .layer(axum::middleware::from_fn(security::reject_nul))
         .layer(csp)
         .layer(nosniff)
         .layer(referrer)

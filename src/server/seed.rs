@@ -13,8 +13,10 @@ pub async fn seed_demo(db: &Db) -> Result<bool, sqlx::Error> {
     if companies::count(db).await? > 0 {
         return Ok(false);
     }
-    let company = companies::insert(db, "Boulangerie Dupont SRL").await?;
-    users::insert(db, company.id, "Marie Dupont", DEMO_EMAIL, &super::password::hash(DEMO_PASSWORD), Lang::En).await?;
+    let mut tx = db.begin().await?;
+    let company = companies::insert(&mut tx, "Boulangerie Dupont SRL").await?;
+    users::insert(&mut tx, company.id, "Marie Dupont", DEMO_EMAIL, &super::password::hash(DEMO_PASSWORD), Lang::En).await?;
+    tx.commit().await?;
     let people = [
         ("Anne", "Peeters", "Gent", "9000", "nl", "Veldstraat 12"),
         ("Luc", "Lambert", "Namur", "5000", "fr", "Rue de Fer 8"),

@@ -5,6 +5,7 @@
 //! database transaction together with the feed position it reached, so a crash between
 //! chunks resumes exactly where the last committed chunk ended.
 
+use super::db::Tx;
 use super::repo::mandates::{self, MandateUpdate};
 use super::repo::twikey_settings;
 use super::twikey_link::LinkError;
@@ -50,7 +51,9 @@ impl SyncHub {
 pub fn trigger(state: &AppState, company_id: i64) {
     let slot = state.sync.slot(company_id);
     slot.again.store(true, Ordering::SeqCst);
-    let Ok(mut guard) = slot.running.clone().try_lock_owned() else { return };
+    let Ok(mut guard) = slot.running.clone().try_lock_owned() else {
+        return;
+    };
     let state = state.clone();
     tokio::spawn(async move {
         loop {
@@ -112,7 +115,7 @@ async fn sync_company(state: &AppState, company_id: i64) -> Result<usize, SyncEr
         let reached = chunk.position.or_else(|| chunk.items.iter().rev().find_map(|m| m.evt_id));
         // Network first (states Twikey does not put in the feed), then one transaction.
         let states = bank_states(&client, &chunk.items).await;
-        let mut tx = super::db::begin_write(&state.db).await?;
+        let mut tx = super::db::begin_write(&state.db, company_id).await?;
         for message in &chunk.items {
             apply(&mut tx, company_id, message, states.get(message.mandate_reference().unwrap_or_default()).copied()).await?;
         }
@@ -147,7 +150,7 @@ async fn sync_transactions(state: &AppState, settings: &twikey_settings::Setting
             break;
         }
         let reached = chunk.position.or_else(|| chunk.items.iter().rev().find_map(|t| t.seq));
-        let mut tx = super::db::begin_write(&state.db).await?;
+        let mut tx = super::db::begin_write(&state.db, company_id).await?;
         for entry in &chunk.items {
             super::collect::apply_feed_entry(&mut tx, settings, entry).await.map_err(SyncError::Apply)?;
         }
@@ -175,7 +178,9 @@ async fn bank_states(client: &TwikeyClient, items: &[MandateFeedMessage]) -> Has
             MandateEventKind::Updated => update_state(m).is_none(),
             MandateEventKind::Cancelled => false,
         };
-        let Some(reference) = m.mandate.as_ref().map(|x| x.mndt_id.clone()) else { continue };
+        let Some(reference) = m.mandate.as_ref().map(|x| x.mndt_id.clone()) else {
+            continue;
+        };
         if needs && !states.contains_key(&reference) {
             match client.mandate_detail(&reference, true).await {
                 Ok(detail) => {
@@ -183,7 +188,9 @@ async fn bank_states(client: &TwikeyClient, items: &[MandateFeedMessage]) -> Has
                         states.insert(reference, s);
                     }
                 }
-                Err(e) => tracing::warn!(error = %e, "mandate detail failed; keeping the feed's view"),
+                Err(e) => {
+                    tracing::warn!(error = %e, "mandate detail failed; keeping the feed's view")
+                }
             }
         }
     }
@@ -204,7 +211,9 @@ fn update_state(m: &MandateFeedMessage) -> Option<MandateState> {
 
 /// What the feed's `Mndt` says about the mandate.
 fn update_from(m: &MandateFeedMessage) -> MandateUpdate {
-    let Some(mndt) = &m.mandate else { return MandateUpdate::default() };
+    let Some(mndt) = &m.mandate else {
+        return MandateUpdate::default();
+    };
     MandateUpdate {
         template_id: mndt.supplementary("TemplateId").and_then(|t| t.parse().ok()),
         scheme: mndt.local_instrument.clone(),
@@ -216,13 +225,10 @@ fn update_from(m: &MandateFeedMessage) -> MandateUpdate {
     }
 }
 
-async fn apply(
-    tx: &mut sqlx::SqliteConnection,
-    company_id: i64,
-    message: &MandateFeedMessage,
-    current_state: Option<MandateState>,
-) -> Result<(), sqlx::Error> {
-    let Some(reference) = message.mandate_reference() else { return Ok(()) };
+async fn apply(tx: &mut Tx, company_id: i64, message: &MandateFeedMessage, current_state: Option<MandateState>) -> Result<(), sqlx::Error> {
+    let Some(reference) = message.mandate_reference() else {
+        return Ok(());
+    };
     let existing = mandates::by_reference(tx, company_id, reference).await?;
     let mut update = update_from(message);
     let event = match message.kind() {
@@ -230,7 +236,11 @@ async fn apply(
             let b2b = update.scheme.as_deref() == Some("B2B");
             let state = if b2b { current_state.unwrap_or(MandateState::PendingBank) } else { MandateState::Signed };
             update.state = Some(state);
-            if state == MandateState::PendingBank { "pending_bank" } else { "signed" }
+            if state == MandateState::PendingBank {
+                "pending_bank"
+            } else {
+                "signed"
+            }
         }
         MandateEventKind::Updated => {
             update.reason = message.amendment_reason.as_ref().and_then(|r| r.reason.clone());

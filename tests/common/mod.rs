@@ -66,11 +66,7 @@ impl TestApp {
 
     /// Calls a server function the way the browser's client does (form-encoded POST).
     pub async fn call(&self, path: &str, form: &[(&str, &str)], cookie: Option<&str>) -> Reply {
-        let body = form
-            .iter()
-            .map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v)))
-            .collect::<Vec<_>>()
-            .join("&");
+        let body = form.iter().map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v))).collect::<Vec<_>>().join("&");
         let mut req = Request::post(path)
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
             .header(header::ACCEPT, "application/json");
@@ -91,11 +87,7 @@ impl TestApp {
     /// Signs up a new company and returns its session cookie.
     pub async fn signup(&self, company: &str, email: &str) -> String {
         let reply = self
-            .call(
-                "/api/signup",
-                &[("company_name", company), ("name", "Owner"), ("email", email), ("password", "a-long-password")],
-                None,
-            )
+            .call("/api/signup", &[("company_name", company), ("name", "Owner"), ("email", email), ("password", "a-long-password")], None)
             .await;
         assert_eq!(reply.status, StatusCode::OK, "signup failed: {}", reply.body);
         reply.session_cookie().expect("signup sets the session cookie")
@@ -107,12 +99,7 @@ impl TestApp {
         let reply = self
             .call(
                 "/api/customers/save",
-                &[
-                    ("input[kind]", "individual"),
-                    ("input[first_name]", first),
-                    ("input[last_name]", last),
-                    ("input[email]", &email),
-                ],
+                &[("input[kind]", "individual"), ("input[first_name]", first), ("input[last_name]", last), ("input[email]", &email)],
                 Some(cookie),
             )
             .await;

@@ -1,6 +1,7 @@
 //! A company connected to an in-process twikey-sandbox, with helpers for the Twikey tests.
 
 use super::TestApp;
+use encaisse::on_db;
 use encaisse::sandbox::{self, SandboxConfig, SandboxHandle};
 use encaisse::server::sync;
 use http::StatusCode;
@@ -49,14 +50,20 @@ impl World {
     }
 
     pub async fn company_id(&self) -> i64 {
-        sqlx::query_scalar("SELECT id FROM companies WHERE name = 'Boulangerie'").fetch_one(&self.app.state.db).await.unwrap()
+        on_db!(self.app.state.db, |ex| sqlx::query_scalar("SELECT id FROM companies WHERE name = 'Boulangerie'").fetch_one(ex).await)
+            .unwrap()
     }
 
     pub async fn company_customer(&self) -> i64 {
         let r = self
             .call(
                 "/api/customers/save",
-                &[("input[kind]", "company"), ("input[company_name]", "Brasserie du Parc"), ("input[vat_number]", "BE0403170701"), ("input[email]", "info@parc.be")],
+                &[
+                    ("input[kind]", "company"),
+                    ("input[company_name]", "Brasserie du Parc"),
+                    ("input[vat_number]", "BE0403170701"),
+                    ("input[email]", "info@parc.be"),
+                ],
             )
             .await;
         r.json().as_i64().unwrap()
@@ -148,4 +155,3 @@ impl World {
         list["rows"].as_array().unwrap().iter().map(|r| r["twikey"].clone()).collect()
     }
 }
-

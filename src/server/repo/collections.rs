@@ -1,8 +1,7 @@
 //! Collections (one row per attempt to debit an invoice), per company.
 
-use crate::server::db::now;
+use crate::server::db::{now, on_db, Tx};
 use chrono::{DateTime, NaiveDate, Utc};
-use sqlx::SqliteConnection;
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct Collection {
@@ -41,145 +40,182 @@ pub struct NewCollection<'a> {
 
 /// Writes the `requested` row (inside the caller's write transaction). A unique violation
 /// means a collection of this invoice is already running.
-pub async fn insert(conn: &mut SqliteConnection, company_id: i64, c: &NewCollection<'_>) -> Result<Collection, sqlx::Error> {
-    let attempt: i64 = sqlx::query_scalar("SELECT COUNT(*) + 1 FROM collections WHERE company_id = $1 AND invoice_id = $2")
-        .bind(company_id)
-        .bind(c.invoice_id)
-        .fetch_one(&mut *conn)
-        .await?;
+pub async fn insert(conn: &mut Tx, company_id: i64, c: &NewCollection<'_>) -> Result<Collection, sqlx::Error> {
+    let attempt: i64 =
+        on_db!(conn, |ex| sqlx::query_scalar("SELECT COUNT(*) + 1 FROM collections WHERE company_id = $1 AND invoice_id = $2")
+            .bind(company_id)
+            .bind(c.invoice_id)
+            .fetch_one(ex)
+            .await)?;
     let at = now();
-    sqlx::query_as(&format!(
-        "INSERT INTO collections (company_id, invoice_id, mandate_reference, reference, idempotency_key, amount_cents, attempt,
+    on_db!(conn, |ex| {
+        sqlx::query_as(&format!(
+            "INSERT INTO collections (company_id, invoice_id, mandate_reference, reference, idempotency_key, amount_cents, attempt,
            state, prenotify, collection_date, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, 'requested', $8, $9, $10, $10) RETURNING {COLUMNS}"
-    ))
-    .bind(company_id)
-    .bind(c.invoice_id)
-    .bind(c.mandate_reference)
-    .bind(format!("{}-{attempt}", c.reference_prefix))
-    .bind(c.idempotency_key)
-    .bind(c.amount_cents)
-    .bind(attempt)
-    .bind(c.prenotify)
-    .bind(c.collection_date)
-    .bind(at)
-    .fetch_one(conn)
-    .await
+        ))
+        .bind(company_id)
+        .bind(c.invoice_id)
+        .bind(c.mandate_reference)
+        .bind(format!("{}-{attempt}", c.reference_prefix))
+        .bind(c.idempotency_key)
+        .bind(c.amount_cents)
+        .bind(attempt)
+        .bind(c.prenotify)
+        .bind(c.collection_date)
+        .bind(at)
+        .fetch_one(ex)
+        .await
+    })
 }
 
-pub async fn running(conn: &mut SqliteConnection, company_id: i64, invoice_id: i64) -> Result<Option<Collection>, sqlx::Error> {
-    sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM collections WHERE company_id = $1 AND invoice_id = $2 AND state IN ('requested', 'open')"
-    ))
-    .bind(company_id)
-    .bind(invoice_id)
-    .fetch_optional(conn)
-    .await
-}
-
-pub async fn for_invoice(conn: &mut SqliteConnection, company_id: i64, invoice_id: i64) -> Result<Vec<Collection>, sqlx::Error> {
-    sqlx::query_as(&format!("SELECT {COLUMNS} FROM collections WHERE company_id = $1 AND invoice_id = $2 ORDER BY id DESC"))
+pub async fn running(conn: &mut Tx, company_id: i64, invoice_id: i64) -> Result<Option<Collection>, sqlx::Error> {
+    on_db!(conn, |ex| {
+        sqlx::query_as(&format!(
+            "SELECT {COLUMNS} FROM collections WHERE company_id = $1 AND invoice_id = $2 AND state IN ('requested', 'open')"
+        ))
         .bind(company_id)
         .bind(invoice_id)
-        .fetch_all(conn)
+        .fetch_optional(ex)
         .await
+    })
 }
 
-pub async fn by_reference(conn: &mut SqliteConnection, company_id: i64, reference: &str) -> Result<Option<Collection>, sqlx::Error> {
-    sqlx::query_as(&format!("SELECT {COLUMNS} FROM collections WHERE company_id = $1 AND reference = $2"))
+pub async fn for_invoice(conn: &mut Tx, company_id: i64, invoice_id: i64) -> Result<Vec<Collection>, sqlx::Error> {
+    on_db!(conn, |ex| {
+        sqlx::query_as(&format!("SELECT {COLUMNS} FROM collections WHERE company_id = $1 AND invoice_id = $2 ORDER BY id DESC"))
+            .bind(company_id)
+            .bind(invoice_id)
+            .fetch_all(ex)
+            .await
+    })
+}
+
+pub async fn by_reference(conn: &mut Tx, company_id: i64, reference: &str) -> Result<Option<Collection>, sqlx::Error> {
+    on_db!(conn, |ex| sqlx::query_as(&format!("SELECT {COLUMNS} FROM collections WHERE company_id = $1 AND reference = $2"))
         .bind(company_id)
         .bind(reference)
-        .fetch_optional(conn)
-        .await
+        .fetch_optional(ex)
+        .await)
 }
 
-pub async fn by_twikey_id(conn: &mut SqliteConnection, company_id: i64, twikey_id: i64) -> Result<Option<Collection>, sqlx::Error> {
-    sqlx::query_as(&format!("SELECT {COLUMNS} FROM collections WHERE company_id = $1 AND twikey_id = $2"))
+pub async fn by_twikey_id(conn: &mut Tx, company_id: i64, twikey_id: i64) -> Result<Option<Collection>, sqlx::Error> {
+    on_db!(conn, |ex| sqlx::query_as(&format!("SELECT {COLUMNS} FROM collections WHERE company_id = $1 AND twikey_id = $2"))
         .bind(company_id)
         .bind(twikey_id)
-        .fetch_optional(conn)
-        .await
+        .fetch_optional(ex)
+        .await)
 }
 
 /// Requested collections whose Twikey call did not come back (crash, timeout) for a while.
-pub async fn stale_requested(conn: &mut SqliteConnection, company_id: i64, older_than: DateTime<Utc>) -> Result<Vec<Collection>, sqlx::Error> {
-    sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM collections WHERE company_id = $1 AND state = 'requested' AND updated_at < $2 ORDER BY id LIMIT 100"
-    ))
-    .bind(company_id)
-    .bind(older_than)
-    .fetch_all(conn)
-    .await
+pub async fn stale_requested(conn: &mut Tx, company_id: i64, older_than: DateTime<Utc>) -> Result<Vec<Collection>, sqlx::Error> {
+    on_db!(conn, |ex| {
+        sqlx::query_as(&format!(
+            "SELECT {COLUMNS} FROM collections WHERE company_id = $1 AND state = 'requested' AND updated_at < $2 ORDER BY id LIMIT 100"
+        ))
+        .bind(company_id)
+        .bind(older_than)
+        .fetch_all(ex)
+        .await
+    })
 }
 
 /// Failed collections whose automatic retry is due.
-pub async fn due_retries(conn: &mut SqliteConnection, company_id: i64, at: DateTime<Utc>) -> Result<Vec<Collection>, sqlx::Error> {
-    sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM collections WHERE company_id = $1 AND state = 'failed' AND retry_at IS NOT NULL AND retry_at <= $2
+pub async fn due_retries(conn: &mut Tx, company_id: i64, at: DateTime<Utc>) -> Result<Vec<Collection>, sqlx::Error> {
+    on_db!(conn, |ex| {
+        sqlx::query_as(&format!(
+            "SELECT {COLUMNS} FROM collections WHERE company_id = $1 AND state = 'failed' AND retry_at IS NOT NULL AND retry_at <= $2
          ORDER BY retry_at LIMIT 100"
-    ))
-    .bind(company_id)
-    .bind(at)
-    .fetch_all(conn)
-    .await
+        ))
+        .bind(company_id)
+        .bind(at)
+        .fetch_all(ex)
+        .await
+    })
 }
 
-pub async fn mark_open(conn: &mut SqliteConnection, id: i64, twikey_id: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE collections SET state = 'open', twikey_id = $2, updated_at = $3 WHERE id = $1 AND state = 'requested'")
-        .bind(id)
-        .bind(twikey_id)
-        .bind(now())
-        .execute(conn)
-        .await?;
+pub async fn mark_open(conn: &mut Tx, id: i64, twikey_id: i64) -> Result<(), sqlx::Error> {
+    on_db!(conn, |ex| {
+        sqlx::query("UPDATE collections SET state = 'open', twikey_id = $2, updated_at = $3 WHERE id = $1 AND state = 'requested'")
+            .bind(id)
+            .bind(twikey_id)
+            .bind(now())
+            .execute(ex)
+            .await
+            .map(|r| r.rows_affected())
+    })?;
     Ok(())
 }
 
-pub async fn mark_paid(conn: &mut SqliteConnection, id: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE collections SET state = 'paid', updated_at = $2 WHERE id = $1").bind(id).bind(now()).execute(conn).await?;
+pub async fn mark_paid(conn: &mut Tx, id: i64) -> Result<(), sqlx::Error> {
+    on_db!(conn, |ex| sqlx::query("UPDATE collections SET state = 'paid', updated_at = $2 WHERE id = $1")
+        .bind(id)
+        .bind(now())
+        .execute(ex)
+        .await
+        .map(|r| r.rows_affected()))?;
     Ok(())
 }
 
 pub async fn mark_failed(
-    conn: &mut SqliteConnection,
+    conn: &mut Tx,
     id: i64,
     code: &str,
     message: Option<&str>,
     reversed: bool,
     retry_at: Option<DateTime<Utc>>,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "UPDATE collections SET state = 'failed', reason_code = $2, reason_message = $3, reversed = $4, retry_at = $5, updated_at = $6
+    on_db!(conn, |ex| {
+        sqlx::query(
+            "UPDATE collections SET state = 'failed', reason_code = $2, reason_message = $3, reversed = $4, retry_at = $5, updated_at = $6
          WHERE id = $1",
-    )
-    .bind(id)
-    .bind(code)
-    .bind(message)
-    .bind(reversed)
-    .bind(retry_at)
-    .bind(now())
-    .execute(conn)
-    .await?;
+        )
+        .bind(id)
+        .bind(code)
+        .bind(message)
+        .bind(reversed)
+        .bind(retry_at)
+        .bind(now())
+        .execute(ex)
+        .await
+        .map(|r| r.rows_affected())
+    })?;
     Ok(())
 }
 
 /// The retry of a failure is taken (or given up): it will not be planned again.
-pub async fn clear_retry(conn: &mut SqliteConnection, id: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE collections SET retry_at = NULL WHERE id = $1").bind(id).execute(conn).await?;
+pub async fn clear_retry(conn: &mut Tx, id: i64) -> Result<(), sqlx::Error> {
+    on_db!(conn, |ex| sqlx::query("UPDATE collections SET retry_at = NULL WHERE id = $1")
+        .bind(id)
+        .execute(ex)
+        .await
+        .map(|r| r.rows_affected()))?;
     Ok(())
 }
 
-/// Refreshes `updated_at` of a requested collection about to be sent again.
-pub async fn touch(conn: &mut SqliteConnection, id: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE collections SET updated_at = $2 WHERE id = $1").bind(id).bind(now()).execute(conn).await?;
-    Ok(())
+/// Takes a requested collection for sending again: moves `updated_at` to now only if it is
+/// still older than `stale_before`, so of two servers that both found it stale, one sends.
+/// Returns whether this caller has it.
+pub async fn claim_resend(conn: &mut Tx, id: i64, stale_before: DateTime<Utc>) -> Result<bool, sqlx::Error> {
+    let claimed = on_db!(conn, |ex| {
+        sqlx::query("UPDATE collections SET updated_at = $2 WHERE id = $1 AND state = 'requested' AND updated_at < $3")
+            .bind(id)
+            .bind(now())
+            .bind(stale_before)
+            .execute(ex)
+            .await
+            .map(|r| r.rows_affected())
+    })?;
+    Ok(claimed == 1)
 }
 
 /// Stores the transaction feed position inside the chunk's transaction.
-pub async fn set_feed_position(conn: &mut SqliteConnection, company_id: i64, position: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE twikey_settings SET transaction_feed_position = $2 WHERE company_id = $1")
+pub async fn set_feed_position(conn: &mut Tx, company_id: i64, position: i64) -> Result<(), sqlx::Error> {
+    on_db!(conn, |ex| sqlx::query("UPDATE twikey_settings SET transaction_feed_position = $2 WHERE company_id = $1")
         .bind(company_id)
         .bind(position)
-        .execute(conn)
-        .await?;
+        .execute(ex)
+        .await
+        .map(|r| r.rows_affected()))?;
     Ok(())
 }

@@ -1,7 +1,7 @@
 use crate::api::customers::{Customer, CustomerListQuery, CustomerPage, CustomerRow, CUSTOMERS_PER_PAGE};
 use crate::domain::customer::{CustomerFields, CustomerKind};
 use crate::domain::mandate::MandateMark;
-use crate::server::db::{is_unique_violation, like_pattern, now, Db};
+use crate::server::db::{is_unique_violation, like_pattern, now, on_db, Db};
 use chrono::{DateTime, Utc};
 
 #[derive(sqlx::FromRow)]
@@ -65,14 +65,76 @@ pub async fn insert(db: &Db, company_id: i64, number: Option<&str>, f: &Customer
             None => next_number(db, company_id).await?,
         };
         let at = now();
-        let result = sqlx::query_scalar(
-            "INSERT INTO customers (company_id, number, kind, first_name, last_name, company_name, vat_number,
+        let result = on_db!(db, |ex| {
+            sqlx::query_scalar(
+                "INSERT INTO customers (company_id, number, kind, first_name, last_name, company_name, vat_number,
                email, phone, language, street, postcode, city, country, iban, display_name, search_text,
                created_at, updated_at)
              VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$18) RETURNING id",
-        )
+            )
+            .bind(company_id)
+            .bind(&chosen)
+            .bind(f.kind.as_str())
+            .bind(&f.first_name)
+            .bind(&f.last_name)
+            .bind(&f.company_name)
+            .bind(&f.vat_number)
+            .bind(&f.email)
+            .bind(&f.phone)
+            .bind(&f.language)
+            .bind(&f.street)
+            .bind(&f.postcode)
+            .bind(&f.city)
+            .bind(&f.country)
+            .bind(&f.iban)
+            .bind(f.display_name())
+            .bind(search_text(&chosen, f))
+            .bind(at)
+            .fetch_one(ex)
+            .await
+        });
+        match result {
+            Ok(id) => return Ok(Some(id)),
+            // A number the user chose is taken: tell them. An automatic one: take the next.
+            Err(e) if is_unique_violation(&e) && number.is_none() => continue,
+            Err(e) if is_unique_violation(&e) => return Ok(None),
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(None)
+}
+
+/// The next automatic customer number: `C` and five digits, after the highest one used.
+pub async fn next_number(db: &Db, company_id: i64) -> Result<String, sqlx::Error> {
+    let highest: Option<String> = on_db!(db, |ex| {
+        sqlx::query_scalar("SELECT MAX(number) FROM customers WHERE company_id = $1 AND number LIKE 'C%' AND length(number) = 6")
+            .bind(company_id)
+            .fetch_one(ex)
+            .await
+    })?;
+    let next = highest.and_then(|n| n[1..].parse::<u32>().ok()).unwrap_or(0) + 1;
+    Ok(format!("C{next:05}"))
+}
+
+/// Updates a customer's fields (never its number). `false` when it is not this company's.
+pub async fn update(db: &Db, company_id: i64, id: i64, f: &CustomerFields) -> Result<bool, sqlx::Error> {
+    let number: Option<String> = on_db!(db, |ex| sqlx::query_scalar("SELECT number FROM customers WHERE id = $1 AND company_id = $2")
+        .bind(id)
         .bind(company_id)
-        .bind(&chosen)
+        .fetch_optional(ex)
+        .await)?;
+    let Some(number) = number else {
+        return Ok(false);
+    };
+    let done = on_db!(db, |ex| {
+        sqlx::query(
+            "UPDATE customers SET kind=$3, first_name=$4, last_name=$5, company_name=$6, vat_number=$7, email=$8,
+           phone=$9, language=$10, street=$11, postcode=$12, city=$13, country=$14, iban=$15,
+           display_name=$16, search_text=$17, updated_at=$18
+         WHERE id = $1 AND company_id = $2",
+        )
+        .bind(id)
+        .bind(company_id)
         .bind(f.kind.as_str())
         .bind(&f.first_name)
         .bind(&f.last_name)
@@ -87,98 +149,44 @@ pub async fn insert(db: &Db, company_id: i64, number: Option<&str>, f: &Customer
         .bind(&f.country)
         .bind(&f.iban)
         .bind(f.display_name())
-        .bind(search_text(&chosen, f))
-        .bind(at)
-        .fetch_one(db)
-        .await;
-        match result {
-            Ok(id) => return Ok(Some(id)),
-            // A number the user chose is taken: tell them. An automatic one: take the next.
-            Err(e) if is_unique_violation(&e) && number.is_none() => continue,
-            Err(e) if is_unique_violation(&e) => return Ok(None),
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(None)
-}
-
-/// The next automatic customer number: `C` and five digits, after the highest one used.
-pub async fn next_number(db: &Db, company_id: i64) -> Result<String, sqlx::Error> {
-    let highest: Option<String> = sqlx::query_scalar(
-        "SELECT MAX(number) FROM customers WHERE company_id = $1 AND number LIKE 'C%' AND length(number) = 6",
-    )
-    .bind(company_id)
-    .fetch_one(db)
-    .await?;
-    let next = highest.and_then(|n| n[1..].parse::<u32>().ok()).unwrap_or(0) + 1;
-    Ok(format!("C{next:05}"))
-}
-
-/// Updates a customer's fields (never its number). `false` when it is not this company's.
-pub async fn update(db: &Db, company_id: i64, id: i64, f: &CustomerFields) -> Result<bool, sqlx::Error> {
-    let number: Option<String> = sqlx::query_scalar("SELECT number FROM customers WHERE id = $1 AND company_id = $2")
-        .bind(id)
-        .bind(company_id)
-        .fetch_optional(db)
-        .await?;
-    let Some(number) = number else { return Ok(false) };
-    let done = sqlx::query(
-        "UPDATE customers SET kind=$3, first_name=$4, last_name=$5, company_name=$6, vat_number=$7, email=$8,
-           phone=$9, language=$10, street=$11, postcode=$12, city=$13, country=$14, iban=$15,
-           display_name=$16, search_text=$17, updated_at=$18
-         WHERE id = $1 AND company_id = $2",
-    )
-    .bind(id)
-    .bind(company_id)
-    .bind(f.kind.as_str())
-    .bind(&f.first_name)
-    .bind(&f.last_name)
-    .bind(&f.company_name)
-    .bind(&f.vat_number)
-    .bind(&f.email)
-    .bind(&f.phone)
-    .bind(&f.language)
-    .bind(&f.street)
-    .bind(&f.postcode)
-    .bind(&f.city)
-    .bind(&f.country)
-    .bind(&f.iban)
-    .bind(f.display_name())
-    .bind(search_text(&number, f))
-    .bind(now())
-    .execute(db)
-    .await?;
-    Ok(done.rows_affected() == 1)
+        .bind(search_text(&number, f))
+        .bind(now())
+        .execute(ex)
+        .await
+        .map(|r| r.rows_affected())
+    })?;
+    Ok(done == 1)
 }
 
 const COLUMNS: &str = "id, number, kind, first_name, last_name, company_name, vat_number, email, phone, language,
     street, postcode, city, country, iban, display_name, archived_at";
 
 pub async fn get(db: &Db, company_id: i64, id: i64) -> Result<Option<Customer>, sqlx::Error> {
-    let row: Option<Row> = sqlx::query_as(&format!("SELECT {COLUMNS} FROM customers WHERE id = $1 AND company_id = $2"))
+    let row: Option<Row> = on_db!(db, |ex| sqlx::query_as(&format!("SELECT {COLUMNS} FROM customers WHERE id = $1 AND company_id = $2"))
         .bind(id)
         .bind(company_id)
-        .fetch_optional(db)
-        .await?;
+        .fetch_optional(ex)
+        .await)?;
     Ok(row.map(Customer::from))
 }
 
 pub async fn set_archived(db: &Db, company_id: i64, id: i64, archived: bool) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query("UPDATE customers SET archived_at = $3, updated_at = $4 WHERE id = $1 AND company_id = $2")
+    let done = on_db!(db, |ex| sqlx::query("UPDATE customers SET archived_at = $3, updated_at = $4 WHERE id = $1 AND company_id = $2")
         .bind(id)
         .bind(company_id)
         .bind(archived.then(now))
         .bind(now())
-        .execute(db)
-        .await?;
-    Ok(done.rows_affected() == 1)
+        .execute(ex)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(done == 1)
 }
 
 pub async fn count(db: &Db, company_id: i64) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM customers WHERE company_id = $1 AND archived_at IS NULL")
+    on_db!(db, |ex| sqlx::query_scalar("SELECT COUNT(*) FROM customers WHERE company_id = $1 AND archived_at IS NULL")
         .bind(company_id)
-        .fetch_one(db)
-        .await
+        .fetch_one(ex)
+        .await)
 }
 
 /// One page of the list: search, sort, archived or not. Uses the (company, archived, name) index.
@@ -194,17 +202,16 @@ pub async fn list(db: &Db, company_id: i64, q: &CustomerListQuery, twikey: bool)
     let dir = if q.desc { "DESC" } else { "ASC" };
     let archived = if q.archived { "archived_at IS NOT NULL" } else { "archived_at IS NULL" };
     let search = !q.q.trim().is_empty();
-    let filter = format!(
-        "company_id = $1 AND {archived}{}",
-        if search { " AND search_text LIKE $2 ESCAPE '\\'" } else { "" }
-    );
+    let filter = format!("company_id = $1 AND {archived}{}", if search { " AND search_text LIKE $2 ESCAPE '\\'" } else { "" });
     let pattern = like_pattern(&q.q);
 
     let total: i64 = {
         let sql = format!("SELECT COUNT(*) FROM customers WHERE {filter}");
-        let query = sqlx::query_scalar(&sql).bind(company_id);
-        let query = if search { query.bind(&pattern) } else { query };
-        query.fetch_one(db).await?
+        on_db!(db, |ex| {
+            let query = sqlx::query_scalar(&sql).bind(company_id);
+            let query = if search { query.bind(&pattern) } else { query };
+            query.fetch_one(ex).await
+        })?
     };
     let per_page = CUSTOMERS_PER_PAGE as i64;
     let pages = ((total + per_page - 1) / per_page).max(1) as u32;
@@ -212,22 +219,21 @@ pub async fn list(db: &Db, company_id: i64, q: &CustomerListQuery, twikey: bool)
     let offset = (page as i64 - 1) * per_page;
     let (limit_at, offset_at) = if search { (3, 4) } else { (2, 3) };
     let mandate_rank = if twikey {
-        "(SELECT MAX(CASE m.state WHEN 'signed' THEN 3 WHEN 'pending_bank' THEN 2 WHEN 'prepared' THEN 1 ELSE 0 END)
+        "(SELECT CAST(MAX(CASE m.state WHEN 'signed' THEN 3 WHEN 'pending_bank' THEN 2 WHEN 'prepared' THEN 1 ELSE 0 END) AS BIGINT)
            FROM mandates m WHERE m.company_id = customers.company_id AND m.customer_id = customers.id)"
     } else {
-        "NULL"
+        "CAST(NULL AS BIGINT)"
     };
     let sql = format!(
         "SELECT id, number, display_name, kind, email, city, {mandate_rank} FROM customers WHERE {filter}
          ORDER BY {order} {dir}, id {dir} LIMIT ${limit_at} OFFSET ${offset_at}"
     );
-    let query = sqlx::query_as::<_, (i64, String, String, String, String, String, Option<i64>)>(&sql).bind(company_id);
-    let query = if search { query.bind(&pattern) } else { query };
-    let rows = query
-        .bind(per_page)
-        .bind(offset)
-        .fetch_all(db)
-        .await?
+    let rows: Vec<(i64, String, String, String, String, String, Option<i64>)> = on_db!(db, |ex| {
+        let query = sqlx::query_as(&sql).bind(company_id);
+        let query = if search { query.bind(&pattern) } else { query };
+        query.bind(per_page).bind(offset).fetch_all(ex).await
+    })?;
+    let rows = rows
         .into_iter()
         .map(|(id, number, display_name, kind, email, city, rank)| CustomerRow {
             id,
@@ -263,8 +269,8 @@ mod tests {
     #[tokio::test]
     async fn numbering_search_sort_paging_and_isolation() {
         let (db, _dir) = crate::server::db::test_db().await;
-        let a = companies::insert(&db, "A").await.unwrap().id;
-        let b = companies::insert(&db, "B").await.unwrap().id;
+        let a = companies::create(&db, "A").await.unwrap().id;
+        let b = companies::create(&db, "B").await.unwrap().id;
         let first = insert(&db, a, None, &person("Anne", "Peeters", "Gent")).await.unwrap().unwrap();
         insert(&db, a, None, &person("Bart", "Janssens", "Liège")).await.unwrap().unwrap();
         assert_eq!(get(&db, a, first).await.unwrap().unwrap().number, "C00001");

@@ -1,12 +1,12 @@
 //! Repositories: one module per aggregate. Every query that touches a company's data takes
 //! the caller's `company_id` and filters by it (tenant isolation).
 
-pub mod companies;
 pub mod collections;
+pub mod companies;
 pub mod customers;
-pub mod mandates;
 pub mod invoice_events;
 pub mod invoices;
+pub mod mandates;
 pub mod payments;
 pub mod sessions;
 pub mod subscriptions;

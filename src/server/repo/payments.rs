@@ -7,10 +7,9 @@ use super::invoice_events::{self, kind};
 use crate::api::invoices::Payment;
 use crate::api::AppError;
 use crate::i18n::Msg;
-use crate::server::db::{begin_write, is_unique_violation, now, Db};
+use crate::server::db::{begin_write, is_unique_violation, now, on_db, Db, Tx};
 use chrono::NaiveDate;
 use serde_json::json;
-use sqlx::SqliteConnection;
 
 pub struct NewPayment<'a> {
     pub paid_on: NaiveDate,
@@ -29,13 +28,14 @@ pub enum Recorded {
 
 /// Records a payment inside the caller's transaction. Errors: `NotFound` (not this company's),
 /// `Refused(ErrNotPayable)` (draft, paid or cancelled), `Refused(ErrAmountTooHigh)`.
-pub async fn record(conn: &mut SqliteConnection, company_id: i64, invoice_id: i64, p: &NewPayment<'_>) -> Result<Recorded, AppError> {
-    let row: Option<(String, i64, i64)> =
+pub async fn record(conn: &mut Tx, company_id: i64, invoice_id: i64, p: &NewPayment<'_>) -> Result<Recorded, AppError> {
+    let row: Option<(String, i64, i64)> = on_db!(conn, |ex| {
         sqlx::query_as("SELECT status, total_incl_cents, paid_cents FROM invoices WHERE id = $1 AND company_id = $2")
             .bind(invoice_id)
             .bind(company_id)
-            .fetch_optional(&mut *conn)
-            .await?;
+            .fetch_optional(ex)
+            .await
+    })?;
     let (status, total, paid) = row.ok_or(AppError::NotFound)?;
     if status != "open" {
         return Err(AppError::Refused(Msg::ErrNotPayable));
@@ -43,33 +43,38 @@ pub async fn record(conn: &mut SqliteConnection, company_id: i64, invoice_id: i6
     if p.amount_cents <= 0 || paid + p.amount_cents > total {
         return Err(AppError::Refused(Msg::ErrAmountTooHigh));
     }
-    let inserted = sqlx::query_scalar(
-        "INSERT INTO payments (company_id, invoice_id, paid_on, amount_cents, method, external_ref, created_at)
+    let inserted = on_db!(conn, |ex| {
+        sqlx::query_scalar(
+            "INSERT INTO payments (company_id, invoice_id, paid_on, amount_cents, method, external_ref, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-    )
-    .bind(company_id)
-    .bind(invoice_id)
-    .bind(p.paid_on)
-    .bind(p.amount_cents)
-    .bind(p.method)
-    .bind(p.external_ref)
-    .bind(now())
-    .fetch_one(&mut *conn)
-    .await;
+        )
+        .bind(company_id)
+        .bind(invoice_id)
+        .bind(p.paid_on)
+        .bind(p.amount_cents)
+        .bind(p.method)
+        .bind(p.external_ref)
+        .bind(now())
+        .fetch_one(ex)
+        .await
+    });
     let payment_id: i64 = match inserted {
         Ok(id) => id,
         Err(e) if is_unique_violation(&e) => return Ok(Recorded::Duplicate),
         Err(e) => return Err(e.into()),
     };
     let open = total - paid - p.amount_cents;
-    sqlx::query("UPDATE invoices SET paid_cents = paid_cents + $3, status = $4, updated_at = $5 WHERE id = $1 AND company_id = $2")
-        .bind(invoice_id)
-        .bind(company_id)
-        .bind(p.amount_cents)
-        .bind(if open == 0 { "paid" } else { "open" })
-        .bind(now())
-        .execute(&mut *conn)
-        .await?;
+    on_db!(conn, |ex| {
+        sqlx::query("UPDATE invoices SET paid_cents = paid_cents + $3, status = $4, updated_at = $5 WHERE id = $1 AND company_id = $2")
+            .bind(invoice_id)
+            .bind(company_id)
+            .bind(p.amount_cents)
+            .bind(if open == 0 { "paid" } else { "open" })
+            .bind(now())
+            .execute(ex)
+            .await
+            .map(|r| r.rows_affected())
+    })?;
     invoice_events::append(
         conn,
         company_id,
@@ -86,7 +91,7 @@ pub async fn record(conn: &mut SqliteConnection, company_id: i64, invoice_id: i6
 
 /// [`record`] in a transaction of its own; returns the open amount left.
 pub async fn record_in_own_tx(db: &Db, company_id: i64, invoice_id: i64, p: &NewPayment<'_>) -> Result<i64, AppError> {
-    let mut tx = begin_write(db).await?;
+    let mut tx = begin_write(db, company_id).await?;
     match record(&mut tx, company_id, invoice_id, p).await? {
         Recorded::Done { open_cents, .. } => {
             tx.commit().await?;
@@ -99,14 +104,14 @@ pub async fn record_in_own_tx(db: &Db, company_id: i64, invoice_id: i64, p: &New
 /// An invoice's payments. (`+company_id` keeps the planner on the invoice index: the company
 /// index sorts by date too and would scan every payment of the company.)
 pub async fn list(db: &Db, company_id: i64, invoice_id: i64) -> Result<Vec<Payment>, sqlx::Error> {
-    let rows: Vec<(i64, NaiveDate, i64, String, Option<String>)> = sqlx::query_as(
+    let rows: Vec<(i64, NaiveDate, i64, String, Option<String>)> = on_db!(db, |ex| sqlx::query_as(
         "SELECT id, paid_on, amount_cents, method, external_ref FROM payments
          WHERE +company_id = $1 AND invoice_id = $2 ORDER BY paid_on, id",
     )
     .bind(company_id)
     .bind(invoice_id)
-    .fetch_all(db)
-    .await?;
+    .fetch_all(ex)
+    .await)?;
     Ok(rows
         .into_iter()
         .map(|(id, paid_on, amount_cents, method, external_ref)| Payment { id, paid_on, amount_cents, method, external_ref })
@@ -116,18 +121,21 @@ pub async fn list(db: &Db, company_id: i64, invoice_id: i64) -> Result<Vec<Payme
 /// Takes back a payment tied to `external_ref` (a direct debit reversed by the bank): the
 /// payment row goes, the invoice's paid amount drops and a paid invoice is open again.
 /// Returns the amount taken back (0 when there was no such payment). Caller's transaction.
-pub async fn reverse(conn: &mut SqliteConnection, company_id: i64, invoice_id: i64, method: &str, external_ref: &str) -> Result<i64, sqlx::Error> {
-    let amount: Option<i64> = sqlx::query_scalar(
-        "DELETE FROM payments WHERE company_id = $1 AND invoice_id = $2 AND method = $3 AND external_ref = $4 RETURNING amount_cents",
-    )
-    .bind(company_id)
-    .bind(invoice_id)
-    .bind(method)
-    .bind(external_ref)
-    .fetch_optional(&mut *conn)
-    .await?;
+pub async fn reverse(conn: &mut Tx, company_id: i64, invoice_id: i64, method: &str, external_ref: &str) -> Result<i64, sqlx::Error> {
+    let amount: Option<i64> = on_db!(conn, |ex| {
+        sqlx::query_scalar(
+            "DELETE FROM payments WHERE company_id = $1 AND invoice_id = $2 AND method = $3 AND external_ref = $4 RETURNING amount_cents",
+        )
+        .bind(company_id)
+        .bind(invoice_id)
+        .bind(method)
+        .bind(external_ref)
+        .fetch_optional(ex)
+        .await
+    })?;
     let Some(amount) = amount else { return Ok(0) };
-    sqlx::query(
+    on_db!(conn, |ex| {
+        sqlx::query(
         "UPDATE invoices SET paid_cents = paid_cents - $3, status = CASE WHEN status = 'paid' THEN 'open' ELSE status END, updated_at = $4
          WHERE id = $1 AND company_id = $2",
     )
@@ -135,7 +143,8 @@ pub async fn reverse(conn: &mut SqliteConnection, company_id: i64, invoice_id: i
     .bind(company_id)
     .bind(amount)
     .bind(now())
-    .execute(conn)
-    .await?;
+    .execute(ex)
+    .await.map(|r| r.rows_affected())
+    })?;
     Ok(amount)
 }

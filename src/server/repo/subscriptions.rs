@@ -7,62 +7,68 @@ use crate::api::AppError;
 use crate::domain::invoice::{totals, Line};
 use crate::domain::schedule::{period_end, period_start, SubscriptionStatus};
 use crate::i18n::Msg;
-use crate::server::db::{begin_write, is_unique_violation, now, Db};
+use crate::server::db::{begin_write, is_unique_violation, now, on_db, Db, Tx};
 use chrono::NaiveDate;
-use sqlx::SqliteConnection;
 
 pub async fn insert(db: &Db, company_id: i64, v: &ValidSubscription) -> Result<Option<i64>, sqlx::Error> {
-    let mut tx = begin_write(db).await?;
-    let customer: Option<i64> = sqlx::query_scalar("SELECT id FROM customers WHERE id = $1 AND company_id = $2")
+    let mut tx = begin_write(db, company_id).await?;
+    let customer: Option<i64> = on_db!(tx, |ex| sqlx::query_scalar("SELECT id FROM customers WHERE id = $1 AND company_id = $2")
         .bind(v.customer_id)
         .bind(company_id)
-        .fetch_optional(&mut *tx)
-        .await?;
+        .fetch_optional(ex)
+        .await)?;
     if customer.is_none() {
         return Ok(None);
     }
     let at = now();
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO subscriptions (company_id, customer_id, every_months, start_date, end_date, next_period, next_period_start,
+    let id: i64 = on_db!(tx, |ex| {
+        sqlx::query_scalar(
+            "INSERT INTO subscriptions (company_id, customer_id, every_months, start_date, end_date, next_period, next_period_start,
            status, payment_term_days, send_email, collect_with_twikey, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, 0, $4, 'active', $6, $7, $8, $9, $9) RETURNING id",
-    )
-    .bind(company_id)
-    .bind(v.customer_id)
-    .bind(v.every_months as i64)
-    .bind(v.start_date)
-    .bind(v.end_date)
-    .bind(v.payment_term_days)
-    .bind(v.send_email)
-    .bind(v.collect_with_twikey)
-    .bind(at)
-    .fetch_one(&mut *tx)
-    .await?;
-    for (position, l) in v.lines.iter().enumerate() {
-        sqlx::query(
-            "INSERT INTO subscription_lines (subscription_id, position, description, quantity_milli, unit_price_cents, vat_rate)
-             VALUES ($1, $2, $3, $4, $5, $6)",
         )
-        .bind(id)
-        .bind(position as i64)
-        .bind(&l.description)
-        .bind(l.quantity_milli)
-        .bind(l.unit_price_cents)
-        .bind(l.vat_rate as i64)
-        .execute(&mut *tx)
-        .await?;
+        .bind(company_id)
+        .bind(v.customer_id)
+        .bind(v.every_months as i64)
+        .bind(v.start_date)
+        .bind(v.end_date)
+        .bind(v.payment_term_days)
+        .bind(v.send_email)
+        .bind(v.collect_with_twikey)
+        .bind(at)
+        .fetch_one(ex)
+        .await
+    })?;
+    for (position, l) in v.lines.iter().enumerate() {
+        on_db!(tx, |ex| {
+            sqlx::query(
+                "INSERT INTO subscription_lines (subscription_id, position, description, quantity_milli, unit_price_cents, vat_rate)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(id)
+            .bind(position as i64)
+            .bind(&l.description)
+            .bind(l.quantity_milli)
+            .bind(l.unit_price_cents)
+            .bind(l.vat_rate as i64)
+            .execute(ex)
+            .await
+            .map(|r| r.rows_affected())
+        })?;
     }
     tx.commit().await?;
     Ok(Some(id))
 }
 
-async fn lines(conn: &mut SqliteConnection, id: i64) -> Result<Vec<Line>, sqlx::Error> {
-    let rows: Vec<(String, i64, i64, i64)> = sqlx::query_as(
+async fn lines(conn: &mut Tx, id: i64) -> Result<Vec<Line>, sqlx::Error> {
+    let rows: Vec<(String, i64, i64, i64)> = on_db!(conn, |ex| {
+        sqlx::query_as(
         "SELECT description, quantity_milli, unit_price_cents, vat_rate FROM subscription_lines WHERE subscription_id = $1 ORDER BY position",
     )
     .bind(id)
-    .fetch_all(conn)
-    .await?;
+    .fetch_all(ex)
+    .await
+    })?;
     Ok(rows
         .into_iter()
         .map(|(description, q, p, r)| Line { description, quantity_milli: q, unit_price_cents: p, vat_rate: r as u8 })
@@ -118,12 +124,12 @@ impl Row {
 }
 
 pub async fn get(db: &Db, company_id: i64, id: i64) -> Result<Option<Subscription>, sqlx::Error> {
-    let mut conn = db.acquire().await?;
-    let row: Option<Row> = sqlx::query_as(&format!("{SELECT} WHERE s.id = $1 AND s.company_id = $2"))
+    let mut conn = db.begin().await?;
+    let row: Option<Row> = on_db!(conn, |ex| sqlx::query_as(&format!("{SELECT} WHERE s.id = $1 AND s.company_id = $2"))
         .bind(id)
         .bind(company_id)
-        .fetch_optional(&mut *conn)
-        .await?;
+        .fetch_optional(ex)
+        .await)?;
     let Some(row) = row else { return Ok(None) };
     let lines = lines(&mut conn, id).await?;
     Ok(Some(row.into_subscription(lines)))
@@ -131,19 +137,20 @@ pub async fn get(db: &Db, company_id: i64, id: i64) -> Result<Option<Subscriptio
 
 /// Whether the subscription collects with Twikey (for the Twikey module). `None`: not this company's.
 pub async fn collect_with_twikey(db: &Db, company_id: i64, id: i64) -> Result<Option<bool>, sqlx::Error> {
-    sqlx::query_scalar("SELECT collect_with_twikey FROM subscriptions WHERE id = $1 AND company_id = $2")
+    on_db!(db, |ex| sqlx::query_scalar("SELECT collect_with_twikey FROM subscriptions WHERE id = $1 AND company_id = $2")
         .bind(id)
         .bind(company_id)
-        .fetch_optional(db)
-        .await
+        .fetch_optional(ex)
+        .await)
 }
 
 pub async fn list(db: &Db, company_id: i64) -> Result<Vec<SubscriptionRow>, sqlx::Error> {
-    let mut conn = db.acquire().await?;
-    let rows: Vec<Row> = sqlx::query_as(&format!("{SELECT} WHERE s.company_id = $1 ORDER BY s.status, c.display_name, s.id LIMIT 1000"))
-        .bind(company_id)
-        .fetch_all(&mut *conn)
-        .await?;
+    let mut conn = db.begin().await?;
+    let rows: Vec<Row> =
+        on_db!(conn, |ex| sqlx::query_as(&format!("{SELECT} WHERE s.company_id = $1 ORDER BY s.status, c.display_name, s.id LIMIT 1000"))
+            .bind(company_id)
+            .fetch_all(ex)
+            .await)?;
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
         let lines = lines(&mut conn, row.id).await?;
@@ -163,26 +170,28 @@ pub async fn list(db: &Db, company_id: i64) -> Result<Vec<SubscriptionRow>, sqlx
 
 /// The invoices a subscription made, newest period first.
 pub async fn invoices(db: &Db, company_id: i64, id: i64, today: NaiveDate) -> Result<Vec<InvoiceRow>, sqlx::Error> {
-    let rows: Vec<invoices::ListRow> = sqlx::query_as(
-        "SELECT i.id, i.number, i.customer_id, c.display_name, i.issue_date, i.due_date, i.status, i.total_incl_cents, i.paid_cents
+    let rows: Vec<invoices::ListRow> = on_db!(db, |ex| {
+        sqlx::query_as(
+            "SELECT i.id, i.number, i.customer_id, c.display_name, i.issue_date, i.due_date, i.status, i.total_incl_cents, i.paid_cents
          FROM invoices i JOIN customers c ON c.id = i.customer_id
          WHERE i.company_id = $1 AND i.subscription_id = $2 ORDER BY i.period_start DESC",
-    )
-    .bind(company_id)
-    .bind(id)
-    .fetch_all(db)
-    .await?;
+        )
+        .bind(company_id)
+        .bind(id)
+        .fetch_all(ex)
+        .await
+    })?;
     Ok(rows.into_iter().map(|r| invoices::invoice_row(r, today)).collect())
 }
 
 /// Pause, resume or end. Resuming skips the periods that started while paused.
 pub async fn change(db: &Db, company_id: i64, id: i64, action: &str, today: NaiveDate) -> Result<(), AppError> {
-    let mut tx = begin_write(db).await?;
-    let row: Option<Row> = sqlx::query_as(&format!("{SELECT} WHERE s.id = $1 AND s.company_id = $2"))
+    let mut tx = begin_write(db, company_id).await?;
+    let row: Option<Row> = on_db!(tx, |ex| sqlx::query_as(&format!("{SELECT} WHERE s.id = $1 AND s.company_id = $2"))
         .bind(id)
         .bind(company_id)
-        .fetch_optional(&mut *tx)
-        .await?;
+        .fetch_optional(ex)
+        .await)?;
     let row = row.ok_or(AppError::NotFound)?;
     let (status, next_period) = match (action, row.status()) {
         ("pause", SubscriptionStatus::Active) => (SubscriptionStatus::Paused, row.next_period),
@@ -197,20 +206,23 @@ pub async fn change(db: &Db, company_id: i64, id: i64, action: &str, today: Naiv
         _ => return Err(AppError::Refused(Msg::ErrNotAllowedNow)),
     };
     let next_start = period_start(row.start_date, row.every_months as u32, next_period as u32).unwrap_or(row.next_period_start);
-    sqlx::query(
-        "UPDATE subscriptions SET status = $3, next_period = $4, next_period_start = $5, updated_at = $6,
+    on_db!(tx, |ex| {
+        sqlx::query(
+            "UPDATE subscriptions SET status = $3, next_period = $4, next_period_start = $5, updated_at = $6,
            end_date = CASE WHEN $3 = 'ended' AND end_date IS NULL THEN $7 ELSE end_date END
          WHERE id = $1 AND company_id = $2",
-    )
-    .bind(id)
-    .bind(company_id)
-    .bind(status.as_str())
-    .bind(next_period)
-    .bind(next_start)
-    .bind(now())
-    .bind(today)
-    .execute(&mut *tx)
-    .await?;
+        )
+        .bind(id)
+        .bind(company_id)
+        .bind(status.as_str())
+        .bind(next_period)
+        .bind(next_start)
+        .bind(now())
+        .bind(today)
+        .execute(ex)
+        .await
+        .map(|r| r.rows_affected())
+    })?;
     tx.commit().await?;
     Ok(())
 }
@@ -232,13 +244,15 @@ pub struct Due {
 
 /// Active subscriptions whose next period starts on or before `as_of` (index on status, next_period_start).
 pub async fn due(db: &Db, as_of: NaiveDate) -> Result<Vec<Due>, sqlx::Error> {
-    let rows: Vec<Row> = sqlx::query_as(&format!(
-        "{SELECT} WHERE s.status = 'active' AND s.next_period_start <= $1 AND (s.end_date IS NULL OR s.next_period_start <= s.end_date)
+    let rows: Vec<Row> = on_db!(db, |ex| {
+        sqlx::query_as(&format!(
+            "{SELECT} WHERE s.status = 'active' AND s.next_period_start <= $1 AND (s.end_date IS NULL OR s.next_period_start <= s.end_date)
          ORDER BY s.id LIMIT 500"
-    ))
-    .bind(as_of)
-    .fetch_all(db)
-    .await?;
+        ))
+        .bind(as_of)
+        .fetch_all(ex)
+        .await
+    })?;
     Ok(rows
         .into_iter()
         .map(|r| Due {
@@ -280,22 +294,31 @@ pub enum CrashPoint {
 /// subscription and period), its number, its e-mail when asked, and the subscription's move to
 /// the next period. `Ok(None)` when another run got there first (the period is no longer the
 /// next one, or the unique index refused a second invoice).
-pub async fn invoice_period(db: &Db, due: &Due, k: u32, as_of: NaiveDate, crash: Option<CrashPoint>) -> Result<Option<Generated>, AppError> {
-    let Some(start) = period_start(due.start_date, due.every_months, k) else { return Ok(None) };
+pub async fn invoice_period(
+    db: &Db,
+    due: &Due,
+    k: u32,
+    as_of: NaiveDate,
+    crash: Option<CrashPoint>,
+) -> Result<Option<Generated>, AppError> {
+    let Some(start) = period_start(due.start_date, due.every_months, k) else {
+        return Ok(None);
+    };
     let end = period_end(due.start_date, due.every_months, k).unwrap_or(start);
-    let mut tx = begin_write(db).await?;
+    let mut tx = begin_write(db, due.company_id).await?;
     // Still the next period of a still-active subscription? (another run may have done it)
-    let current: Option<(i64, String)> = sqlx::query_as("SELECT next_period, status FROM subscriptions WHERE id = $1")
+    let current: Option<(i64, String)> = on_db!(tx, |ex| sqlx::query_as("SELECT next_period, status FROM subscriptions WHERE id = $1")
         .bind(due.id)
-        .fetch_optional(&mut *tx)
-        .await?;
+        .fetch_optional(ex)
+        .await)?;
     if current != Some((k as i64, "active".to_string())) {
         return Ok(None);
     }
     let lines = lines(&mut tx, due.id).await?;
     let period = format!(" ({} – {})", start.format("%d/%m/%Y"), end.format("%d/%m/%Y"));
     let lines: Vec<Line> = lines.into_iter().map(|l| Line { description: format!("{}{period}", l.description), ..l }).collect();
-    let draft = ValidInvoice { customer_id: due.customer_id, issue_date: as_of.max(start), payment_term_days: due.payment_term_days, lines };
+    let draft =
+        ValidInvoice { customer_id: due.customer_id, issue_date: as_of.max(start), payment_term_days: due.payment_term_days, lines };
     let invoice_id = match invoices::insert_draft(&mut tx, due.company_id, &draft, Some((due.id, start))).await {
         Ok(Some(id)) => id,
         Ok(None) => return Ok(None),
@@ -318,7 +341,8 @@ pub async fn invoice_period(db: &Db, due: &Due, k: u32, as_of: NaiveDate, crash:
     };
     let next_start = period_start(due.start_date, due.every_months, k + 1).unwrap_or(start);
     let past_end = due.end_date.is_some_and(|e| next_start > e);
-    sqlx::query(
+    on_db!(tx, |ex| {
+        sqlx::query(
         "UPDATE subscriptions SET next_period = $2, next_period_start = $3, status = $4, updated_at = $5 WHERE id = $1 AND next_period = $6",
     )
     .bind(due.id)
@@ -327,8 +351,9 @@ pub async fn invoice_period(db: &Db, due: &Due, k: u32, as_of: NaiveDate, crash:
     .bind(if past_end { "ended" } else { "active" })
     .bind(now())
     .bind(k as i64)
-    .execute(&mut *tx)
-    .await?;
+    .execute(ex)
+    .await.map(|r| r.rows_affected())
+    })?;
     if crash == Some(CrashPoint::BeforeCommit) {
         return Err(AppError::Internal);
     }

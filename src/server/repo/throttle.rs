@@ -1,7 +1,7 @@
 //! Slows down password guessing: after a few failures for one e-mail, each further attempt
 //! must wait twice as long as the previous one (capped), whether the password is right or not.
 
-use crate::server::db::{now, Db};
+use crate::server::db::{now, on_db, Db};
 use chrono::{DateTime, Utc};
 
 /// Failures allowed before waiting is required.
@@ -23,11 +23,13 @@ pub fn wait_secs(failures: i64) -> i64 {
 /// Seconds left before `key` may try again (0 = now).
 pub async fn retry_after(db: &Db, key: &str) -> Result<i64, sqlx::Error> {
     let row: Option<(i64, DateTime<Utc>)> =
-        sqlx::query_as("SELECT failures, last_failure_at FROM login_throttle WHERE key = $1")
+        on_db!(db, |ex| sqlx::query_as("SELECT failures, last_failure_at FROM login_throttle WHERE key = $1")
             .bind(key)
-            .fetch_optional(db)
-            .await?;
-    let Some((failures, last)) = row else { return Ok(0) };
+            .fetch_optional(ex)
+            .await)?;
+    let Some((failures, last)) = row else {
+        return Ok(0);
+    };
     let elapsed = (now() - last).num_seconds();
     if elapsed > FORGET_AFTER_SECS {
         return Ok(0);
@@ -38,22 +40,25 @@ pub async fn retry_after(db: &Db, key: &str) -> Result<i64, sqlx::Error> {
 pub async fn record_failure(db: &Db, key: &str) -> Result<(), sqlx::Error> {
     let at = now();
     let forget_before = at - chrono::Duration::seconds(FORGET_AFTER_SECS);
-    sqlx::query(
-        "INSERT INTO login_throttle (key, failures, last_failure_at) VALUES ($1, 1, $2)
+    on_db!(db, |ex| {
+        sqlx::query(
+            "INSERT INTO login_throttle (key, failures, last_failure_at) VALUES ($1, 1, $2)
          ON CONFLICT (key) DO UPDATE SET
            failures = CASE WHEN login_throttle.last_failure_at < $3 THEN 1 ELSE login_throttle.failures + 1 END,
            last_failure_at = $2",
-    )
-    .bind(key)
-    .bind(at)
-    .bind(forget_before)
-    .execute(db)
-    .await?;
+        )
+        .bind(key)
+        .bind(at)
+        .bind(forget_before)
+        .execute(ex)
+        .await
+        .map(|r| r.rows_affected())
+    })?;
     Ok(())
 }
 
 pub async fn clear(db: &Db, key: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM login_throttle WHERE key = $1").bind(key).execute(db).await?;
+    on_db!(db, |ex| sqlx::query("DELETE FROM login_throttle WHERE key = $1").bind(key).execute(ex).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
 

@@ -1,6 +1,6 @@
 //! A company's Twikey connection: switch, encrypted API key, contracts, health, feed positions.
 
-use crate::server::db::{now, Db};
+use crate::server::db::{now, on_db, Db, Tx};
 use chrono::{DateTime, Utc};
 
 #[derive(Clone, Debug, Default, sqlx::FromRow)]
@@ -40,28 +40,29 @@ const COLUMNS: &str = "company_id, enabled, api_key_encrypted, api_key_last4, b2
 
 /// Makes sure the company has its settings row (every update below can then be a plain UPDATE).
 async fn ensure_row(db: &Db, company_id: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO twikey_settings (company_id, enabled, updated_at) VALUES ($1, 0, $2) ON CONFLICT (company_id) DO NOTHING")
-        .bind(company_id)
-        .bind(now())
-        .execute(db)
-        .await?;
+    on_db!(db, |ex| {
+        sqlx::query("INSERT INTO twikey_settings (company_id, enabled, updated_at) VALUES ($1, FALSE, $2) ON CONFLICT (company_id) DO NOTHING")
+            .bind(company_id)
+            .bind(now())
+            .execute(ex)
+            .await
+            .map(|r| r.rows_affected())
+    })?;
     Ok(())
 }
 
 pub async fn get(db: &Db, company_id: i64) -> Result<Settings, sqlx::Error> {
-    let row: Option<Settings> = sqlx::query_as(&format!("SELECT {COLUMNS} FROM twikey_settings WHERE company_id = $1"))
+    let row: Option<Settings> = on_db!(db, |ex| sqlx::query_as(&format!("SELECT {COLUMNS} FROM twikey_settings WHERE company_id = $1"))
         .bind(company_id)
-        .fetch_optional(db)
-        .await?;
+        .fetch_optional(ex)
+        .await)?;
     Ok(row.unwrap_or(Settings { company_id, retry_after_days: 5, retry_max: 2, ..Default::default() }))
 }
 
 /// The company behind a callback URL's public id, with its settings.
 pub async fn by_public_id(db: &Db, public_id: &str) -> Result<Option<Settings>, sqlx::Error> {
-    let company_id: Option<i64> = sqlx::query_scalar("SELECT id FROM companies WHERE public_id = $1")
-        .bind(public_id)
-        .fetch_optional(db)
-        .await?;
+    let company_id: Option<i64> =
+        on_db!(db, |ex| sqlx::query_scalar("SELECT id FROM companies WHERE public_id = $1").bind(public_id).fetch_optional(ex).await)?;
     match company_id {
         Some(id) => Ok(Some(get(db, id).await?)),
         None => Ok(None),
@@ -74,20 +75,23 @@ pub async fn is_enabled(db: &Db, company_id: i64) -> Result<bool, sqlx::Error> {
 
 pub async fn set_enabled(db: &Db, company_id: i64, enabled: bool) -> Result<(), sqlx::Error> {
     ensure_row(db, company_id).await?;
-    sqlx::query("UPDATE twikey_settings SET enabled = $2, updated_at = $3 WHERE company_id = $1")
+    on_db!(db, |ex| sqlx::query("UPDATE twikey_settings SET enabled = $2, updated_at = $3 WHERE company_id = $1")
         .bind(company_id)
         .bind(enabled)
         .bind(now())
-        .execute(db)
-        .await?;
+        .execute(ex)
+        .await
+        .map(|r| r.rows_affected()))?;
     Ok(())
 }
 
 /// Companies whose Twikey integration is on and configured (for the periodic sync).
 pub async fn active_companies(db: &Db) -> Result<Vec<i64>, sqlx::Error> {
-    sqlx::query_scalar("SELECT company_id FROM twikey_settings WHERE enabled = 1 AND api_key_encrypted IS NOT NULL")
-        .fetch_all(db)
-        .await
+    on_db!(db, |ex| {
+        sqlx::query_scalar("SELECT company_id FROM twikey_settings WHERE enabled = TRUE AND api_key_encrypted IS NOT NULL")
+            .fetch_all(ex)
+            .await
+    })
 }
 
 pub struct ConfigUpdate {
@@ -102,46 +106,57 @@ pub struct ConfigUpdate {
 pub async fn save_config(db: &Db, company_id: i64, update: &ConfigUpdate) -> Result<(), sqlx::Error> {
     ensure_row(db, company_id).await?;
     if let Some((encrypted, last4)) = &update.api_key {
-        sqlx::query("UPDATE twikey_settings SET api_key_encrypted = $2, api_key_last4 = $3 WHERE company_id = $1")
-            .bind(company_id)
-            .bind(encrypted)
-            .bind(last4)
-            .execute(db)
-            .await?;
+        on_db!(db, |ex| {
+            sqlx::query("UPDATE twikey_settings SET api_key_encrypted = $2, api_key_last4 = $3 WHERE company_id = $1")
+                .bind(company_id)
+                .bind(encrypted)
+                .bind(last4)
+                .execute(ex)
+                .await
+                .map(|r| r.rows_affected())
+        })?;
     }
-    sqlx::query("UPDATE twikey_settings SET b2c_ct = $2, b2b_ct = $3, prenotify = $4, updated_at = $5, retry_enabled = $6 WHERE company_id = $1")
+    on_db!(db, |ex| {
+        sqlx::query("UPDATE twikey_settings SET b2c_ct = $2, b2b_ct = $3, prenotify = $4, updated_at = $5, retry_enabled = $6 WHERE company_id = $1")
         .bind(company_id)
         .bind(update.b2c_ct)
         .bind(update.b2b_ct)
         .bind(update.prenotify)
         .bind(now())
         .bind(update.retry.is_some())
-        .execute(db)
-        .await?;
+        .execute(ex)
+        .await.map(|r| r.rows_affected())
+    })?;
     if let Some((after_days, max)) = update.retry {
-        sqlx::query("UPDATE twikey_settings SET retry_after_days = $2, retry_max = $3 WHERE company_id = $1")
-            .bind(company_id)
-            .bind(after_days)
-            .bind(max)
-            .execute(db)
-            .await?;
+        on_db!(db, |ex| {
+            sqlx::query("UPDATE twikey_settings SET retry_after_days = $2, retry_max = $3 WHERE company_id = $1")
+                .bind(company_id)
+                .bind(after_days)
+                .bind(max)
+                .execute(ex)
+                .await
+                .map(|r| r.rows_affected())
+        })?;
     }
     Ok(())
 }
 
 pub async fn record_login(db: &Db, company_id: i64, error: Option<&str>) -> Result<(), sqlx::Error> {
     ensure_row(db, company_id).await?;
-    sqlx::query("UPDATE twikey_settings SET last_login_at = $2, last_login_error = $3 WHERE company_id = $1")
-        .bind(company_id)
-        .bind(now())
-        .bind(error)
-        .execute(db)
-        .await?;
+    on_db!(db, |ex| {
+        sqlx::query("UPDATE twikey_settings SET last_login_at = $2, last_login_error = $3 WHERE company_id = $1")
+            .bind(company_id)
+            .bind(now())
+            .bind(error)
+            .execute(ex)
+            .await
+            .map(|r| r.rows_affected())
+    })?;
     Ok(())
 }
 
 pub async fn record_webhook(db: &Db, company_id: i64, valid: bool, test: bool) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    on_db!(db, |ex| sqlx::query(
         "UPDATE twikey_settings SET last_webhook_at = $2, last_webhook_valid = $3,
            webhooks_rejected = webhooks_rejected + CASE WHEN $3 THEN 0 ELSE 1 END,
            last_test_webhook_at = CASE WHEN $4 THEN $2 ELSE last_test_webhook_at END
@@ -151,28 +166,31 @@ pub async fn record_webhook(db: &Db, company_id: i64, valid: bool, test: bool) -
     .bind(now())
     .bind(valid)
     .bind(test)
-    .execute(db)
-    .await?;
+    .execute(ex)
+    .await
+    .map(|r| r.rows_affected()))?;
     Ok(())
 }
 
 pub async fn record_sync(db: &Db, company_id: i64, error: Option<&str>) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE twikey_settings SET last_sync_at = $2, last_sync_error = $3 WHERE company_id = $1")
+    on_db!(db, |ex| sqlx::query("UPDATE twikey_settings SET last_sync_at = $2, last_sync_error = $3 WHERE company_id = $1")
         .bind(company_id)
         .bind(now())
         .bind(error)
-        .execute(db)
-        .await?;
+        .execute(ex)
+        .await
+        .map(|r| r.rows_affected()))?;
     Ok(())
 }
 
 /// Stores the mandate feed position, inside the transaction that applied the chunk.
-pub async fn set_mandate_position(tx: &mut sqlx::SqliteConnection, company_id: i64, position: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE twikey_settings SET mandate_feed_position = $2 WHERE company_id = $1")
+pub async fn set_mandate_position(tx: &mut Tx, company_id: i64, position: i64) -> Result<(), sqlx::Error> {
+    on_db!(tx, |ex| sqlx::query("UPDATE twikey_settings SET mandate_feed_position = $2 WHERE company_id = $1")
         .bind(company_id)
         .bind(position)
-        .execute(tx)
-        .await?;
+        .execute(ex)
+        .await
+        .map(|r| r.rows_affected()))?;
     Ok(())
 }
 
@@ -183,15 +201,16 @@ mod tests {
     #[tokio::test]
     async fn switch_config_and_health_per_company() {
         let (db, _dir) = crate::server::db::test_db().await;
-        let a = crate::server::repo::companies::insert(&db, "A").await.unwrap();
-        let b = crate::server::repo::companies::insert(&db, "B").await.unwrap();
+        let a = crate::server::repo::companies::create(&db, "A").await.unwrap();
+        let b = crate::server::repo::companies::create(&db, "B").await.unwrap();
         assert!(!is_enabled(&db, a.id).await.unwrap());
         set_enabled(&db, a.id, true).await.unwrap();
         assert!(is_enabled(&db, a.id).await.unwrap());
         assert!(!is_enabled(&db, b.id).await.unwrap());
         assert!(active_companies(&db).await.unwrap().is_empty(), "no key yet");
 
-        let update = ConfigUpdate { api_key: Some(("sealed".into(), "abcd".into())), b2c_ct: 1001, b2b_ct: None, prenotify: true, retry: None };
+        let update =
+            ConfigUpdate { api_key: Some(("sealed".into(), "abcd".into())), b2c_ct: 1001, b2b_ct: None, prenotify: true, retry: None };
         save_config(&db, a.id, &update).await.unwrap();
         let keep_key = ConfigUpdate { api_key: None, b2c_ct: 1001, b2b_ct: Some(1002), prenotify: false, retry: Some((3, 2)) };
         save_config(&db, a.id, &keep_key).await.unwrap();

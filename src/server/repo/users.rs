@@ -1,5 +1,5 @@
 use crate::i18n::Lang;
-use crate::server::db::{now, Db};
+use crate::server::db::{now, on_db, Db, Tx};
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct User {
@@ -17,15 +17,16 @@ impl User {
     }
 }
 
-pub async fn insert<'e, E: sqlx::SqliteExecutor<'e>>(
-    db: E,
-    company_id: i64,
-    name: &str,
-    email: &str,
-    password_hash: &str,
-    lang: Lang,
-) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar(
+/// [`insert`] in a transaction of its own.
+pub async fn create(db: &Db, company_id: i64, name: &str, email: &str, password_hash: &str, lang: Lang) -> Result<i64, sqlx::Error> {
+    let mut tx = db.begin().await?;
+    let id = insert(&mut tx, company_id, name, email, password_hash, lang).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+pub async fn insert(db: &mut Tx, company_id: i64, name: &str, email: &str, password_hash: &str, lang: Lang) -> Result<i64, sqlx::Error> {
+    on_db!(db, |ex| sqlx::query_scalar(
         "INSERT INTO users (company_id, name, email, password_hash, language, created_at)
          VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
     )
@@ -35,25 +36,30 @@ pub async fn insert<'e, E: sqlx::SqliteExecutor<'e>>(
     .bind(password_hash)
     .bind(lang.code())
     .bind(now())
-    .fetch_one(db)
-    .await
+    .fetch_one(ex)
+    .await)
 }
 
 const COLUMNS: &str = "id, company_id, name, email, password_hash, language";
 
 pub async fn by_email(db: &Db, email: &str) -> Result<Option<User>, sqlx::Error> {
-    sqlx::query_as(&format!("SELECT {COLUMNS} FROM users WHERE lower(email) = lower($1)"))
+    on_db!(db, |ex| sqlx::query_as(&format!("SELECT {COLUMNS} FROM users WHERE lower(email) = lower($1)"))
         .bind(email)
-        .fetch_optional(db)
-        .await
+        .fetch_optional(ex)
+        .await)
 }
 
 pub async fn by_id(db: &Db, id: i64) -> Result<Option<User>, sqlx::Error> {
-    sqlx::query_as(&format!("SELECT {COLUMNS} FROM users WHERE id = $1")).bind(id).fetch_optional(db).await
+    on_db!(db, |ex| sqlx::query_as(&format!("SELECT {COLUMNS} FROM users WHERE id = $1")).bind(id).fetch_optional(ex).await)
 }
 
 pub async fn set_language(db: &Db, id: i64, lang: Lang) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE users SET language = $1 WHERE id = $2").bind(lang.code()).bind(id).execute(db).await?;
+    on_db!(db, |ex| sqlx::query("UPDATE users SET language = $1 WHERE id = $2")
+        .bind(lang.code())
+        .bind(id)
+        .execute(ex)
+        .await
+        .map(|r| r.rows_affected()))?;
     Ok(())
 }
 
@@ -64,9 +70,9 @@ mod tests {
     #[tokio::test]
     async fn email_is_unique_case_insensitively() {
         let (db, _dir) = crate::server::db::test_db().await;
-        let c = crate::server::repo::companies::insert(&db, "Acme").await.unwrap();
-        let id = insert(&db, c.id, "Anne", "Anne@Example.be", "h", Lang::Fr).await.unwrap();
-        let err = insert(&db, c.id, "Other", "anne@example.BE", "h", Lang::En).await.unwrap_err();
+        let c = crate::server::repo::companies::create(&db, "Acme").await.unwrap();
+        let id = create(&db, c.id, "Anne", "Anne@Example.be", "h", Lang::Fr).await.unwrap();
+        let err = create(&db, c.id, "Other", "anne@example.BE", "h", Lang::En).await.unwrap_err();
         assert!(crate::server::db::is_unique_violation(&err));
         let user = by_email(&db, "ANNE@example.be").await.unwrap().unwrap();
         assert_eq!((user.id, user.lang()), (id, Lang::Fr));

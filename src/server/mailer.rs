@@ -17,6 +17,8 @@ use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use serde_json::json;
 
 pub const MAX_ATTEMPTS: i64 = 5;
+/// How long a delivery holds its claim on a message (longer than any SMTP exchange).
+const CLAIM_SECS: i64 = 300;
 
 /// How messages leave: SMTP, or kept in the outbox.
 pub enum Mailer {
@@ -92,11 +94,19 @@ pub async fn enqueue(
 /// Delivers one queued message; writes the invoice's `sent` event when it leaves (or is stored).
 /// Returns whether it was delivered.
 pub async fn deliver(db: &Db, mailer: &Mailer, id: i64) -> Result<bool, sqlx::Error> {
+    // Claim it first (one attempt): of two deliveries of the same message, one sends.
+    let at = now();
     let row: Option<(i64, Option<i64>, String, String, String)> = on_db!(db, |ex| {
-        sqlx::query_as("SELECT company_id, invoice_id, to_email, subject, body FROM outbox WHERE id = $1 AND status = 'queued'")
-            .bind(id)
-            .fetch_optional(ex)
-            .await
+        sqlx::query_as(
+            "UPDATE outbox SET claimed_until = $2, attempts = attempts + 1
+             WHERE id = $1 AND status = 'queued' AND (claimed_until IS NULL OR claimed_until < $3)
+             RETURNING company_id, invoice_id, to_email, subject, body",
+        )
+        .bind(id)
+        .bind(at + chrono::Duration::seconds(CLAIM_SECS))
+        .bind(at)
+        .fetch_optional(ex)
+        .await
     })?;
     let Some((company_id, invoice_id, to, subject, body)) = row else {
         return Ok(false);
@@ -106,7 +116,7 @@ pub async fn deliver(db: &Db, mailer: &Mailer, id: i64) -> Result<bool, sqlx::Er
     let delivered = match result {
         Ok(status) => {
             let done = on_db!(tx, |ex| {
-                sqlx::query("UPDATE outbox SET status = $2, sent_at = $3, attempts = attempts + 1 WHERE id = $1 AND status = 'queued'")
+                sqlx::query("UPDATE outbox SET status = $2, sent_at = $3, claimed_until = NULL WHERE id = $1 AND status = 'queued'")
                     .bind(id)
                     .bind(status)
                     .bind(now())
@@ -124,8 +134,8 @@ pub async fn deliver(db: &Db, mailer: &Mailer, id: i64) -> Result<bool, sqlx::Er
         Err(e) => {
             tracing::warn!(message_id = id, error = %e, "e-mail not delivered");
             let status: String = on_db!(tx, |ex| sqlx::query_scalar(
-                "UPDATE outbox SET attempts = attempts + 1, last_error = $2,
-                   status = CASE WHEN attempts + 1 >= $3 THEN 'failed' ELSE 'queued' END
+                "UPDATE outbox SET last_error = $2, claimed_until = NULL,
+                   status = CASE WHEN attempts >= $3 THEN 'failed' ELSE 'queued' END
                  WHERE id = $1 RETURNING status",
             )
             .bind(id)

@@ -32,12 +32,13 @@ impl AppState {
             .site_pkg_dir("pkg")
             .site_addr(config.listen)
             .build();
+        let live = super::live::LiveHub::new(&db);
         Ok(AppState {
             leptos_options,
             db,
             config: Arc::new(config),
             secrets,
-            live: Default::default(),
+            live,
             sync: Default::default(),
             twikey_clients: Default::default(),
         })

@@ -3,11 +3,13 @@
 //! The feed is the truth and the webhook only a trigger. Per company one reader at a time
 //! (a trigger during a run makes the run go round once more); each chunk is applied in ONE
 //! database transaction together with the feed position it reached, so a crash between
-//! chunks resumes exactly where the last committed chunk ended.
+//! chunks resumes exactly where the last committed chunk ended. With several servers, a chunk
+//! is applied only if the stored position is still the one it was read from (checked under
+//! the company's write lock), so each feed message is applied once.
 
 use super::db::Tx;
 use super::repo::mandates::{self, MandateUpdate};
-use super::repo::twikey_settings;
+use super::repo::twikey_settings::{self, Feed};
 use super::twikey_link::LinkError;
 use super::AppState;
 use crate::domain::mandate::MandateState;
@@ -116,6 +118,13 @@ async fn sync_company(state: &AppState, company_id: i64) -> Result<usize, SyncEr
         // Network first (states Twikey does not put in the feed), then one transaction.
         let states = bank_states(&client, &chunk.items).await;
         let mut tx = super::db::begin_write(&state.db, company_id).await?;
+        let stored = twikey_settings::feed_position(&mut tx, company_id, Feed::Mandates).await?;
+        if stored != position {
+            // Another server applied this chunk meanwhile: read on from where it got to.
+            tx.rollback().await?;
+            position = stored;
+            continue;
+        }
         for message in &chunk.items {
             apply(&mut tx, company_id, message, states.get(message.mandate_reference().unwrap_or_default()).copied()).await?;
         }
@@ -151,6 +160,12 @@ async fn sync_transactions(state: &AppState, settings: &twikey_settings::Setting
         }
         let reached = chunk.position.or_else(|| chunk.items.iter().rev().find_map(|t| t.seq));
         let mut tx = super::db::begin_write(&state.db, company_id).await?;
+        let stored = twikey_settings::feed_position(&mut tx, company_id, Feed::Transactions).await?;
+        if stored != position {
+            tx.rollback().await?;
+            position = stored;
+            continue;
+        }
         for entry in &chunk.items {
             super::collect::apply_feed_entry(&mut tx, settings, entry).await.map_err(SyncError::Apply)?;
         }

@@ -172,6 +172,25 @@ pub async fn record_webhook(db: &Db, company_id: i64, valid: bool, test: bool) -
     Ok(())
 }
 
+/// Which feed a position belongs to.
+#[derive(Clone, Copy, Debug)]
+pub enum Feed {
+    Mandates,
+    Transactions,
+}
+
+/// The stored position of a feed, read inside a chunk's write transaction: a reader that
+/// fetched from another position lost the race to a second server and must start again.
+pub async fn feed_position(tx: &mut Tx, company_id: i64, feed: Feed) -> Result<Option<i64>, sqlx::Error> {
+    let column = match feed {
+        Feed::Mandates => "mandate_feed_position",
+        Feed::Transactions => "transaction_feed_position",
+    };
+    let sql = format!("SELECT {column} FROM twikey_settings WHERE company_id = $1");
+    let position: Option<Option<i64>> = on_db!(tx, |ex| sqlx::query_scalar(&sql).bind(company_id).fetch_optional(ex).await)?;
+    Ok(position.flatten())
+}
+
 pub async fn record_sync(db: &Db, company_id: i64, error: Option<&str>) -> Result<(), sqlx::Error> {
     on_db!(db, |ex| sqlx::query("UPDATE twikey_settings SET last_sync_at = $2, last_sync_error = $3 WHERE company_id = $1")
         .bind(company_id)

@@ -15,11 +15,16 @@ build-release: setup
 run: build
 	@scripts/run.sh
 
-## Every test: Rust unit + integration tests, then the Playwright journeys in headless Chromium.
+## Every test: Rust unit + integration tests (on SQLite and on PostgreSQL), then the Playwright
+## journeys in headless Chromium.
 test: build test-rust test-e2e
 
+## The Rust suite runs twice: on SQLite, then on PostgreSQL (a fresh database per test on the
+## server scripts/postgres.sh starts, or installs, and prints).
 test-rust:
 	cargo test --no-default-features --features ssr
+	url=$$(scripts/postgres.sh) && ENCAISSE_TEST_POSTGRES=$$url cargo test --no-default-features --features ssr
+	scripts/postgres.sh --clean
 	scripts/sdk_compat.sh
 
 test-e2e:

@@ -4,40 +4,15 @@
 
 mod common;
 use common::world::{World, KEY};
+use common::process::{encaisse, kill9};
 use common::TestApp;
 use encaisse::on_db;
 use encaisse::sandbox::{self, SandboxConfig};
-use encaisse::server::config::Config;
 use encaisse::server::db::Db;
 use encaisse::twikey::{InviteRequest, TwikeyClient, TwikeyConfig};
 use http::StatusCode;
 use serde_json::json;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
-
-const SECRET: &str = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
-
-/// The Encaisse binary of this build, on the test's database.
-fn encaisse(config: &Config, args: &[&str], extra_env: &[(&str, String)]) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_encaisse"));
-    cmd.args(args)
-        .env("DATABASE_URL", &config.database_url)
-        .env("DATA_DIR", &config.data_dir)
-        .env("ENCAISSE_SECRET_KEY", SECRET)
-        .env("LOG_LEVEL", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
-    for (k, v) in extra_env {
-        cmd.env(k, v);
-    }
-    cmd
-}
-
-fn kill9(child: &mut Child) {
-    // SIGKILL: no shutdown code runs, as in a power cut.
-    let _ = child.kill();
-    let _ = child.wait();
-}
 
 async fn count(db: &Db, sql: &str) -> i64 {
     db.scalar(sql).await.unwrap()

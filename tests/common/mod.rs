@@ -1,6 +1,7 @@
 //! A fresh Encaisse (router + SQLite file in a temp dir) per test, driven with `oneshot`.
 #![allow(dead_code)]
 
+pub mod process;
 pub mod world;
 
 use axum::body::Body;

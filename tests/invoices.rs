@@ -347,3 +347,33 @@ async fn list_stays_fast_with_100k_invoices() {
     eprintln!("dashboard: {:?}", started.elapsed());
     assert_eq!(dash.status, StatusCode::OK);
 }
+
+/// Recording a payment that is already there (same method and external reference, as when a
+/// feed message comes twice) changes nothing and leaves the surrounding transaction usable:
+/// PostgreSQL aborts a transaction on a failed insert, so the duplicate must not be one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_duplicate_external_payment_changes_nothing_and_keeps_the_transaction_usable() {
+    use encaisse::server::repo::payments::{self, NewPayment, Recorded};
+    let app = TestApp::new().await;
+    let cookie = app.signup("A", "a@test.be").await;
+    let anne = app.create_customer(&cookie, "Anne", "Peeters").await;
+    let reply = save(&app, &cookie, None, true, draft_form(anne, "2026-11-20", &[("Work", "1", "100", "0")])).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let invoice = reply.json().as_i64().unwrap();
+    let company = app.state.db.scalar("SELECT id FROM companies").await.unwrap();
+    let p = NewPayment {
+        paid_on: chrono::NaiveDate::from_ymd_opt(2026, 11, 21).unwrap(),
+        amount_cents: 4000,
+        method: "direct_debit",
+        external_ref: Some("2026-0001-1"),
+    };
+    let mut tx = app.state.db.begin().await.unwrap();
+    assert!(matches!(payments::record(&mut tx, company, invoice, &p).await.unwrap(), Recorded::Done { open_cents: 6000, .. }));
+    assert!(matches!(payments::record(&mut tx, company, invoice, &p).await.unwrap(), Recorded::Duplicate));
+    // the transaction goes on: another payment, then commit
+    let cash = NewPayment { method: "cash", external_ref: None, ..p };
+    assert!(matches!(payments::record(&mut tx, company, invoice, &cash).await.unwrap(), Recorded::Done { open_cents: 2000, .. }));
+    tx.commit().await.unwrap();
+    assert_eq!(app.state.db.scalar("SELECT COUNT(*) FROM payments").await.unwrap(), 2);
+    assert_eq!(app.state.db.scalar("SELECT paid_cents FROM invoices").await.unwrap(), 8000);
+}

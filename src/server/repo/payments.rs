@@ -7,7 +7,7 @@ use super::invoice_events::{self, kind};
 use crate::api::invoices::Payment;
 use crate::api::AppError;
 use crate::i18n::Msg;
-use crate::server::db::{begin_write, is_unique_violation, now, on_db, Db, Tx};
+use crate::server::db::{begin_write, now, on_db, Db, Tx};
 use chrono::NaiveDate;
 use serde_json::json;
 
@@ -43,10 +43,14 @@ pub async fn record(conn: &mut Tx, company_id: i64, invoice_id: i64, p: &NewPaym
     if p.amount_cents <= 0 || paid + p.amount_cents > total {
         return Err(AppError::Refused(Msg::ErrAmountTooHigh));
     }
-    let inserted = on_db!(conn, |ex| {
+    // A duplicate is skipped by the insert itself, not caught as an error: PostgreSQL would
+    // abort the caller's transaction (a feed chunk) on a failed insert.
+    let inserted: Option<i64> = on_db!(conn, |ex| {
         sqlx::query_scalar(
             "INSERT INTO payments (company_id, invoice_id, paid_on, amount_cents, method, external_ref, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+             VALUES ($1, $2, $3, $4, $5, $6, $7)
+             ON CONFLICT (company_id, method, external_ref) WHERE external_ref IS NOT NULL DO NOTHING
+             RETURNING id",
         )
         .bind(company_id)
         .bind(invoice_id)
@@ -55,14 +59,10 @@ pub async fn record(conn: &mut Tx, company_id: i64, invoice_id: i64, p: &NewPaym
         .bind(p.method)
         .bind(p.external_ref)
         .bind(now())
-        .fetch_one(ex)
+        .fetch_optional(ex)
         .await
-    });
-    let payment_id: i64 = match inserted {
-        Ok(id) => id,
-        Err(e) if is_unique_violation(&e) => return Ok(Recorded::Duplicate),
-        Err(e) => return Err(e.into()),
-    };
+    })?;
+    let Some(payment_id) = inserted else { return Ok(Recorded::Duplicate) };
     let open = total - paid - p.amount_cents;
     on_db!(conn, |ex| {
         sqlx::query("UPDATE invoices SET paid_cents = paid_cents + $3, status = $4, updated_at = $5 WHERE id = $1 AND company_id = $2")

@@ -1,5 +1,5 @@
 # Encaisse — the two commands are `make run` and `make test` (see README.md).
-.PHONY: setup build build-release run test test-rust test-e2e dev clean
+.PHONY: setup build build-release run test test-rust test-e2e test-e2e-postgres dev clean
 
 setup:
 	@scripts/setup.sh
@@ -17,7 +17,7 @@ run: build
 
 ## Every test: Rust unit + integration tests (on SQLite and on PostgreSQL), then the Playwright
 ## journeys in headless Chromium.
-test: build test-rust test-e2e
+test: build test-rust test-e2e test-e2e-postgres
 
 ## The Rust suite runs twice: on SQLite, then on PostgreSQL (a fresh database per test on the
 ## server scripts/postgres.sh starts, or installs, and prints).
@@ -29,6 +29,10 @@ test-rust:
 
 test-e2e:
 	@scripts/e2e.sh
+
+## The same journeys on PostgreSQL (a fresh database, dropped by the next scripts/postgres.sh).
+test-e2e-postgres:
+	url=$$(scripts/postgres.sh) && E2E_DATABASE_URL=$$url/encaisse_test_e2e_$$$$ scripts/e2e.sh
 
 ## Watch mode with live reload (installs cargo-leptos on first use, ~25 min).
 dev:

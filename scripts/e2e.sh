@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs the Playwright journeys against a freshly built Encaisse on a fresh database.
 # Expects scripts/build.sh to have run. Screenshots land in end2end/screenshots/.
-# ENCAISSE_BIN and LEPTOS_SITE_ROOT may point at another build (default: target/...).
+# ENCAISSE_BIN and LEPTOS_SITE_ROOT may point at another build (default: target/...);
+# E2E_DATABASE_URL at another database (default: a fresh SQLite file; a postgres:// URL naming
+# a database that does not exist yet runs the journeys on PostgreSQL).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,7 +26,8 @@ trap 'status=$?; cleanup; exit $status' EXIT
 "$(dirname "$bin")/twikey-sandbox" --addr "127.0.0.1:$sandbox_port" --settle-after 2 >"$work/sandbox.log" 2>&1 &
 sandbox_pid=$!
 
-DATA_DIR="$work" DATABASE_URL="sqlite://$work/e2e.db" PUBLIC_URL="http://127.0.0.1:$port" \
+db_url=${E2E_DATABASE_URL:-sqlite://$work/e2e.db}
+DATA_DIR="$work" DATABASE_URL="$db_url" PUBLIC_URL="http://127.0.0.1:$port" \
   LISTEN_ADDR="127.0.0.1:$port" LOG_LEVEL="${LOG_LEVEL:-warn}" LEPTOS_SITE_ROOT="$site_root" \
   TWIKEY_API_URL="http://127.0.0.1:$sandbox_port/creditor" TWIKEY_SYNC_INTERVAL_SECS=5 \
   "$bin" >"$log" 2>&1 &
@@ -40,4 +43,4 @@ mkdir -p end2end/screenshots
 # The tests may run `encaisse run-scheduler --as-of …` against the same database.
 (cd end2end && BASE_URL="http://127.0.0.1:$port" SANDBOX_URL="http://127.0.0.1:$sandbox_port" E2E_ENCAISSE_BIN="$bin" \
   TWIKEY_API_URL="http://127.0.0.1:$sandbox_port/creditor" PUBLIC_URL="http://127.0.0.1:$port" \
-  E2E_DATABASE_URL="sqlite://$work/e2e.db" E2E_DATA_DIR="$work" npx playwright test "$@")
+  E2E_DATABASE_URL="$db_url" E2E_DATA_DIR="$work" npx playwright test "$@")

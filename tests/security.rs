@@ -581,6 +581,17 @@ fn assert_security_headers(what: &str, r: &Reply) {
     let csp = h("content-security-policy");
     assert!(csp.contains("frame-ancestors 'none'"), "{what}: {csp}");
     assert!(csp.contains("default-src 'self'"), "{what}: {csp}");
+    // No inline script runs unless it carries this response's nonce.
+    let script_src = csp.split(';').map(str::trim).find(|d| d.starts_with("script-src")).unwrap_or_else(|| panic!("{what}: {csp}"));
+    assert!(!script_src.contains("'unsafe-inline'"), "{what}: {script_src}");
+    let scripts: Vec<&str> = r.body.match_indices("<script").map(|(i, _)| &r.body[i..i + r.body[i..].find('>').unwrap()]).collect();
+    if !scripts.is_empty() {
+        let nonce = script_src.split_whitespace().find_map(|s| s.strip_prefix("'nonce-")?.strip_suffix('\'')).unwrap_or_else(|| panic!("{what}: inline scripts but no nonce in {script_src}"));
+        assert!(nonce.len() >= 16, "{what}: a short nonce {nonce}");
+        for s in scripts {
+            assert!(s.contains(&format!("nonce=\"{nonce}\"")), "{what}: a script without the nonce: {s}");
+        }
+    }
     assert_eq!(h("x-content-type-options"), "nosniff", "{what}");
     let referrer = h("referrer-policy");
     assert!(

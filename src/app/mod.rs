@@ -22,6 +22,8 @@ use leptos_router::path;
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let viewer = viewer::initial();
     let viewer_json = serde_json::to_string(&viewer).unwrap_or_default();
+    #[cfg(feature = "ssr")]
+    page_csp();
     view! {
         <!DOCTYPE html>
         <html lang=viewer.lang.code() data-viewer=viewer_json>
@@ -37,6 +39,16 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <App />
             </body>
         </html>
+    }
+}
+
+/// Sets this page's Content-Security-Policy: only inline scripts with this response's nonce
+/// (Leptos puts it on its hydration and streaming scripts) may run.
+#[cfg(feature = "ssr")]
+fn page_csp() {
+    let (Some(nonce), Some(response)) = (leptos::nonce::use_nonce(), use_context::<leptos_axum::ResponseOptions>()) else { return };
+    if let Ok(value) = http::HeaderValue::from_str(&crate::server::security::page_csp(&nonce)) {
+        response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
     }
 }
 

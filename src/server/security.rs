@@ -3,11 +3,17 @@
 use axum::http::{header, HeaderValue};
 use tower_http::set_header::SetResponseHeaderLayer;
 
-/// The hydration script is inline and the client is WebAssembly, hence `'unsafe-inline'` for
-/// scripts and `'wasm-unsafe-eval'`; everything else comes from this origin only.
-const CSP: &str = "default-src 'self'; script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'; \
+/// Everything comes from this origin only; the client is WebAssembly (`'wasm-unsafe-eval'`).
+/// No inline script runs: pages replace this header with [`page_csp`], which allows only the
+/// scripts carrying that response's nonce (Leptos' hydration and streaming scripts).
+const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
     style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; \
     frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
+
+/// The policy of a server-rendered page whose inline scripts carry `nonce`.
+pub fn page_csp(nonce: &str) -> String {
+    CSP.replacen("script-src 'self'", &format!("script-src 'self' 'nonce-{nonce}'"), 1)
+}
 
 pub fn layers() -> [SetResponseHeaderLayer<HeaderValue>; 4] {
     [

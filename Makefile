@@ -19,7 +19,7 @@ run: build
 ## journeys in headless Chromium.
 test: build test-rust test-e2e test-e2e-postgres
 
-## The Rust suite runs twice: on SQLite, then on PostgreSQL (a fresh database per test on the
+## The Rust suite runs twice: on SQLite, then on PostgreSQL (a fresh schema per test on the
 ## server scripts/postgres.sh starts, or installs, and prints).
 test-rust:
 	cargo test --no-default-features --features ssr

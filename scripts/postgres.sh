@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Makes sure a PostgreSQL server answers for the test suite and prints its URL (for
 # ENCAISSE_TEST_POSTGRES): installs it from Debian where it is missing, starts the cluster
-# where it is stopped, and drops the databases an earlier test run left behind
-# (encaisse_test_*). Idempotent; quiet when all is in place. `--clean` only drops them.
+# where it is stopped, and drops the databases an earlier test run left behind (encaisse_test,
+# whose schemas are the suite's per-test databases, and encaisse_test_*). Idempotent; quiet
+# when all is in place. `--clean` only drops them.
 #
 # TEST_POSTGRES (default postgres://postgres@127.0.0.1:5432) names the server to use.
 set -euo pipefail
@@ -13,7 +14,8 @@ sudo_cmd=""; [[ $(id -u) -ne 0 ]] && sudo_cmd="sudo"
 answers() { psql "$url/postgres" -tAc 'SELECT 1' >/dev/null 2>&1; }
 
 drop_leftovers() {
-  psql "$url/postgres" -tAc "SELECT datname FROM pg_database WHERE datname LIKE 'encaisse\_test\_%'" |
+  # The suite's database (one schema per test) and any encaisse_test_* (journeys).
+  psql "$url/postgres" -tAc "SELECT datname FROM pg_database WHERE datname = 'encaisse_test' OR datname LIKE 'encaisse\_test\_%'" |
     while read -r db; do
       [[ -n $db ]] && psql "$url/postgres" -qc "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" >/dev/null
     done

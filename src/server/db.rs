@@ -157,9 +157,26 @@ async fn connect_postgres(url: &str) -> Result<Db, sqlx::Error> {
     }
     let options = PgConnectOptions::from_str(url)?.application_name("encaisse");
     let pool = PgPoolOptions::new().max_connections(16).acquire_timeout(Duration::from_secs(10)).connect_with(options).await?;
+    if let Some(schema) = schema_in_url(url) {
+        // A dedicated schema (`?options[search_path]=name`) is created like the database.
+        let created = sqlx::query(&format!("CREATE SCHEMA IF NOT EXISTS {schema}")).execute(&pool).await;
+        let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1)").bind(&schema).fetch_one(&pool).await?;
+        if !exists {
+            created?;
+        }
+    }
     // The migrator holds an advisory lock: servers starting together migrate once.
     sqlx::migrate!("migrations/postgres").run(&pool).await?;
     Ok(Db::Postgres(pool))
+}
+
+/// The schema a PostgreSQL URL puts first on the search path (`options[search_path]=name`),
+/// if it is a plain name.
+fn schema_in_url(url: &str) -> Option<String> {
+    let url = url::Url::parse(url).ok()?;
+    let (_, path) = url.query_pairs().find(|(k, _)| k == "options[search_path]")?;
+    let first = path.split(',').next()?.trim().to_string();
+    (!first.is_empty() && first.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')).then_some(first)
 }
 
 /// Whether an error is a unique-constraint violation (a duplicate the caller can explain).
@@ -206,17 +223,29 @@ pub fn now() -> chrono::DateTime<chrono::Utc> {
     chrono::Utc::now().trunc_subsecs(6)
 }
 
-/// The database URL tests use: a fresh PostgreSQL database under `ENCAISSE_TEST_POSTGRES`
-/// (a server URL such as `postgres://postgres@127.0.0.1:5432`) when it is set, otherwise a
-/// SQLite file in `dir`. Each call names a new database.
+/// The database URL tests use: with `ENCAISSE_TEST_POSTGRES` (a server URL such as
+/// `postgres://postgres@127.0.0.1:5432`), a fresh schema of the database `encaisse_test`
+/// (schemas are created and dropped in an instant, databases are not); otherwise a SQLite file
+/// in `dir`. Each call names a new, empty database.
 pub fn test_database_url(dir: &std::path::Path) -> String {
     match std::env::var("ENCAISSE_TEST_POSTGRES") {
         Ok(server) if !server.is_empty() => {
             use rand::Rng;
             let suffix: u64 = rand::thread_rng().gen();
-            format!("{}/encaisse_test_{}_{suffix:016x}", server.trim_end_matches('/'), std::process::id())
+            format!("{}/encaisse_test?options[search_path]=t_{}_{suffix:016x}", server.trim_end_matches('/'), std::process::id())
         }
         _ => format!("sqlite://{}", dir.join("test.db").display()),
+    }
+}
+
+#[cfg(test)]
+mod url_tests {
+    #[test]
+    fn the_schema_comes_from_the_search_path_option() {
+        assert_eq!(super::schema_in_url("postgres://u@h/db?options[search_path]=t_1_ab").as_deref(), Some("t_1_ab"));
+        assert_eq!(super::schema_in_url("postgres://u@h/db?options%5Bsearch_path%5D=enc,public").as_deref(), Some("enc"));
+        assert_eq!(super::schema_in_url("postgres://u@h/db?options[search_path]=x;drop"), None);
+        assert_eq!(super::schema_in_url("postgres://u@h/db"), None);
     }
 }
 

@@ -7,6 +7,7 @@
     helpers.py mandates SANDBOX DB COMPANY N SECS   sign N mandates in twikey-sandbox (one per customer)
     helpers.py sync-wait WEBHOOK_URL KEY DB COMPANY N SECS
                                                     send one signed webhook, time the sync of N feed events
+    helpers.py perf-rows FILE [LOAD]                results rows from end2end/perf's JSON lines
 """
 
 import hashlib
@@ -130,6 +131,25 @@ def sync_wait(webhook: str, key: str, db: str, company: int, n: int, secs: float
     return 1
 
 
+def perf_rows(path: str, load: str) -> None:
+    """Rows (metric, value, target, met, load; US-separated) from end2end/perf's JSON lines."""
+    import json
+
+    wasm = None
+    for line in open(path):
+        r = json.loads(line)
+        samples = ", ".join(str(s) for s in r["samples_ms"])
+        print(f"first page interactive {r['path']} (navigation start → hydrated), median of {r['runs']} cold loads"
+              f"\x1f{r['hydrated_median_ms']} ms (min {r['hydrated_min_ms']}, max {r['hydrated_max_ms']}; "
+              f"DOMContentLoaded {r['dcl_median_ms']} ms, wasm fetched {r['wasm_fetched_median_ms']} ms; all: {samples})"
+              f"\x1f\x1f\x1f{load}")
+        wasm = wasm or r
+    if wasm:
+        print(f"wasm client over HTTP (Resource Timing): transferred / decoded"
+              f"\x1f{wasm['wasm_transfer_bytes'] // 1024} KB / {wasm['wasm_decoded_bytes'] // 1024} KB "
+              f"(JS glue {wasm['js_transfer_bytes'] // 1024} KB transferred)\x1f\x1f\x1f")
+
+
 def main(argv: list) -> int:
     cmd, args = argv[1], argv[2:]
     if cmd == "free-port":
@@ -143,6 +163,8 @@ def main(argv: list) -> int:
         print(parse_wrk(args[0]))
     elif cmd == "mandates":
         return mandates(args[0], args[1], int(args[2]), int(args[3]), float(args[4]))
+    elif cmd == "perf-rows":
+        perf_rows(args[0], args[1] if len(args) > 1 else "")
     elif cmd == "sync-wait":
         return sync_wait(args[0], args[1], args[2], int(args[3]), int(args[4]), float(args[5]))
     else:

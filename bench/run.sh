@@ -3,8 +3,9 @@
 # bench/RESULTS.md (see the "Benchmarks" section of README.md).
 #
 # Seeds a fresh database (10,000 customers, 100,000 invoices, 10,000 mandates, 10,000 due
-# subscriptions), starts twikey-sandbox and the server on free ports, then measures SSR pages,
-# a static asset, the Twikey callback, peak RSS, a mandate-feed sync and the scheduler.
+# subscriptions), starts twikey-sandbox and the server on free ports, then measures the wasm
+# client (size, and first page interactive in Chromium: end2end/perf/), SSR pages, a static
+# asset, the Twikey callback, peak RSS, a mandate-feed sync and the scheduler.
 # Everything it starts is stopped on exit; after the build it is bounded by a watchdog.
 #
 # Knobs (environment): BENCH_DURATION (s per load run, 10), BENCH_SYNC_MANDATES (10000),
@@ -13,7 +14,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
-BIN=${BENCH_BIN_DIR:-$ROOT/target/release}
+BIN=${BENCH_BIN_DIR:-${CARGO_TARGET_DIR:-$ROOT/target}/release}
 RESULTS=$ROOT/bench/RESULTS.md
 HELP=$ROOT/bench/helpers.py
 DURATION=${BENCH_DURATION:-10}
@@ -37,8 +38,8 @@ fi
 
 # ---- build --------------------------------------------------------------------------------
 if [ "${BENCH_NO_BUILD:-}" != 1 ]; then
-  say "release build of the server and twikey-sandbox (no wasm client needed)"
-  cargo build --release --bins --no-default-features --features ssr
+  say "release build: wasm client (wasm-release profile, wasm-opt -Oz), server and twikey-sandbox"
+  scripts/build.sh --release
 fi
 [ -x "$BIN/encaisse" ] && [ -x "$BIN/twikey-sandbox" ] || { echo "bench: release binaries missing" >&2; exit 1; }
 # Pages link /pkg/encaisse.css: the static-asset ceiling needs it in the site root.
@@ -166,6 +167,24 @@ say "warm-up"
 for u in /pkg/encaisse.css /customers /invoices "/invoices/$INVOICE_ID"; do
   wrk -t1 -c4 -d2s -H "Cookie: $COOKIE" -H "$GZ" "$BASE$u" >/dev/null 2>&1
 done
+
+# ---- wasm client: size, and first page interactive in Chromium (before the load runs) ------
+WASM=target/site/pkg/encaisse.wasm
+if [ -f "$WASM" ] && [ -d end2end/node_modules/@playwright/test ]; then
+  WASM_GZ=$(gzip -9 -c "$WASM" | wc -c)
+  row "wasm client, after wasm-opt -Oz: raw / gzip -9" "$(($(stat -c %s "$WASM") / 1024)) KB / $((WASM_GZ / 1024)) KB" "gzip < 400 KB" "$(lt "$WASM_GZ" 409600)" ""
+  say "first page interactive: /login and /customers in Chromium, fresh context per load"
+  LOAD=$(load_avg)
+  if (cd end2end && BASE_URL="$BASE" PERF_EMAIL="$EMAIL" PERF_PASSWORD="$PASSWORD" PERF_OUT="$WORK/perf.jsonl" \
+      timeout 300 npx playwright test --config perf.config.ts) >"$WORK/perf.log" 2>&1; then
+    python3 "$HELP" perf-rows "$WORK/perf.jsonl" "$LOAD" >>"$ROWS"
+  else
+    tail -n 30 "$WORK/perf.log" >&2
+    row "first page interactive" "measurement failed (see end2end/test-results/perf)" "–" "no" "$LOAD"
+  fi
+else
+  row "first page interactive" "not measured: no built client in target/site or no end2end/node_modules (make setup)" "" "" ""
+fi
 
 # Requests of a run that were still queued when wrk stopped must not weigh on the next run:
 # wait (at most 60 s) until a signed test webhook, which reads and writes the database, is

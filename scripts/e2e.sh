@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # Runs the Playwright journeys against a freshly built Encaisse on a fresh database.
 # Expects scripts/build.sh to have run. Screenshots land in end2end/screenshots/.
-# ENCAISSE_BIN and LEPTOS_SITE_ROOT may point at another build (default: target/...);
-# E2E_DATABASE_URL at another database (default: a fresh SQLite file; a postgres:// URL naming
-# a database that does not exist yet runs the journeys on PostgreSQL).
+# ENCAISSE_PROFILE=release uses the `scripts/build.sh --release` binaries (default: debug);
+# ENCAISSE_BIN and LEPTOS_SITE_ROOT may point at another build (default: the cargo target dir,
+# CARGO_TARGET_DIR or target/, and target/site); E2E_DATABASE_URL at another database (default:
+# a fresh SQLite file; a postgres:// URL naming a database that does not exist yet runs the
+# journeys on PostgreSQL). Arguments go to `npx playwright test`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 port=${E2E_PORT:-3005}
 sandbox_port=${E2E_SANDBOX_PORT:-3105}
-bin=$(realpath "${ENCAISSE_BIN:-target/debug/encaisse}")
+bin=$(realpath "${ENCAISSE_BIN:-${CARGO_TARGET_DIR:-target}/${ENCAISSE_PROFILE:-debug}/encaisse}")
 site_root=$(realpath "${LEPTOS_SITE_ROOT:-target/site}")
 work=$(mktemp -d)
 log="$work/encaisse.log"

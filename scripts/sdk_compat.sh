@@ -12,7 +12,7 @@ cd "$ROOT"
 
 VENV="$ROOT/.tools/venv"
 PY="$VENV/bin/python"
-BIN="${TWIKEY_SANDBOX_BIN:-$ROOT/target/debug/twikey-sandbox}"
+BIN="${TWIKEY_SANDBOX_BIN:-${CARGO_TARGET_DIR:-$ROOT/target}/debug/twikey-sandbox}"
 
 if [ ! -x "$PY" ]; then
   echo "creating virtualenv in .tools/venv"

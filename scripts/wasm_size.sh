@@ -10,10 +10,11 @@ if [[ ! -x $wasm_opt ]]; then
   npm install --silent --no-audit --no-fund --prefix .tools/npm binaryen@132 >/dev/null
 fi
 
+target_dir=${CARGO_TARGET_DIR:-target}
 cargo build --lib --target wasm32-unknown-unknown --no-default-features --features hydrate --profile wasm-release
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-wasm-bindgen --target web --out-dir "$out" --out-name encaisse target/wasm32-unknown-unknown/wasm-release/encaisse.wasm
+wasm-bindgen --target web --out-dir "$out" --out-name encaisse "$target_dir/wasm32-unknown-unknown/wasm-release/encaisse.wasm"
 "$wasm_opt" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int "$out/encaisse_bg.wasm" -o "$out/encaisse.opt.wasm"
 size() { stat -c %s "$1"; }
 raw=$(size "$out/encaisse_bg.wasm")

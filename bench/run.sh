@@ -310,3 +310,8 @@ CPU=$(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)
 } >"$RESULTS"
 say "results (also in bench/RESULTS.md)"
 cat "$RESULTS"
+
+# ---- PostgreSQL beside SQLite: bench/postgres.sh (BENCH_POSTGRES=0 skips it) ---------------
+if [ "${BENCH_POSTGRES:-1}" != 0 ]; then
+  BENCH_NO_BUILD=1 BENCH_BIN_DIR="$BIN" bench/postgres.sh || echo "bench: the PostgreSQL part failed (SQLite results above are kept)" >&2
+fi

@@ -55,14 +55,18 @@ pub async fn webhook(
     let params: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes()).into_owned().collect();
     let param = |name: &str| params.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
     let test = param("type") == Some("event") && param("msg") == Some("dummytest");
-    if let Err(e) = twikey_settings::record_webhook(&state.db, company_id, valid, valid && test).await {
+    let recorded = twikey_settings::record_webhook(&state.db, company_id, valid, valid && test).await.unwrap_or_else(|e| {
         tracing::error!(error = %e, "could not record the callback");
-    }
+        false
+    });
     if !valid {
         return reject(StatusCode::FORBIDDEN, "bad signature");
     }
     tracing::info!(company_id, kind = param("type").unwrap_or(""), event = param("event").unwrap_or(""), "Twikey callback");
-    state.live.publish(company_id, "settings");
+    if recorded {
+        // The connection's health changed: open Applications & connections pages refresh.
+        state.live.publish(company_id, "settings");
+    }
     if test {
         return StatusCode::NO_CONTENT;
     }

@@ -155,21 +155,29 @@ pub async fn record_login(db: &Db, company_id: i64, error: Option<&str>) -> Resu
     Ok(())
 }
 
-pub async fn record_webhook(db: &Db, company_id: i64, valid: bool, test: bool) -> Result<(), sqlx::Error> {
-    on_db!(db, |ex| sqlx::query(
+/// Records a webhook on the connection's health. A burst of valid calls writes once a second
+/// (the page shows the time to the second): one row per company would otherwise take every
+/// call's write lock and, on PostgreSQL, a disk flush each. A rejected call is always counted,
+/// a test call always shown. Returns whether it wrote.
+pub async fn record_webhook(db: &Db, company_id: i64, valid: bool, test: bool) -> Result<bool, sqlx::Error> {
+    let at = now();
+    let written = on_db!(db, |ex| sqlx::query(
         "UPDATE twikey_settings SET last_webhook_at = $2, last_webhook_valid = $3,
            webhooks_rejected = webhooks_rejected + CASE WHEN $3 THEN 0 ELSE 1 END,
            last_test_webhook_at = CASE WHEN $4 THEN $2 ELSE last_test_webhook_at END
-         WHERE company_id = $1",
+         WHERE company_id = $1
+           AND (NOT $3 OR $4 OR last_webhook_at IS NULL OR last_webhook_at < $5
+                OR last_webhook_valid IS NULL OR last_webhook_valid <> $3)",
     )
     .bind(company_id)
-    .bind(now())
+    .bind(at)
     .bind(valid)
     .bind(test)
+    .bind(at - chrono::Duration::seconds(1))
     .execute(ex)
     .await
     .map(|r| r.rows_affected()))?;
-    Ok(())
+    Ok(written == 1)
 }
 
 /// Which feed a position belongs to.
@@ -216,6 +224,22 @@ pub async fn set_mandate_position(tx: &mut Tx, company_id: i64, position: i64) -
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn a_burst_of_valid_webhooks_writes_once_but_every_rejection_counts() {
+        let (db, _dir) = crate::server::db::test_db().await;
+        let a = crate::server::repo::companies::create(&db, "A").await.unwrap();
+        set_enabled(&db, a.id, true).await.unwrap();
+        assert!(record_webhook(&db, a.id, true, false).await.unwrap(), "the first is recorded");
+        assert!(!record_webhook(&db, a.id, true, false).await.unwrap(), "the same second: not written again");
+        assert!(record_webhook(&db, a.id, false, false).await.unwrap(), "a rejection always counts");
+        assert!(record_webhook(&db, a.id, false, false).await.unwrap());
+        assert!(record_webhook(&db, a.id, true, false).await.unwrap(), "valid again after a rejection");
+        assert!(record_webhook(&db, a.id, true, true).await.unwrap(), "a test call is always shown");
+        let s = get(&db, a.id).await.unwrap();
+        assert_eq!((s.webhooks_rejected, s.last_webhook_valid), (2, Some(true)));
+        assert!(s.last_test_webhook_at.is_some());
+    }
 
     #[tokio::test]
     async fn switch_config_and_health_per_company() {

@@ -131,6 +131,89 @@ def sync_wait(webhook: str, key: str, db: str, company: int, n: int, secs: float
     return 1
 
 
+def transactions(sandbox: str, db: str, company: int, n: int, secs: float) -> int:
+    """Collections as Encaisse starts them, n at once: for n open invoices, a collection row in
+    the database (state open, its reference) and the transaction in the sandbox on a signed
+    mandate, then the sandbox settles them all (paid, or failed by its settlement table), so the
+    transaction feed holds n entries. Prints "made seconds"."""
+    u = local(sandbox)
+    con = sqlite3.connect(db, timeout=30)
+    refs = [r[0] for r in con.execute(
+        "SELECT reference FROM mandates WHERE company_id = ? AND state = 'signed' AND reference NOT LIKE 'ENCB%' ORDER BY id",
+        (company,)).fetchall()]
+    invoices = con.execute(
+        "SELECT id, number, total_incl_cents - paid_cents FROM invoices i WHERE company_id = ? AND status = 'open'"
+        " AND total_incl_cents > paid_cents AND NOT EXISTS (SELECT 1 FROM collections c WHERE c.invoice_id = i.id)"
+        " ORDER BY id LIMIT ?", (company, n)).fetchall()
+    if not refs:
+        sys.exit("no signed mandate to collect on")
+    conn = http.client.HTTPConnection(u.hostname, u.port, timeout=30)
+    r, body = form_post(conn, "/creditor", {"apiToken": "sandbox-api-key"}, {})
+    token = r.getheader("Authorization")
+    if r.status != 200 or not token:
+        sys.exit(f"sandbox login failed: {r.status} {body[:200]!r}")
+    started, done, rows = time.monotonic(), 0, []
+    now = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime())
+    for i, (invoice, number, cents) in enumerate(invoices):
+        if time.monotonic() - started > secs:
+            break
+        mandate, reference = refs[i % len(refs)], f"{number}-1"
+        fields = {"mndtId": mandate, "message": f"Invoice {number}", "amount": f"{cents // 100}.{cents % 100:02d}", "ref": reference}
+        r, body = form_post(conn, "/creditor/transaction", fields, {"Authorization": token})
+        if r.status != 200:
+            sys.exit(f"sandbox transaction #{i} failed: {r.status} {body[:200]!r}")
+        rows.append((company, invoice, mandate, reference, f"bench-{reference}", cents, now, now))
+        done += 1
+    con.executemany(
+        "INSERT INTO collections (company_id, invoice_id, mandate_reference, reference, idempotency_key, amount_cents,"
+        " attempt, state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 1, 'open', ?, ?)", rows)
+    con.commit()
+    con.close()
+    settle = http.client.HTTPConnection(u.hostname, u.port, timeout=120)
+    settle.request("POST", "/_sandbox/settle")
+    r = settle.getresponse()
+    r.read()
+    if r.status != 200:
+        sys.exit(f"settle answered {r.status}")
+    print(f"{done} {time.monotonic() - started:.2f}")
+    return 0
+
+
+def txsync_wait(webhook: str, key: str, db: str, company: int, n: int, secs: float) -> int:
+    """Sends one signed payment webhook and waits until the sync applied the n settled
+    transactions (their collections paid or failed) and recorded its end. Prints
+    "seconds_to_apply seconds_to_end applied error"."""
+    u = local(webhook)
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=30)
+    count = lambda: con.execute(
+        "SELECT COUNT(*) FROM collections WHERE company_id = ? AND idempotency_key LIKE 'bench-%' AND state <> 'open'",
+        (company,)).fetchone()[0]
+    last_sync = lambda: con.execute(
+        "SELECT last_sync_at, last_sync_error FROM twikey_settings WHERE company_id = ?", (company,)).fetchone()
+    before = last_sync()[0]
+    query = "type=payment&event=Paid"
+    conn = http.client.HTTPConnection(u.hostname, u.port, timeout=30)
+    started = time.monotonic()
+    conn.request("GET", f"{u.path}?{query}", headers={"X-Signature": sign(query, key)})
+    r = conn.getresponse()
+    r.read()
+    if r.status != 204:
+        sys.exit(f"webhook answered {r.status}")
+    applied_at = None
+    while time.monotonic() - started < secs:
+        applied = count()
+        if applied_at is None and applied >= n:
+            applied_at = time.monotonic() - started
+        at, error = last_sync()
+        if applied_at is not None and at != before:
+            print(f"{applied_at:.2f} {time.monotonic() - started:.2f} {applied} {error or '-'}")
+            return 0
+        time.sleep(0.02)
+    at, error = last_sync()
+    print(f"nan nan {count()} {(error or 'timeout').replace(' ', '_')}")
+    return 1
+
+
 def perf_rows(path: str, load: str) -> None:
     """Rows (metric, value, target, met, load; US-separated) from end2end/perf's JSON lines."""
     import json
@@ -165,6 +248,10 @@ def main(argv: list) -> int:
         return mandates(args[0], args[1], int(args[2]), int(args[3]), float(args[4]))
     elif cmd == "perf-rows":
         perf_rows(args[0], args[1] if len(args) > 1 else "")
+    elif cmd == "transactions":
+        return transactions(args[0], args[1], int(args[2]), int(args[3]), float(args[4]))
+    elif cmd == "txsync-wait":
+        return txsync_wait(args[0], args[1], args[2], int(args[3]), int(args[4]), float(args[5]))
     elif cmd == "sync-wait":
         return sync_wait(args[0], args[1], args[2], int(args[3]), int(args[4]), float(args[5]))
     else:

@@ -5,7 +5,7 @@
 # Seeds a fresh database (10,000 customers, 100,000 invoices, 10,000 mandates, 10,000 due
 # subscriptions), starts twikey-sandbox and the server on free ports, then measures the wasm
 # client (size, and first page interactive in Chromium: end2end/perf/), SSR pages, a static
-# asset, the Twikey callback, peak RSS, a mandate-feed sync and the scheduler.
+# asset, the Twikey callback, peak RSS, a mandate-feed and a transaction-feed sync, and the scheduler.
 # Everything it starts is stopped on exit; after the build it is bounded by a watchdog.
 #
 # Knobs (environment): BENCH_DURATION (s per load run, 10), BENCH_SYNC_MANDATES (10000),
@@ -245,6 +245,16 @@ read -r SYNC_APPLY SYNC_END SYNC_APPLIED SYNC_ERR < <(timeout 300 python3 "$HELP
   "$BASE/twikey/webhook/$PUBLIC_ID" "$API_KEY" "$DB" "$COMPANY" "$MADE" 240 || true)
 echo "  applied $SYNC_APPLIED in $SYNC_APPLY s, sync ended after $SYNC_END s ($SYNC_ERR)" >&2
 
+# ---- sync of the transaction feed ---------------------------------------------------------
+say "creating up to $SYNC_N collections (database rows + sandbox transactions on the signed mandates), then settling"
+read -r TX_MADE TX_MADE_SECS < <(timeout $((SYNC_CREATE_SECS + 120)) python3 "$HELP" transactions "$SANDBOX" "$DB" "$COMPANY" "$SYNC_N" "$SYNC_CREATE_SECS")
+echo "  $TX_MADE transactions in $TX_MADE_SECS s" >&2
+LOAD_TXSYNC=$(load_avg)
+say "sync of $TX_MADE transaction-feed events (one signed webhook, then wait)"
+read -r TX_APPLY TX_END TX_APPLIED TX_ERR < <(timeout 300 python3 "$HELP" txsync-wait \
+  "$BASE/twikey/webhook/$PUBLIC_ID" "$API_KEY" "$DB" "$COMPANY" "$TX_MADE" 240 || true)
+echo "  applied $TX_APPLIED in $TX_APPLY s, sync ended after $TX_END s ($TX_ERR)" >&2
+
 # ---- scheduler ----------------------------------------------------------------------------
 say "stopping the server; scheduler as of $SUB_START on 10,000 due subscriptions"
 kill "$SERVER_PID"
@@ -282,6 +292,12 @@ ratio=$(python3 -c "s, c = ${RPS[static-32]}, ${RPS[customers-32]}; print(f'{100
     row "sync of $MADE mandate-feed events (webhook → feed read, applied, recorded)" "$SYNC_END s (all applied after $SYNC_APPLY s) → $per10k s per 10,000" "< 10 s per 10,000" "$(lt "$per10k" 10)" "$LOAD_SYNC"
   else
     row "sync of ${MADE:-0} mandate-feed events" "did not finish: $SYNC_ERR" "< 10 s per 10,000" "no" "$LOAD_SYNC"
+  fi
+  if [ "${TX_END:-nan}" != nan ] && [ "${TX_MADE:-0}" -gt 0 ]; then
+    per10k=$(python3 -c "print(f'{$TX_END * 10000 / $TX_MADE:.1f}')")
+    row "sync of $TX_MADE transaction-feed events (webhook → feed read, collections paid or failed, payments, recorded)" "$TX_END s (all applied after $TX_APPLY s) → $per10k s per 10,000" "< 10 s per 10,000" "$(lt "$per10k" 10)" "$LOAD_TXSYNC"
+  else
+    row "sync of ${TX_MADE:-0} transaction-feed events" "did not finish: ${TX_ERR:-not run}" "< 10 s per 10,000" "no" "${LOAD_TXSYNC:-}"
   fi
   row "scheduler, 10,000 due subscriptions (run-scheduler, server stopped)" "${SCHED_CREATED:-?} invoices in $SCHED_SECS s" "< 60 s" "$(lt "$SCHED_SECS" 60)" "$LOAD_SCHED"
   ok=$([ "${SCHED_AGAIN:-x}" = 0 ] && [ "$DUPES" = 0 ] && [ "$NUMBER_DUPES" = 0 ] && [ "$SUB_INVOICES" = "${SCHED_CREATED:-x}" ] && echo yes || echo no)

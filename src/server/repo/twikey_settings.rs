@@ -157,8 +157,8 @@ pub async fn record_login(db: &Db, company_id: i64, error: Option<&str>) -> Resu
 
 /// Records a webhook on the connection's health. A burst of valid calls writes once a second
 /// (the page shows the time to the second): one row per company would otherwise take every
-/// call's write lock and, on PostgreSQL, a disk flush each. A rejected call is always counted,
-/// a test call always shown. Returns whether it wrote.
+/// call's write lock and, on PostgreSQL, a disk flush each. A rejected call is always counted;
+/// a test call is shown within the second. Returns whether it wrote.
 pub async fn record_webhook(db: &Db, company_id: i64, valid: bool, test: bool) -> Result<bool, sqlx::Error> {
     let at = now();
     let written = on_db!(db, |ex| sqlx::query(
@@ -166,8 +166,9 @@ pub async fn record_webhook(db: &Db, company_id: i64, valid: bool, test: bool) -
            webhooks_rejected = webhooks_rejected + CASE WHEN $3 THEN 0 ELSE 1 END,
            last_test_webhook_at = CASE WHEN $4 THEN $2 ELSE last_test_webhook_at END
          WHERE company_id = $1
-           AND (NOT $3 OR $4 OR last_webhook_at IS NULL OR last_webhook_at < $5
-                OR last_webhook_valid IS NULL OR last_webhook_valid <> $3)",
+           AND (NOT $3 OR last_webhook_at IS NULL OR last_webhook_at < $5
+                OR last_webhook_valid IS NULL OR last_webhook_valid <> $3
+                OR ($4 AND (last_test_webhook_at IS NULL OR last_test_webhook_at < $5)))",
     )
     .bind(company_id)
     .bind(at)
@@ -235,7 +236,8 @@ mod tests {
         assert!(record_webhook(&db, a.id, false, false).await.unwrap(), "a rejection always counts");
         assert!(record_webhook(&db, a.id, false, false).await.unwrap());
         assert!(record_webhook(&db, a.id, true, false).await.unwrap(), "valid again after a rejection");
-        assert!(record_webhook(&db, a.id, true, true).await.unwrap(), "a test call is always shown");
+        assert!(record_webhook(&db, a.id, true, true).await.unwrap(), "the first test call is shown");
+        assert!(!record_webhook(&db, a.id, true, true).await.unwrap(), "a burst of test calls writes once");
         let s = get(&db, a.id).await.unwrap();
         assert_eq!((s.webhooks_rejected, s.last_webhook_valid), (2, Some(true)));
         assert!(s.last_test_webhook_at.is_some());

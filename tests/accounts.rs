@@ -109,3 +109,17 @@ async fn language_is_remembered_per_user() {
     let bad = app.call("/api/language", &[("lang", "xx")], Some(&cookie)).await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+/// A login with an absurdly long e-mail is an ordinary failed login, on either database (a
+/// PostgreSQL index entry holds at most ~2.7 KB, so the throttle must not index the raw text).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_absurdly_long_email_is_an_ordinary_failed_login() {
+    let app = TestApp::new().await;
+    // varied characters, so the text does not compress below the limit
+    let local: String = (0..3000u32).map(|i| char::from_u32(0x4e00 + (i * 7919) % 20000).unwrap()).collect();
+    let email = format!("{local}@example.be");
+    for _ in 0..2 {
+        let r = app.call("/api/login", &[("email", &email), ("password", "a-long-password")], None).await;
+        assert!(r.status.is_client_error(), "{} {}", r.status, r.body);
+    }
+}

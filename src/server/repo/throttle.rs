@@ -3,6 +3,13 @@
 
 use crate::server::db::{now, on_db, Db};
 use chrono::{DateTime, Utc};
+use sha2::{Digest, Sha256};
+
+/// What is stored for a key (an e-mail as typed): its SHA-256, so the row has a fixed size
+/// whatever was typed (PostgreSQL cannot index a long text) and holds no address in clear.
+fn stored(key: &str) -> String {
+    hex::encode(Sha256::digest(key.as_bytes()))
+}
 
 /// Failures allowed before waiting is required.
 pub const FREE_FAILURES: i64 = 5;
@@ -24,7 +31,7 @@ pub fn wait_secs(failures: i64) -> i64 {
 pub async fn retry_after(db: &Db, key: &str) -> Result<i64, sqlx::Error> {
     let row: Option<(i64, DateTime<Utc>)> =
         on_db!(db, |ex| sqlx::query_as("SELECT failures, last_failure_at FROM login_throttle WHERE key = $1")
-            .bind(key)
+            .bind(stored(key))
             .fetch_optional(ex)
             .await)?;
     let Some((failures, last)) = row else {
@@ -47,7 +54,7 @@ pub async fn record_failure(db: &Db, key: &str) -> Result<(), sqlx::Error> {
            failures = CASE WHEN login_throttle.last_failure_at < $3 THEN 1 ELSE login_throttle.failures + 1 END,
            last_failure_at = $2",
         )
-        .bind(key)
+        .bind(stored(key))
         .bind(at)
         .bind(forget_before)
         .execute(ex)
@@ -58,7 +65,7 @@ pub async fn record_failure(db: &Db, key: &str) -> Result<(), sqlx::Error> {
 }
 
 pub async fn clear(db: &Db, key: &str) -> Result<(), sqlx::Error> {
-    on_db!(db, |ex| sqlx::query("DELETE FROM login_throttle WHERE key = $1").bind(key).execute(ex).await.map(|r| r.rows_affected()))?;
+    on_db!(db, |ex| sqlx::query("DELETE FROM login_throttle WHERE key = $1").bind(stored(key)).execute(ex).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
 

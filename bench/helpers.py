@@ -5,7 +5,9 @@
     helpers.py sign QUERY KEY                       upper-case hex HMAC-SHA256 (Twikey's X-Signature)
     helpers.py wrk FILE                             wrk --latency output -> "rps p50_ms p99_ms requests bad"
     helpers.py mandates SANDBOX DB COMPANY N SECS   sign N mandates in twikey-sandbox (one per customer)
-    helpers.py sync-wait WEBHOOK_URL KEY DB COMPANY N SECS
+    helpers.py transactions SANDBOX DB COMPANY N SECS
+                                                    N collections: rows here, transactions there, settled
+    helpers.py sync-wait mandates|transactions WEBHOOK_URL KEY DB COMPANY N SECS
                                                     send one signed webhook, time the sync of N feed events
     helpers.py perf-rows FILE [LOAD]                results rows from end2end/perf's JSON lines
 """
@@ -64,6 +66,15 @@ def form_post(conn: http.client.HTTPConnection, path: str, fields: dict, headers
     return r, r.read()
 
 
+def sandbox_login(conn: http.client.HTTPConnection) -> str:
+    """The session token of the sandbox's default API key."""
+    r, body = form_post(conn, "/creditor", {"apiToken": "sandbox-api-key"}, {})
+    token = r.getheader("Authorization")
+    if r.status != 200 or not token:
+        sys.exit(f"sandbox login failed: {r.status} {body[:200]!r}")
+    return token
+
+
 def mandates(sandbox: str, db: str, company: int, n: int, secs: float) -> int:
     """Signs one mandate per customer (CORE for individuals, B2B for companies) until n or secs."""
     u = local(sandbox)
@@ -73,10 +84,7 @@ def mandates(sandbox: str, db: str, company: int, n: int, secs: float) -> int:
         " WHERE company_id = ? ORDER BY id LIMIT ?", (company, n)).fetchall()
     con.close()
     conn = http.client.HTTPConnection(u.hostname, u.port, timeout=30)
-    r, body = form_post(conn, "/creditor", {"apiToken": "sandbox-api-key"}, {})
-    token = r.getheader("Authorization")
-    if r.status != 200 or not token:
-        sys.exit(f"sandbox login failed: {r.status} {body[:200]!r}")
+    token = sandbox_login(conn)
     started, done = time.monotonic(), 0
     for i, (number, kind, first, last, firm, email, lang, vat) in enumerate(customers):
         if time.monotonic() - started > secs:
@@ -97,18 +105,26 @@ def mandates(sandbox: str, db: str, company: int, n: int, secs: float) -> int:
     return 0
 
 
-def sync_wait(webhook: str, key: str, db: str, company: int, n: int, secs: float) -> int:
-    """Sends one signed contract webhook and waits until the sync applied n new feed mandates and
-    recorded its end. Prints "seconds_to_apply seconds_to_end applied error"."""
+# What the sync of each feed changes, counted: new feed mandates, and the settled bench collections.
+FEEDS = {
+    "mandates": ("type=contract&mandateNumber=ENCB000001&event=Sign&state=SIGNED",
+                 "SELECT COUNT(*) FROM mandates WHERE company_id = ? AND reference NOT LIKE 'ENCB%'"),
+    "transactions": ("type=payment&event=Paid",
+                     "SELECT COUNT(*) FROM collections WHERE company_id = ? AND idempotency_key LIKE 'bench-%' AND state <> 'open'"),
+}
+
+
+def sync_wait(feed: str, webhook: str, key: str, db: str, company: int, n: int, secs: float) -> int:
+    """Sends one signed webhook for `feed` and waits until the sync applied n more of its
+    changes and recorded its end. Prints "seconds_to_apply seconds_to_end applied error"."""
+    query, count_sql = FEEDS[feed]
     u = local(webhook)
     con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=30)
-    count = lambda: con.execute(
-        "SELECT COUNT(*) FROM mandates WHERE company_id = ? AND reference NOT LIKE 'ENCB%'", (company,)).fetchone()[0]
+    count = lambda: con.execute(count_sql, (company,)).fetchone()[0]
     last_sync = lambda: con.execute(
         "SELECT last_sync_at, last_sync_error FROM twikey_settings WHERE company_id = ?", (company,)).fetchone()
     base = count()
     before = last_sync()[0]
-    query = "type=contract&mandateNumber=ENCB000001&event=Sign&state=SIGNED"
     conn = http.client.HTTPConnection(u.hostname, u.port, timeout=30)
     started = time.monotonic()
     conn.request("GET", f"{u.path}?{query}", headers={"X-Signature": sign(query, key)})
@@ -148,10 +164,7 @@ def transactions(sandbox: str, db: str, company: int, n: int, secs: float) -> in
     if not refs:
         sys.exit("no signed mandate to collect on")
     conn = http.client.HTTPConnection(u.hostname, u.port, timeout=30)
-    r, body = form_post(conn, "/creditor", {"apiToken": "sandbox-api-key"}, {})
-    token = r.getheader("Authorization")
-    if r.status != 200 or not token:
-        sys.exit(f"sandbox login failed: {r.status} {body[:200]!r}")
+    token = sandbox_login(conn)
     started, done, rows = time.monotonic(), 0, []
     now = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime())
     for i, (invoice, number, cents) in enumerate(invoices):
@@ -177,41 +190,6 @@ def transactions(sandbox: str, db: str, company: int, n: int, secs: float) -> in
         sys.exit(f"settle answered {r.status}")
     print(f"{done} {time.monotonic() - started:.2f}")
     return 0
-
-
-def txsync_wait(webhook: str, key: str, db: str, company: int, n: int, secs: float) -> int:
-    """Sends one signed payment webhook and waits until the sync applied the n settled
-    transactions (their collections paid or failed) and recorded its end. Prints
-    "seconds_to_apply seconds_to_end applied error"."""
-    u = local(webhook)
-    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=30)
-    count = lambda: con.execute(
-        "SELECT COUNT(*) FROM collections WHERE company_id = ? AND idempotency_key LIKE 'bench-%' AND state <> 'open'",
-        (company,)).fetchone()[0]
-    last_sync = lambda: con.execute(
-        "SELECT last_sync_at, last_sync_error FROM twikey_settings WHERE company_id = ?", (company,)).fetchone()
-    before = last_sync()[0]
-    query = "type=payment&event=Paid"
-    conn = http.client.HTTPConnection(u.hostname, u.port, timeout=30)
-    started = time.monotonic()
-    conn.request("GET", f"{u.path}?{query}", headers={"X-Signature": sign(query, key)})
-    r = conn.getresponse()
-    r.read()
-    if r.status != 204:
-        sys.exit(f"webhook answered {r.status}")
-    applied_at = None
-    while time.monotonic() - started < secs:
-        applied = count()
-        if applied_at is None and applied >= n:
-            applied_at = time.monotonic() - started
-        at, error = last_sync()
-        if applied_at is not None and at != before:
-            print(f"{applied_at:.2f} {time.monotonic() - started:.2f} {applied} {error or '-'}")
-            return 0
-        time.sleep(0.02)
-    at, error = last_sync()
-    print(f"nan nan {count()} {(error or 'timeout').replace(' ', '_')}")
-    return 1
 
 
 def perf_rows(path: str, load: str) -> None:
@@ -250,10 +228,8 @@ def main(argv: list) -> int:
         perf_rows(args[0], args[1] if len(args) > 1 else "")
     elif cmd == "transactions":
         return transactions(args[0], args[1], int(args[2]), int(args[3]), float(args[4]))
-    elif cmd == "txsync-wait":
-        return txsync_wait(args[0], args[1], args[2], int(args[3]), int(args[4]), float(args[5]))
     elif cmd == "sync-wait":
-        return sync_wait(args[0], args[1], args[2], int(args[3]), int(args[4]), float(args[5]))
+        return sync_wait(args[0], args[1], args[2], args[3], int(args[4]), int(args[5]), float(args[6]))
     else:
         sys.exit(f"unknown command {cmd}")
     return 0

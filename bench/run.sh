@@ -241,7 +241,7 @@ read -r MADE MADE_SECS < <(timeout $((SYNC_CREATE_SECS + 60)) python3 "$HELP" ma
 echo "  $MADE mandates in $MADE_SECS s" >&2
 LOAD_SYNC=$(load_avg)
 say "sync of $MADE mandate-feed events (one signed webhook, then wait)"
-read -r SYNC_APPLY SYNC_END SYNC_APPLIED SYNC_ERR < <(timeout 300 python3 "$HELP" sync-wait \
+read -r SYNC_APPLY SYNC_END SYNC_APPLIED SYNC_ERR < <(timeout 300 python3 "$HELP" sync-wait mandates \
   "$BASE/twikey/webhook/$PUBLIC_ID" "$API_KEY" "$DB" "$COMPANY" "$MADE" 240 || true)
 echo "  applied $SYNC_APPLIED in $SYNC_APPLY s, sync ended after $SYNC_END s ($SYNC_ERR)" >&2
 
@@ -251,7 +251,7 @@ read -r TX_MADE TX_MADE_SECS < <(timeout $((SYNC_CREATE_SECS + 120)) python3 "$H
 echo "  $TX_MADE transactions in $TX_MADE_SECS s" >&2
 LOAD_TXSYNC=$(load_avg)
 say "sync of $TX_MADE transaction-feed events (one signed webhook, then wait)"
-read -r TX_APPLY TX_END TX_APPLIED TX_ERR < <(timeout 300 python3 "$HELP" txsync-wait \
+read -r TX_APPLY TX_END TX_APPLIED TX_ERR < <(timeout 300 python3 "$HELP" sync-wait transactions \
   "$BASE/twikey/webhook/$PUBLIC_ID" "$API_KEY" "$DB" "$COMPANY" "$TX_MADE" 240 || true)
 echo "  applied $TX_APPLIED in $TX_APPLY s, sync ended after $TX_END s ($TX_ERR)" >&2
 

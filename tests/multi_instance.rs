@@ -5,7 +5,7 @@
 //! under `ENCAISSE_TEST_POSTGRES`, and on one shared SQLite file otherwise.
 
 mod common;
-use common::process::{form, Server};
+use common::process::{Client, Server};
 use common::world::KEY;
 use common::TestApp;
 use encaisse::sandbox::{self, SandboxConfig};
@@ -20,33 +20,6 @@ const ONE_OFF: usize = 6;
 const INVOICES_EACH: usize = 2;
 /// Collection requests per invoice and server in the burst.
 const CLICKS: usize = 3;
-
-struct Client {
-    http: reqwest::Client,
-    cookie: String,
-}
-
-impl Client {
-    async fn post(&self, server: &Server, path: &str, pairs: &[(&str, &str)]) -> (u16, String) {
-        let r = self
-            .http
-            .post(format!("{}{path}", server.base))
-            .header("cookie", &self.cookie)
-            .header("content-type", "application/x-www-form-urlencoded")
-            .header("accept", "application/json")
-            .body(form(pairs))
-            .send()
-            .await
-            .unwrap();
-        (r.status().as_u16(), r.text().await.unwrap())
-    }
-
-    async fn ok(&self, server: &Server, path: &str, pairs: &[(&str, &str)]) -> Value {
-        let (status, body) = self.post(server, path, pairs).await;
-        assert_eq!(status, 200, "{path} on {}: {body}", server.base);
-        serde_json::from_str(&body).unwrap_or(Value::Null)
-    }
-}
 
 async fn count(db: &Db, sql: &str) -> i64 {
     db.scalar(sql).await.unwrap()
@@ -76,18 +49,10 @@ async fn two_servers_create_collect_and_apply_everything_once() {
     // a webhook reaches it (so a live update B shows can only come from A, through the database).
     let a = Server::start(&config, &api, &[("SCHEDULER_INTERVAL_SECS", "1".into()), ("TWIKEY_SYNC_INTERVAL_SECS", "1".into())]).await;
     let b = Server::start(&config, &api, &[("SCHEDULER_INTERVAL_SECS", "1".into()), ("TWIKEY_SYNC_INTERVAL_SECS", "300".into())]).await;
-    let http = reqwest::Client::new();
 
+    let http = reqwest::Client::new();
     // Sign up on A; the session works on B (sessions live in the database).
-    let signup = http
-        .post(format!("{}/api/signup", a.base))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(form(&[("company_name", "Boulangerie"), ("name", "Owner"), ("email", "owner@test.be"), ("password", "a-long-password")]))
-        .send()
-        .await
-        .unwrap();
-    let cookie = signup.headers().get_all("set-cookie").iter().find_map(|c| c.to_str().ok()?.split(';').next().map(str::to_string)).unwrap();
-    let user = Client { http: http.clone(), cookie };
+    let user = Client::signup(&a, "Boulangerie", "owner@test.be").await;
     user.ok(&b, "/api/connections/twikey", &[("enabled", "true")]).await;
     user.ok(&b, "/api/twikey/save", &[("api_key", KEY), ("b2c_ct", "1001"), ("b2b_ct", "1002")]).await;
     // Twikey calls A's callback URL (one URL is pasted into Twikey).

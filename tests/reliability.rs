@@ -4,7 +4,7 @@
 
 mod common;
 use common::world::{World, KEY};
-use common::process::{encaisse, kill9};
+use common::process::{encaisse, kill9, Client, Server};
 use common::TestApp;
 use encaisse::on_db;
 use encaisse::sandbox::{self, SandboxConfig};
@@ -151,70 +151,33 @@ async fn a_server_killed_with_sigkill_during_a_sync_resumes_from_the_committed_p
         let signed = http.post(invite.url.unwrap()).form(&[("iban", "BE68539007547034")]).send().await.unwrap();
         assert!(signed.status().is_success());
     }
-    let port = { std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port() };
-    let base = format!("http://127.0.0.1:{port}");
-    let env = [
-        ("LISTEN_ADDR", format!("127.0.0.1:{port}")),
-        ("PUBLIC_URL", base.clone()),
-        ("TWIKEY_API_URL", sandbox.api_base_url()),
-        ("TWIKEY_SYNC_INTERVAL_SECS", "1".to_string()),
-        ("SCHEDULER_INTERVAL_SECS", "0".to_string()),
-    ];
-    let mut server = encaisse(&config, &[], &env).spawn().unwrap();
-    let up = async {
-        for _ in 0..100 {
-            if http.get(format!("{base}/healthz")).send().await.is_ok() {
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        panic!("server did not start");
-    };
-    up.await;
+    let env = [("TWIKEY_SYNC_INTERVAL_SECS", "1".to_string()), ("SCHEDULER_INTERVAL_SECS", "0".to_string())];
+    let mut server = Server::start(&config, &sandbox.api_base_url(), &env).await;
     // every feed read is slow now, so the kill lands between chunks
     http.post(format!("{}/_sandbox/faults", sandbox.url()))
         .json(&json!({"path": "/creditor/mandate", "method": "GET", "count": 3, "delay_ms": 1200}))
         .send()
         .await
         .unwrap();
-    let form = |pairs: &[(&str, &str)]| pairs.iter().map(|(k, v)| format!("{k}={}", common::urlencode(v))).collect::<Vec<_>>().join("&");
-    let signup = http
-        .post(format!("{base}/api/signup"))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(form(&[("company_name", "Sync"), ("name", "Owner"), ("email", "sync@test.be"), ("password", "a-long-password")]))
-        .send()
-        .await
-        .unwrap();
-    let cookie =
-        signup.headers().get_all("set-cookie").iter().find_map(|c| c.to_str().ok()?.split(';').next().map(str::to_string)).unwrap();
-    for body in [form(&[("enabled", "true")]), form(&[("api_key", KEY), ("b2c_ct", "1001"), ("b2b_ct", "")])] {
-        let path = if body.starts_with("enabled") { "connections/twikey" } else { "twikey/save" };
-        let r = http
-            .post(format!("{base}/api/{path}"))
-            .header("cookie", &cookie)
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(body)
-            .send()
-            .await
-            .unwrap();
-        assert!(r.status().is_success(), "{path}: {}", r.text().await.unwrap());
-    }
+    let user = Client::signup(&server, "Sync", "sync@test.be").await;
+    user.ok(&server, "/api/connections/twikey", &[("enabled", "true")]).await;
+    user.ok(&server, "/api/twikey/save", &[("api_key", KEY), ("b2c_ct", "1001"), ("b2b_ct", "")]).await;
     // wait until the first chunk is committed, then pull the plug
     let started = Instant::now();
     while count(&db, "SELECT COUNT(*) FROM mandates").await == 0 && started.elapsed() < Duration::from_secs(30) {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    kill9(&mut server);
+    server.kill();
     let at_kill = count(&db, "SELECT COUNT(*) FROM mandates").await;
     eprintln!("killed the server during the sync with {at_kill} of 250 mandates applied");
     assert!(at_kill > 0 && at_kill < 250, "killed between chunks ({at_kill})");
     // restart: the sync resumes after the committed position and completes
-    let mut server = encaisse(&config, &[], &env).spawn().unwrap();
+    let mut server = Server::start(&config, &sandbox.api_base_url(), &env).await;
     let started = Instant::now();
     while count(&db, "SELECT COUNT(*) FROM mandates").await < 250 && started.elapsed() < Duration::from_secs(30) {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    kill9(&mut server);
+    server.kill();
     assert_eq!(count(&db, "SELECT COUNT(*) FROM mandates WHERE state = 'signed'").await, 250);
     assert_eq!(count(&db, "SELECT COUNT(*) FROM mandate_events WHERE kind = 'signed'").await, 250, "each applied once");
     assert_eq!(count(&db, "SELECT COUNT(DISTINCT reference) FROM mandates").await, 250);

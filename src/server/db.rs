@@ -83,13 +83,6 @@ impl Db {
     pub async fn scalar(&self, sql: &str) -> Result<i64, sqlx::Error> {
         on_db!(self, |c| sqlx::query_scalar(sql).fetch_one(c).await)
     }
-
-    pub async fn close(&self) {
-        match self {
-            Db::Sqlite(p) => p.close().await,
-            Db::Postgres(p) => p.close().await,
-        }
-    }
 }
 
 impl Tx {

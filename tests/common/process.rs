@@ -70,6 +70,51 @@ impl Drop for Server {
     }
 }
 
+/// A signed-in user talking to server processes over HTTP, as the browser's client does.
+pub struct Client {
+    pub http: reqwest::Client,
+    pub cookie: String,
+}
+
+impl Client {
+    /// Signs up a company on `server`; the session cookie works on every server of the database.
+    pub async fn signup(server: &Server, company: &str, email: &str) -> Client {
+        let http = reqwest::Client::new();
+        let pairs = [("company_name", company), ("name", "Owner"), ("email", email), ("password", "a-long-password")];
+        let r = http
+            .post(format!("{}/api/signup", server.base))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(form(&pairs))
+            .send()
+            .await
+            .unwrap();
+        let cookie = r.headers().get_all("set-cookie").iter().find_map(|c| c.to_str().ok()?.split(';').next().map(str::to_string));
+        Client { http, cookie: cookie.unwrap_or_else(|| panic!("sign-up on {} gave no session", server.base)) }
+    }
+
+    /// A server function call: (status, body).
+    pub async fn post(&self, server: &Server, path: &str, pairs: &[(&str, &str)]) -> (u16, String) {
+        let r = self
+            .http
+            .post(format!("{}{path}", server.base))
+            .header("cookie", &self.cookie)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("accept", "application/json")
+            .body(form(pairs))
+            .send()
+            .await
+            .unwrap();
+        (r.status().as_u16(), r.text().await.unwrap())
+    }
+
+    /// A call that must answer 200; its JSON body (`null` when there is none).
+    pub async fn ok(&self, server: &Server, path: &str, pairs: &[(&str, &str)]) -> serde_json::Value {
+        let (status, body) = self.post(server, path, pairs).await;
+        assert_eq!(status, 200, "{path} on {}: {body}", server.base);
+        serde_json::from_str(&body).unwrap_or(serde_json::Value::Null)
+    }
+}
+
 /// `application/x-www-form-urlencoded` body of `pairs`.
 pub fn form(pairs: &[(&str, &str)]) -> String {
     pairs.iter().map(|(k, v)| format!("{}={}", super::urlencode(k), super::urlencode(v))).collect::<Vec<_>>().join("&")

@@ -25,6 +25,10 @@ pub struct TwikeySettingsView {
     pub b2c_ct: Option<i64>,
     pub b2b_ct: Option<i64>,
     pub prenotify: bool,
+    /// Encaisse sends a collection batch per contract and day (else the Twikey profile does).
+    pub batch_sending: bool,
+    /// An enhanced-security private key is stored (never sent back).
+    pub private_key_set: bool,
     pub retry_enabled: bool,
     pub retry_after_days: i64,
     pub retry_max: i64,
@@ -63,6 +67,8 @@ pub async fn get_twikey_settings() -> Result<TwikeySettingsView, AppError> {
                 b2c_ct: s.b2c_ct,
                 b2b_ct: s.b2b_ct,
                 prenotify: s.prenotify,
+                batch_sending: s.batch_sending,
+                private_key_set: s.private_key_encrypted.is_some(),
                 retry_enabled: s.retry_enabled,
                 retry_after_days: s.retry_after_days,
                 retry_max: s.retry_max,
@@ -83,45 +89,59 @@ pub async fn get_twikey_settings() -> Result<TwikeySettingsView, AppError> {
     )
 }
 
-/// Logs in with `api_key` (or the stored key when blank) and lists the account's templates.
+/// Logs in with `api_key` (or the stored key when blank; with the private key of an
+/// enhanced-security key) and lists the account's templates. Refuses a Twikey account that
+/// another company is connected to. Returns the templates and the account's merchant id.
 #[cfg(feature = "ssr")]
-async fn login_and_templates(api_key: &str) -> Result<Vec<TemplateView>, AppError> {
+async fn login_and_templates(api_key: &str, private_key: &str) -> Result<(Vec<TemplateView>, Option<String>), AppError> {
     use crate::server::{repo::twikey_settings, session};
     let user = session::require_user().await?;
     let state = session::state();
+    let settings = twikey_settings::get(&state.db, user.company_id).await?;
     let client = if api_key.trim().is_empty() {
-        let settings = twikey_settings::get(&state.db, user.company_id).await?;
         if settings.api_key_encrypted.is_none() {
             return Err(AppError::field("api_key", crate::i18n::Msg::ErrRequired));
+        }
+        let mut settings = settings.clone();
+        if !private_key.trim().is_empty() {
+            settings.private_key_encrypted = Some(state.secrets.encrypt(private_key.trim()));
         }
         state.twikey_client(&settings).map_err(|e| {
             tracing::error!(error = %e, "stored Twikey key unusable");
             AppError::Internal
         })?
     } else {
-        state.twikey_client_for_key(api_key)?
+        let private_key = (!private_key.trim().is_empty()).then(|| private_key.trim().to_string());
+        state.twikey_client_with(api_key, private_key)?
     };
     let login = client.login().await;
     let _ = twikey_settings::record_login(&state.db, user.company_id, login.as_ref().err().map(|e| e.to_string()).as_deref()).await;
-    login?;
+    let merchant_id = login?.merchant_id;
+    if let Some(m) = &merchant_id {
+        if twikey_settings::company_of_merchant(&state.db, m).await?.is_some_and(|owner| owner != user.company_id) {
+            tracing::warn!(company_id = user.company_id, "Twikey account already connected to another company");
+            return Err(AppError::field("api_key", crate::i18n::Msg::ErrTwikeyAccountTaken));
+        }
+    }
     let templates = client.templates().await?;
-    Ok(templates
+    let templates = templates
         .into_iter()
         .filter(|t| t.active != Some(false))
         .map(|t| TemplateView { id: t.id, name: t.name.unwrap_or_default(), kind: t.kind.unwrap_or_default() })
-        .collect())
+        .collect();
+    Ok((templates, merchant_id))
 }
 
 /// The templates (contracts) of the Twikey account, for choosing contract numbers.
 #[server(endpoint = "twikey/templates")]
-pub async fn twikey_templates(api_key: String) -> Result<Vec<TemplateView>, AppError> {
-    crate::server::respond(login_and_templates(&api_key).await)
+pub async fn twikey_templates(api_key: String, #[server(default)] private_key: String) -> Result<Vec<TemplateView>, AppError> {
+    crate::server::respond(login_and_templates(&api_key, &private_key).await.map(|(t, _)| t))
 }
 
 /// "Test connection": logs in and reads the templates; says how many there are.
 #[server(endpoint = "twikey/test")]
-pub async fn test_twikey_connection(api_key: String) -> Result<usize, AppError> {
-    crate::server::respond(login_and_templates(&api_key).await.map(|t| t.len()))
+pub async fn test_twikey_connection(api_key: String, #[server(default)] private_key: String) -> Result<usize, AppError> {
+    crate::server::respond(login_and_templates(&api_key, &private_key).await.map(|(t, _)| t.len()))
 }
 
 #[cfg(feature = "ssr")]
@@ -144,6 +164,8 @@ pub async fn save_twikey_settings(
     #[server(default)] retry_enabled: Option<String>,
     #[server(default)] retry_after_days: Option<String>,
     #[server(default)] retry_max: Option<String>,
+    #[server(default)] private_key: String,
+    #[server(default)] sending: Option<String>,
 ) -> Result<(), AppError> {
     use crate::i18n::Msg;
     use crate::server::{repo::twikey_settings, respond, session};
@@ -167,7 +189,11 @@ pub async fn save_twikey_settings(
                     Some((days, max))
                 }
             };
-            let templates = login_and_templates(&api_key).await?;
+            let private_key_hex: String = private_key.chars().filter(|c| !c.is_whitespace()).collect();
+            if !private_key_hex.is_empty() && (private_key_hex.len() % 2 != 0 || !private_key_hex.chars().all(|c| c.is_ascii_hexdigit())) {
+                return Err(AppError::field("private_key", Msg::ErrPrivateKeyHex));
+            }
+            let (templates, merchant_id) = login_and_templates(&api_key, &private_key_hex).await?;
             let kind_of = |ct: i64| templates.iter().find(|t| t.id == ct).map(|t| t.kind.to_ascii_uppercase());
             let mut problems = super::error::Problems::default();
             match kind_of(b2c).as_deref() {
@@ -188,8 +214,20 @@ pub async fn save_twikey_settings(
                 let last4: String = key.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();
                 (state.secrets.encrypt(key), last4)
             });
-            let update = twikey_settings::ConfigUpdate { api_key: sealed, b2c_ct: b2c, b2b_ct: b2b, prenotify: prenotify.is_some(), retry };
-            twikey_settings::save_config(&state.db, user.company_id, &update).await?;
+            let update = twikey_settings::ConfigUpdate {
+                api_key: sealed,
+                b2c_ct: b2c,
+                b2b_ct: b2b,
+                prenotify: prenotify.is_some(),
+                retry,
+                private_key: (!private_key_hex.is_empty()).then(|| state.secrets.encrypt(&private_key_hex)),
+                batch_sending: sending.as_deref() != Some("profile"),
+                merchant_id,
+            };
+            match twikey_settings::save_config(&state.db, user.company_id, &update).await {
+                Err(e) if crate::server::db::is_unique_violation(&e) => return Err(AppError::field("api_key", Msg::ErrTwikeyAccountTaken)),
+                other => other?,
+            }
             tracing::info!(company_id = user.company_id, "Twikey configuration saved");
             crate::server::sync::trigger(&state, user.company_id);
             Ok(())
@@ -449,6 +487,8 @@ pub enum CannotCollect {
     NoSignedMandate,
     MandatePendingBank,
     AlreadyRunning,
+    /// The running collection failed with `final: false`: Twikey's dunning may still collect it.
+    TwikeyWillRetry,
 }
 
 impl CannotCollect {
@@ -462,6 +502,7 @@ impl CannotCollect {
             Self::NoSignedMandate => Msg::WhyNoSignedMandate,
             Self::MandatePendingBank => Msg::WhyMandatePendingBank,
             Self::AlreadyRunning => Msg::WhyAlreadyRunning,
+            Self::TwikeyWillRetry => Msg::WhyTwikeyWillRetry,
         }
     }
 }
@@ -476,6 +517,8 @@ pub struct CollectionView {
     pub state: String,
     pub reason_code: Option<String>,
     pub reason_message: Option<String>,
+    /// Failed with `final: false`: Twikey will offer it to the bank again.
+    pub will_retry: bool,
     pub reversed: bool,
     pub retry_at: Option<String>,
     pub prenotify: bool,
@@ -512,6 +555,7 @@ pub async fn invoice_twikey(invoice_id: i64) -> Result<InvoiceTwikeyView, AppErr
             let collections = collections
                 .into_iter()
                 .map(|c| CollectionView {
+                    will_retry: c.failed_not_final(),
                     id: c.id,
                     reference: c.reference,
                     amount_cents: c.amount_cents,

@@ -57,6 +57,34 @@ pub fn retry_may_help(code: &str) -> bool {
     REASONS.iter().find(|r| r.0.eq_ignore_ascii_case(code.trim())).map(|r| r.4).unwrap_or(false)
 }
 
+/// Twikey's `message` (what the debtor reads on the bank statement): SEPA's character set
+/// only (`a-z A-Z 0-9 / - ? : ( ) . , ' +` and space), at most 140 characters. Accented
+/// letters lose their accent, anything else becomes a space.
+pub fn message(text: &str) -> String {
+    let plain = |c: char| -> char {
+        let base = match c {
+            'à' | 'á' | 'â' | 'ä' | 'ã' | 'å' => 'a',
+            'À' | 'Á' | 'Â' | 'Ä' | 'Ã' | 'Å' => 'A',
+            'è' | 'é' | 'ê' | 'ë' => 'e',
+            'È' | 'É' | 'Ê' | 'Ë' => 'E',
+            'ì' | 'í' | 'î' | 'ï' => 'i',
+            'Ì' | 'Í' | 'Î' | 'Ï' => 'I',
+            'ò' | 'ó' | 'ô' | 'ö' | 'õ' => 'o',
+            'Ò' | 'Ó' | 'Ô' | 'Ö' | 'Õ' => 'O',
+            'ù' | 'ú' | 'û' | 'ü' => 'u',
+            'Ù' | 'Ú' | 'Û' | 'Ü' => 'U',
+            'ç' => 'c',
+            'Ç' => 'C',
+            'ñ' => 'n',
+            'Ñ' => 'N',
+            other => other,
+        };
+        if base.is_ascii_alphanumeric() || "/-?:().,'+ ".contains(base) { base } else { ' ' }
+    };
+    let cleaned: String = text.chars().map(plain).collect();
+    cleaned.split_whitespace().collect::<Vec<_>>().join(" ").chars().take(140).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -79,5 +107,11 @@ mod tests {
         for never in ["AC04", "MD01", "MS02", "MD06", "AC01", "unknown"] {
             assert!(!retry_may_help(never), "{never}");
         }
+    }
+
+    #[test]
+    fn messages_keep_to_the_sepa_character_set() {
+        assert_eq!(super::message("Facture 2026-0001 +++090/9337/55493+++ Crème brûlée & co"), "Facture 2026-0001 +++090/9337/55493+++ Creme brulee co");
+        assert_eq!(super::message(&"x".repeat(200)).len(), 140);
     }
 }

@@ -1,10 +1,15 @@
 //! Collections: debiting an invoice's open amount on the customer's signed mandate.
 //!
-//! Exactly once: the `requested` row with its idempotency key is committed BEFORE Twikey is
-//! called; a retry (timeout, crash, second click) sends the same key again, so Twikey creates
-//! one transaction; a partial unique index allows one running collection per invoice, so two
-//! clicks or two servers cannot start a second one. Outcomes come from the transaction feed
-//! (see `sync`), each applied once with the feed position, and each lands on the timeline.
+//! Exactly once, by Twikey's rules: the `requested` row with its idempotency key and reference
+//! is committed BEFORE Twikey is called. A retry (timeout, crash) sends the same key again:
+//! Twikey creates nothing twice and answers a reused key with 409 `err_duplicate_ref`, which
+//! means "already created", so the transaction is then looked up by its reference; when it
+//! cannot be found yet the row stays `requested` for the transaction feed to settle. A row is
+//! marked failed only on an answer that says the transaction does not exist. A partial unique
+//! index allows one running collection per invoice, and a failure Twikey may still re-offer to
+//! the bank (`final: false`) keeps it running, so nothing new starts beside it. Outcomes come
+//! from the transaction feed (see `sync`), each applied once with the feed position, and each
+//! lands on the timeline. Sending to the bank is the batches' job (see `batches`).
 
 use super::db::{begin_write, is_unique_violation, now, on_db, Tx};
 use super::repo::collections::{self, Collection, NewCollection};
@@ -18,7 +23,7 @@ use crate::api::AppError;
 use crate::domain::invoice::PAYMENT_METHOD_DIRECT_DEBIT;
 use crate::domain::mandate::MandateState;
 use crate::domain::sepa;
-use crate::twikey::{CollectRequest, NewTransaction, Transaction, TransactionState, TwikeyError};
+use crate::twikey::{NewTransaction, Transaction, TransactionState, TwikeyClient, TwikeyError};
 use chrono::{Duration, Utc};
 use rand::RngCore;
 use serde_json::json;
@@ -27,6 +32,9 @@ use serde_json::json;
 pub const PRENOTIFY_DAYS: i64 = 5;
 /// A `requested` collection with no answer from Twikey for this long is sent again (same key).
 pub const RESEND_AFTER_SECS: i64 = 60;
+/// Twikey remembers an idempotency key for 24 hours: after that a resend could create a second
+/// transaction, so an unconfirmed collection is only looked up by its reference from then on.
+pub const KEY_LIFETIME_HOURS: i64 = 23;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CollectError {
@@ -127,8 +135,8 @@ pub async fn eligibility(state: &AppState, settings: &Settings, invoice_id: i64)
         Some(if facts.status == "paid" { CannotCollect::NothingToPay } else { CannotCollect::InvoiceNotOpen })
     } else if facts.open_cents <= 0 {
         Some(CannotCollect::NothingToPay)
-    } else if running.is_some() {
-        Some(CannotCollect::AlreadyRunning)
+    } else if let Some(r) = &running {
+        Some(if r.failed_not_final() { CannotCollect::TwikeyWillRetry } else { CannotCollect::AlreadyRunning })
     } else if mandate.is_none() {
         let all = mandates::for_customer(&state.db, company_id, facts.customer_id).await?;
         Some(if all.iter().any(|m| m.state() == MandateState::PendingBank) {
@@ -224,93 +232,103 @@ pub async fn resend(state: &AppState, settings: &Settings, c: &Collection) -> Re
     send(state, settings, c, &facts).await
 }
 
-/// Asks Twikey for the transaction (idempotent by key) and records the answer.
+/// Asks Twikey for the transaction (once per key) and records the answer.
 async fn send(state: &AppState, settings: &Settings, c: &Collection, facts: &InvoiceFacts) -> Result<(), CollectError> {
-    let company_id = settings.company_id;
     let client = state.twikey_client(settings).map_err(|_| CollectError::Cannot(CannotCollect::NotConfigured))?;
+    if (now() - c.created_at).num_hours() >= KEY_LIFETIME_HOURS {
+        // The key may be forgotten by now: a resend could debit twice. Only look it up.
+        return confirm_by_reference(state, settings, &client, c, None).await;
+    }
     let number = facts.number.clone().unwrap_or_default();
     let request = NewTransaction {
         mndt_id: c.mandate_reference.clone(),
-        message: format!("Invoice {number} {}", facts.structured_communication).chars().take(140).collect(),
+        message: sepa::message(&format!("Invoice {number} {}", facts.structured_communication)),
         amount_cents: c.amount_cents,
         reference: Some(c.reference.clone()),
         reqcolldt: c.collection_date,
         place: None,
     };
     match client.create_transaction(&request, Some(&c.idempotency_key)).await {
-        Ok(transaction) => {
-            let mut tx = begin_write(&state.db, company_id).await?;
-            collections::mark_open(&mut tx, c.id, transaction.id).await?;
-            invoice_events::append(
-                &mut tx,
-                company_id,
-                c.invoice_id,
-                "collection_sent",
-                json!({"reference": c.reference, "twikey_id": transaction.id, "collection_date": c.collection_date}),
-            )
-            .await?;
-            tx.commit().await?;
-            if c.prenotify {
-                prenotify(state, settings, c).await;
-            }
-            state.live.publish(company_id, "invoices");
-            Ok(())
-        }
-        Err(err) => {
-            let mut tx = begin_write(&state.db, company_id).await?;
-            if err.is_retryable() {
-                // The row stays `requested`: the next attempt reuses the same key.
-                invoice_events::append(
-                    &mut tx,
-                    company_id,
-                    c.invoice_id,
-                    "collection_retry_pending",
-                    json!({"reference": c.reference, "error": err.to_string()}),
-                )
-                .await?;
-            } else {
-                let code = err.code().unwrap_or("refused").to_string();
-                collections::mark_failed(&mut tx, c.id, &code, Some(&err.to_string()), false, None).await?;
-                invoice_events::append(
-                    &mut tx,
-                    company_id,
-                    c.invoice_id,
-                    "collection_refused",
-                    json!({"reference": c.reference, "code": code, "message": err.to_string()}),
-                )
-                .await?;
-            }
-            tx.commit().await?;
-            state.live.publish(company_id, "invoices");
+        Ok(transaction) => record_sent(state, settings, c, transaction.id, "created").await,
+        // Twikey already has this request: the transaction exists (or is being created).
+        Err(err) if err.is_duplicate_request() => confirm_by_reference(state, settings, &client, c, Some(err)).await,
+        Err(err) if err.is_retryable() => {
+            // The row stays `requested`: the next attempt reuses the same key.
+            let details = json!({"reference": c.reference, "error": err.to_string()});
+            timeline(state, settings.company_id, c.invoice_id, "collection_retry_pending", details).await?;
             Err(err.into())
         }
+        // A refusal of a request that may have reached Twikey before (a resend) does not
+        // prove there is no transaction: look before marking anything failed.
+        Err(err) => confirm_by_reference(state, settings, &client, c, Some(err)).await,
     }
 }
 
-/// Asks Twikey to send the batch with the SEPA pre-notification to the debtor.
-async fn prenotify(state: &AppState, settings: &Settings, c: &Collection) {
-    let Ok(client) = state.twikey_client(settings) else {
-        return;
+/// After an answer that does not say whether the transaction exists: look it up by our
+/// reference (a rate-limited call). Found: it is open. Certainly absent after a plain refusal
+/// (or after the key's lifetime): failed with the reason. Otherwise it stays `requested`, for
+/// the transaction feed or the next follow-up to settle.
+async fn confirm_by_reference(
+    state: &AppState,
+    settings: &Settings,
+    client: &TwikeyClient,
+    c: &Collection,
+    answer: Option<TwikeyError>,
+) -> Result<(), CollectError> {
+    let company_id = settings.company_id;
+    let found = match client.transaction_detail_by_ref(&c.reference).await {
+        Ok(found) => found,
+        Err(lookup) => {
+            let details = json!({"reference": c.reference, "error": lookup.to_string()});
+            timeline(state, company_id, c.invoice_id, "collection_unconfirmed", details).await?;
+            return Err(lookup.into());
+        }
     };
-    let mut conn = match state.db.begin().await {
-        Ok(c) => c,
-        Err(_) => return,
-    };
-    let template =
-        mandates::by_reference(&mut conn, settings.company_id, &c.mandate_reference).await.ok().flatten().and_then(|m| m.template_id);
-    drop(conn);
-    let Some(ct) = template.or(settings.b2c_ct) else {
-        return;
-    };
-    let request = CollectRequest { ct: ct.to_string(), prenotify: true, colltndt: c.collection_date };
-    let (kind, details) = match client.collect(&request).await {
-        Ok(_) => ("collection_prenotified", json!({"reference": c.reference, "collection_date": c.collection_date})),
-        Err(e) => ("collection_prenotify_failed", json!({"reference": c.reference, "error": e.to_string()})),
-    };
-    if let Ok(mut tx) = begin_write(&state.db, settings.company_id).await {
-        let _ = invoice_events::append(&mut tx, settings.company_id, c.invoice_id, kind, details).await;
-        let _ = tx.commit().await;
+    if let Some(t) = found.iter().find(|t| t.mndt_id.as_deref().is_none_or(|m| m == c.mandate_reference)) {
+        return record_sent(state, settings, c, t.id, "confirmed").await;
     }
+    let (code, message) = match answer {
+        // 409 but not visible yet: Twikey is still creating it. Wait for the feed.
+        Some(err) if err.is_duplicate_request() => {
+            let details = json!({"reference": c.reference, "error": err.to_string()});
+            timeline(state, company_id, c.invoice_id, "collection_unconfirmed", details).await?;
+            return Ok(());
+        }
+        Some(err) => (err.code().unwrap_or("refused").to_string(), Some(err.to_string())),
+        // The key's lifetime is over and Twikey has no such transaction: it never arrived.
+        None => ("not_received".to_string(), None),
+    };
+    let mut tx = begin_write(&state.db, company_id).await?;
+    collections::mark_failed(&mut tx, c.id, &code, message.as_deref(), false, None).await?;
+    let details = json!({"reference": c.reference, "code": code, "message": message});
+    invoice_events::append(&mut tx, company_id, c.invoice_id, "collection_refused", details).await?;
+    tx.commit().await?;
+    state.live.publish(company_id, "invoices");
+    match message {
+        Some(m) => Err(CollectError::App(AppError::Twikey { code, message: m, unreachable: false })),
+        None => Ok(()),
+    }
+}
+
+/// Twikey has the transaction: the collection is open, waiting to be sent to the bank.
+async fn record_sent(state: &AppState, settings: &Settings, c: &Collection, twikey_id: i64, how: &str) -> Result<(), CollectError> {
+    let company_id = settings.company_id;
+    let mut tx = begin_write(&state.db, company_id).await?;
+    collections::mark_open(&mut tx, c.id, twikey_id).await?;
+    let sending = if settings.batch_sending { "batch" } else { "profile" };
+    let details = json!({"reference": c.reference, "twikey_id": twikey_id, "collection_date": c.collection_date, "how": how, "sending": sending});
+    invoice_events::append(&mut tx, company_id, c.invoice_id, "collection_sent", details).await?;
+    tx.commit().await?;
+    state.live.publish(company_id, "invoices");
+    Ok(())
+}
+
+async fn timeline(state: &AppState, company_id: i64, invoice_id: i64, kind: &str, details: serde_json::Value) -> Result<(), CollectError> {
+    let mut tx = begin_write(&state.db, company_id).await?;
+    invoice_events::append(&mut tx, company_id, invoice_id, kind, details).await?;
+    tx.commit().await?;
+    state.live.publish(company_id, "invoices");
+    Ok(())
 }
 
 /// Applies one transaction-feed entry (inside the chunk's transaction). Returns the invoice it
@@ -331,6 +349,11 @@ pub async fn apply_feed_entry(conn: &mut Tx, settings: &Settings, t: &Transactio
     let booked_on = t.bkdate.as_deref().and_then(crate::twikey::lenient::parse_date_or_datetime).unwrap_or_else(|| Utc::now().date_naive());
     match t.state() {
         TransactionState::Paid if c.state != "paid" => {
+            if c.state == "failed" {
+                // Marked failed on an answer that looked final, paid after all: the money came
+                // in, it is recorded below like any payment.
+                tracing::warn!(collection = c.id, "a collection marked failed was paid");
+            }
             collections::mark_paid(conn, c.id).await?;
             invoice_events::append(
                 conn,
@@ -366,6 +389,26 @@ pub async fn apply_feed_entry(conn: &mut Tx, settings: &Settings, t: &Transactio
         TransactionState::Error => {
             let code = t.bkerror.clone().unwrap_or_else(|| "ERROR".into());
             let message = t.bkmsg.clone();
+            // `final: false`: Twikey's dunning may offer it to the bank again. Not over: keep
+            // it running (nothing new starts, no retry of ours), say so, wait for the outcome.
+            if t.is_final == Some(false) && matches!(c.state.as_str(), "requested" | "open") {
+                if c.state == "requested" {
+                    collections::mark_open(conn, c.id, t.id).await?;
+                }
+                if c.reason_code.as_deref() == Some(code.as_str()) {
+                    return Ok(None); // the same message again
+                }
+                collections::mark_failed_not_final(conn, c.id, &code, message.as_deref()).await?;
+                invoice_events::append(
+                    conn,
+                    company_id,
+                    c.invoice_id,
+                    "collection_failed_will_retry",
+                    json!({"reference": c.reference, "code": code, "message": message}),
+                )
+                .await?;
+                return Ok(Some(c.invoice_id));
+            }
             match c.state.as_str() {
                 "paid" => {
                     let taken_back = payments::reverse(conn, company_id, c.invoice_id, PAYMENT_METHOD_DIRECT_DEBIT, &c.reference).await?;

@@ -1,6 +1,7 @@
 //! Everything that runs only on the server: configuration, state, database, sessions,
 //! the axum router and background work.
 
+pub mod batches;
 pub mod callback;
 pub mod cli;
 pub mod collect;

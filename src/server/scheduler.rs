@@ -1,5 +1,6 @@
 //! The scheduler: invoices every subscription period due up to "today", issues the invoice,
-//! queues its e-mail when the subscription asks, then delivers queued e-mail.
+//! queues its e-mail when the subscription asks, sends the day's collection batches to the
+//! bank (see `batches`), then delivers queued e-mail.
 //!
 //! Exactly once per subscription and period, also across crashes and overlapping runs: each
 //! period is one transaction (invoice + number + e-mail + the subscription's move to the next
@@ -36,6 +37,8 @@ impl RunOptions {
 pub struct RunReport {
     pub invoices_created: usize,
     pub emails_delivered: usize,
+    /// Collections sent to the bank in the day's batches.
+    pub collections_batched: usize,
     pub generated: Vec<Generated>,
 }
 
@@ -63,6 +66,13 @@ pub async fn run_once(state: &AppState, options: &RunOptions) -> Result<RunRepor
         // `due` is limited per query: go on while work was done and more may be due.
         if due.len() < 500 || report.invoices_created == before {
             break;
+        }
+    }
+    // After the invoices: their collections go to the bank in the day's batches.
+    for company_id in super::repo::twikey_settings::active_companies(db).await? {
+        match super::batches::send_due(state, company_id, options.as_of).await {
+            Ok(n) => report.collections_batched += n,
+            Err(e) => tracing::warn!(company_id, error = %e, "collection batches failed"),
         }
     }
     let mailer = Mailer::from_config(&state.config).map_err(|e| {

@@ -28,6 +28,8 @@ pub enum SyncError {
     Db(#[from] sqlx::Error),
     #[error("applying a transaction: {0}")]
     Apply(crate::api::AppError),
+    #[error("this Twikey account is connected to another company; nothing is read for this one")]
+    AccountTaken,
 }
 
 #[derive(Default)]
@@ -88,6 +90,15 @@ pub async fn sync_now(state: &AppState, company_id: i64) -> Result<usize, SyncEr
 async fn run_and_record(state: &AppState, company_id: i64) {
     let result = sync_company(state, company_id).await;
     record(state, company_id, &result).await;
+    // Rate limited: the rest is read again once Twikey allows it, not at the next poll.
+    if let Err(SyncError::Twikey(TwikeyError::RateLimited { retry_after })) = &result {
+        let wait = retry_after.unwrap_or(std::time::Duration::from_secs(60)).min(std::time::Duration::from_secs(600));
+        let state = state.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(wait).await;
+            trigger(&state, company_id);
+        });
+    }
 }
 
 async fn record(state: &AppState, company_id: i64, result: &Result<usize, SyncError>) {
@@ -107,16 +118,19 @@ async fn sync_company(state: &AppState, company_id: i64) -> Result<usize, SyncEr
         return Ok(0);
     }
     let client = state.twikey_client(&settings)?;
+    let owns_account = claim_account(state, &settings, &client).await?;
     let mut position = settings.mandate_feed_position;
     let mut applied = 0;
     loop {
-        let chunk = client.mandate_feed_chunk(position).await?;
+        // The first read starts at the beginning: without X-RESUME-AFTER Twikey answers from
+        // its own cursor for the key, which anything else reading the feed may have moved.
+        let chunk = client.mandate_feed_chunk(Some(position.unwrap_or(0))).await?;
         if chunk.items.is_empty() {
             break;
         }
         let reached = chunk.position.or_else(|| chunk.items.iter().rev().find_map(|m| m.evt_id));
         // Network first (states Twikey does not put in the feed), then one transaction.
-        let states = bank_states(&client, &chunk.items).await;
+        let states = bank_states(&client, &chunk.items).await?;
         let mut tx = super::db::begin_write(&state.db, company_id).await?;
         let stored = twikey_settings::feed_position(&mut tx, company_id, Feed::Mandates).await?;
         if stored != position {
@@ -126,7 +140,8 @@ async fn sync_company(state: &AppState, company_id: i64) -> Result<usize, SyncEr
             continue;
         }
         for message in &chunk.items {
-            apply(&mut tx, company_id, message, states.get(message.mandate_reference().unwrap_or_default()).copied()).await?;
+            let current = states.get(message.mandate_reference().unwrap_or_default()).copied();
+            apply(&mut tx, company_id, owns_account, message, current).await?;
         }
         if let Some(p) = reached {
             twikey_settings::set_mandate_position(&mut tx, company_id, p).await?;
@@ -140,6 +155,7 @@ async fn sync_company(state: &AppState, company_id: i64) -> Result<usize, SyncEr
             _ => break,
         }
     }
+    applied += check_pending_bank(state, company_id, &client).await?;
     applied += sync_transactions(state, &settings, &client).await?;
     if let Err(e) = super::collect::follow_up(state, &settings).await {
         tracing::warn!(company_id, error = %e, "collection follow-up failed");
@@ -154,7 +170,7 @@ async fn sync_transactions(state: &AppState, settings: &twikey_settings::Setting
     let mut position = settings.transaction_feed_position;
     let mut applied = 0;
     loop {
-        let chunk = client.transaction_feed_chunk(position).await?;
+        let chunk = client.transaction_feed_chunk(Some(position.unwrap_or(0))).await?;
         if chunk.items.is_empty() {
             break;
         }
@@ -183,9 +199,73 @@ async fn sync_transactions(state: &AppState, settings: &twikey_settings::Setting
     Ok(applied)
 }
 
+/// Which Twikey account the key belongs to, recorded on first use: one account serves one
+/// company. Another company already holding it stops the sync (nothing of that account is read
+/// here). Returns whether this company owns the account, which it must to have mandates it did
+/// not prepare attached to its customers.
+async fn claim_account(state: &AppState, settings: &twikey_settings::Settings, client: &TwikeyClient) -> Result<bool, SyncError> {
+    if settings.merchant_id.is_some() {
+        return Ok(true);
+    }
+    let Some(merchant_id) = client.account().await?.merchant_id else {
+        return Ok(false);
+    };
+    match twikey_settings::company_of_merchant(&state.db, &merchant_id).await? {
+        Some(owner) if owner != settings.company_id => Err(SyncError::AccountTaken),
+        Some(_) => Ok(true),
+        None => match twikey_settings::set_merchant(&state.db, settings.company_id, Some(&merchant_id)).await {
+            Ok(()) => Ok(true),
+            Err(e) if super::db::is_unique_violation(&e) => Err(SyncError::AccountTaken),
+            Err(e) => Err(e.into()),
+        },
+    }
+}
+
+/// B2B mandates waiting for the debtor's bank: Twikey documents the bank's answer
+/// (`AcceptedBank` / `RejectBank`) as webhook events only, so their state is read from the
+/// mandate detail (`X-STATE`), which is rate limited: a 429 stops here and is tried again.
+async fn check_pending_bank(state: &AppState, company_id: i64, client: &TwikeyClient) -> Result<usize, SyncError> {
+    let pending = mandates::pending_bank(&state.db, company_id, 20).await?;
+    let mut changed = 0;
+    for m in pending {
+        let detail = match client.mandate_detail(&m.reference, true).await {
+            Ok(d) => d,
+            Err(e @ TwikeyError::RateLimited { .. }) => return Err(e.into()),
+            Err(e) => {
+                tracing::warn!(company_id, error = %e, "reading a B2B mandate's state failed");
+                continue;
+            }
+        };
+        let Some(now_state) = detail.state.as_deref().and_then(MandateState::from_twikey) else {
+            continue;
+        };
+        let event = match now_state {
+            MandateState::Signed => "signed",
+            MandateState::Cancelled => "cancelled",
+            MandateState::Suspended => "suspended",
+            _ => continue, // still waiting
+        };
+        let reason = match now_state {
+            MandateState::Signed => "AcceptedBank",
+            MandateState::Cancelled => "RejectBank",
+            _ => "",
+        };
+        let mut tx = super::db::begin_write(&state.db, company_id).await?;
+        let update = MandateUpdate { state: Some(now_state), reason: Some(reason.to_string()), ..Default::default() };
+        mandates::apply_update(&mut tx, &m, &update, event).await?;
+        tx.commit().await?;
+        changed += 1;
+    }
+    if changed > 0 {
+        state.live.publish(company_id, "mandates");
+    }
+    Ok(changed)
+}
+
 /// The B2B feed does not say whether the debtor's bank confirmed yet: ask the mandate's
 /// current state (`X-STATE`) for new B2B mandates and for updates with an unknown reason.
-async fn bank_states(client: &TwikeyClient, items: &[MandateFeedMessage]) -> HashMap<String, MandateState> {
+/// Other errors keep the feed's view; a rate limit stops the chunk (read again later).
+async fn bank_states(client: &TwikeyClient, items: &[MandateFeedMessage]) -> Result<HashMap<String, MandateState>, TwikeyError> {
     let mut states = HashMap::new();
     for m in items {
         let needs = match m.kind() {
@@ -203,13 +283,14 @@ async fn bank_states(client: &TwikeyClient, items: &[MandateFeedMessage]) -> Has
                         states.insert(reference, s);
                     }
                 }
+                Err(e @ TwikeyError::RateLimited { .. }) => return Err(e),
                 Err(e) => {
                     tracing::warn!(error = %e, "mandate detail failed; keeping the feed's view")
                 }
             }
         }
     }
-    states
+    Ok(states)
 }
 
 /// The state an amendment reason implies by itself.
@@ -240,7 +321,13 @@ fn update_from(m: &MandateFeedMessage) -> MandateUpdate {
     }
 }
 
-async fn apply(tx: &mut Tx, company_id: i64, message: &MandateFeedMessage, current_state: Option<MandateState>) -> Result<(), sqlx::Error> {
+async fn apply(
+    tx: &mut Tx,
+    company_id: i64,
+    owns_account: bool,
+    message: &MandateFeedMessage,
+    current_state: Option<MandateState>,
+) -> Result<(), sqlx::Error> {
     let Some(reference) = message.mandate_reference() else {
         return Ok(());
     };
@@ -283,8 +370,8 @@ async fn apply(tx: &mut Tx, company_id: i64, message: &MandateFeedMessage, curre
             // A mandate Encaisse did not prepare: attach it by customer number when we can.
             let customer_number = message.mandate.as_ref().and_then(|m| m.customer_number().map(str::to_string));
             let customer_id = match customer_number {
-                Some(n) => mandates::customer_by_number(tx, company_id, &n).await?,
-                None => None,
+                Some(n) if owns_account => mandates::customer_by_number(tx, company_id, &n).await?,
+                _ => None,
             };
             mandates::insert_from_feed(tx, company_id, customer_id, reference, &update, event).await
         }

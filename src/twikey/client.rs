@@ -34,6 +34,9 @@ pub struct TwikeyConfig {
     pub user_agent: String,
     /// Sent as `Accept-Language`, so error messages come in this language.
     pub language: Option<String>,
+    /// Private key (hex) of an API key with "enhanced security": each login then carries a
+    /// one-time password computed from it ([`super::otp`]).
+    pub private_key: Option<SecretString>,
 }
 
 impl std::fmt::Debug for TwikeyConfig {
@@ -44,6 +47,7 @@ impl std::fmt::Debug for TwikeyConfig {
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("user_agent", &self.user_agent)
+            .field("private_key", &self.private_key.as_ref().map(|_| "[redacted]"))
             .finish_non_exhaustive()
     }
 }
@@ -58,13 +62,27 @@ impl TwikeyConfig {
             session_max_age: SESSION_MAX_AGE,
             user_agent: format!("encaisse/{}", env!("CARGO_PKG_VERSION")),
             language: None,
+            private_key: None,
         }
+    }
+
+    /// Logs in with a one-time password from this private key (enhanced security).
+    pub fn with_private_key(mut self, private_key: Option<String>) -> Self {
+        self.private_key = private_key.filter(|k| !k.trim().is_empty()).map(|k| SecretString::from(k.trim().to_string()));
+        self
     }
 
     pub fn with_timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
     }
+}
+
+/// What a login tells about the account.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LoginInfo {
+    /// `X-MERCHANT-ID`: the Twikey account (one account may have several API keys).
+    pub merchant_id: Option<String>,
 }
 
 /// A Twikey client for one API key. Cheap to clone.
@@ -181,9 +199,22 @@ impl TwikeyClient {
     }
 
     /// Logs in now (ignoring any cached token) and caches the new session.
-    /// Useful for a "Test connection" button.
-    pub async fn login(&self) -> Result<(), TwikeyError> {
-        self.token(true).await.map(|_| ())
+    /// Useful for a "Test connection" button; tells which Twikey account the key belongs to.
+    pub async fn login(&self) -> Result<LoginInfo, TwikeyError> {
+        self.token(true).await?;
+        Ok(self.login_info().await)
+    }
+
+    /// What the last login said about the account (logs in first when there is no session).
+    pub async fn account(&self) -> Result<LoginInfo, TwikeyError> {
+        self.token(false).await?;
+        Ok(self.login_info().await)
+    }
+
+    async fn login_info(&self) -> LoginInfo {
+        let slot = self.sessions.slot(&self.config.base_url, &self.config.api_key);
+        let guard = slot.lock().await;
+        LoginInfo { merchant_id: guard.as_ref().and_then(|s| s.merchant_id.clone()) }
     }
 
     /// The cached token, logging in when there is none, it is too old, or `force`.
@@ -195,8 +226,8 @@ impl TwikeyClient {
                 return Ok(s.token.clone());
             }
         }
-        let token = self.do_login().await?;
-        *guard = Some(Session { token: token.clone(), obtained: Instant::now() });
+        let (token, merchant_id) = self.do_login().await?;
+        *guard = Some(Session { token: token.clone(), obtained: Instant::now(), merchant_id });
         Ok(token)
     }
 
@@ -209,19 +240,26 @@ impl TwikeyClient {
         }
     }
 
-    async fn do_login(&self) -> Result<SecretString, TwikeyError> {
+    async fn do_login(&self) -> Result<(SecretString, Option<String>), TwikeyError> {
         tracing::debug!(base_url = %self.config.base_url, "logging in to Twikey");
-        let mut req = self
-            .http
-            .post(&self.config.base_url)
-            .header(ACCEPT, "application/json")
-            .form(&[("apiToken", self.config.api_key.expose_secret())]);
+        let mut form = vec![("apiToken", self.config.api_key.expose_secret().to_string())];
+        if let Some(private_key) = &self.config.private_key {
+            let unix = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_err(|e| TwikeyError::Config(e.to_string()))?
+                .as_secs();
+            let otp = super::otp::otp(private_key.expose_secret(), unix)
+                .ok_or_else(|| TwikeyError::Config("the private key is not hexadecimal".into()))?;
+            form.push(("otp", otp.to_string()));
+        }
+        let mut req = self.http.post(&self.config.base_url).header(ACCEPT, "application/json").form(&form);
         if let Some(l) = &self.config.language {
             req = req.header("Accept-Language", l);
         }
         let resp = check(req.send().await.map_err(TwikeyError::from_reqwest)?).await?;
+        let merchant_id = header_str(resp.headers(), "X-MERCHANT-ID");
         if let Some(t) = header_str(resp.headers(), "Authorization") {
-            return Ok(SecretString::from(t));
+            return Ok((SecretString::from(t), merchant_id));
         }
         #[derive(Deserialize)]
         struct LoginBody {
@@ -231,7 +269,7 @@ impl TwikeyClient {
         let body: LoginBody = json(resp).await?;
         body.authorization
             .filter(|t| !t.is_empty())
-            .map(SecretString::from)
+            .map(|t| (SecretString::from(t), merchant_id))
             .ok_or_else(|| TwikeyError::InvalidResponse("login answer carries no token".into()))
     }
 
@@ -346,7 +384,9 @@ impl TwikeyClient {
             .query("include", "seq")
             .query("include", "mandate")
             .query("include", "person")
-            .query("include", "signature");
+            .query("include", "signature")
+            // Without it Twikey also sends CREDITCARD mandates, which Encaisse cannot collect on.
+            .header("X-TYPES", "CORE,B2B");
         if let Some(p) = resume_after {
             call = call.header("X-RESUME-AFTER", p.to_string());
         }

@@ -55,6 +55,12 @@ impl TwikeyError {
         }
     }
 
+    /// Twikey's answer to a reused `Idempotency-Key` (409 `err_duplicate_ref`): the request
+    /// was already received once, so the transaction exists (or is being created).
+    pub fn is_duplicate_request(&self) -> bool {
+        matches!(self, TwikeyError::Api { status: 409, .. }) || self.code() == Some("err_duplicate_ref")
+    }
+
     /// The Twikey error code, when Twikey gave one.
     pub fn code(&self) -> Option<&str> {
         match self {

@@ -13,11 +13,12 @@ mod client;
 mod error;
 mod feed;
 pub mod lenient;
+pub mod otp;
 mod session;
 mod types;
 pub mod webhook;
 
-pub use client::{TwikeyClient, TwikeyConfig, PRODUCTION_BASE_URL, TEST_BASE_URL};
+pub use client::{LoginInfo, TwikeyClient, TwikeyConfig, PRODUCTION_BASE_URL, TEST_BASE_URL};
 pub use error::TwikeyError;
 pub use feed::{FeedChunk, FeedPosition};
 pub use session::SessionStore;

@@ -14,6 +14,8 @@ pub const SESSION_MAX_AGE: Duration = Duration::from_secs(23 * 3600);
 pub(crate) struct Session {
     pub token: SecretString,
     pub obtained: Instant,
+    /// `X-MERCHANT-ID` of the login: which Twikey account the key belongs to.
+    pub merchant_id: Option<String>,
 }
 
 pub(crate) type Slot = Arc<tokio::sync::Mutex<Option<Session>>>;

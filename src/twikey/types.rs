@@ -506,16 +506,22 @@ pub struct CollectRequest {
     pub prenotify: bool,
     /// Collection date; none means the earliest possible.
     pub colltndt: Option<NaiveDate>,
+    /// Only transactions created before this instant (epoch milliseconds).
+    pub until_ms: Option<i64>,
 }
 
 impl CollectRequest {
     pub(crate) fn to_form(&self) -> Form {
         let mut f: Form = vec![("ct", self.ct.clone())];
+        // Twikey pre-notifies on the parameter's mere presence, whatever its value.
         if self.prenotify {
             f.push(("prenotify", "true".into()));
         }
         if let Some(d) = self.colltndt {
             f.push(("colltndt", d.format("%Y-%m-%d").to_string()));
+        }
+        if let Some(until) = self.until_ms {
+            f.push(("until", until.to_string()));
         }
         f
     }

@@ -1,6 +1,7 @@
 //! Webhook signatures: `X-Signature` is the upper-case hex HMAC-SHA256 of the query string,
 //! keyed with the API key. Twikey's SDKs disagree on whether the query string is
-//! percent-decoded first, so verification accepts both (API.md §5.2).
+//! percent-decoded first, so verification accepts both (API.md §5.2); and PHP's `urldecode`
+//! (Twikey's own reference) also turns `+` into a space, which `%`-decoding alone does not.
 
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
@@ -20,16 +21,19 @@ pub fn sign_webhook(api_key: &str, query: &str) -> String {
 }
 
 /// Checks `X-Signature` against the raw query string of the callback (without `?`).
-/// Hashes the percent-decoded query first, then the raw one; comparison is constant-time
-/// and case-insensitive.
+/// Hashes the query as `urldecode` gives it (`+` is a space), as `%`-decoding alone gives it,
+/// and raw; every comparison is constant-time and case-insensitive, and all three are made.
 pub fn verify_webhook(api_key: &str, raw_query: &str, signature: &str) -> bool {
     let Ok(given) = hex::decode(signature.trim()) else {
         return false;
     };
+    let plus_as_space = raw_query.replace('+', " ");
+    let urldecoded = percent_encoding::percent_decode_str(&plus_as_space).decode_utf8_lossy();
     let decoded = percent_encoding::percent_decode_str(raw_query).decode_utf8_lossy();
+    let ok_urldecoded: bool = mac(api_key, &urldecoded).ct_eq(&given).into();
     let ok_decoded: bool = mac(api_key, &decoded).ct_eq(&given).into();
     let ok_raw: bool = mac(api_key, raw_query).ct_eq(&given).into();
-    ok_decoded | ok_raw
+    ok_urldecoded | ok_decoded | ok_raw
 }
 
 #[cfg(test)]
@@ -70,5 +74,14 @@ mod tests {
         let sig_raw = sign_webhook("k", raw);
         assert!(verify_webhook("k", raw, &sig_decoded));
         assert!(verify_webhook("k", raw, &sig_raw));
+    }
+
+    #[test]
+    fn a_plus_or_a_space_in_a_value_verifies_as_twikey_signs_it() {
+        // Twikey signs the decoded query; on the wire a space is `+` or `%20`.
+        let signed = sign_webhook("k", "type=payment&msg=Invoice 2026-0001+extra");
+        assert!(verify_webhook("k", "type=payment&msg=Invoice+2026-0001%2Bextra", &signed));
+        assert!(verify_webhook("k", "type=payment&msg=Invoice%202026-0001%2Bextra", &signed));
+        assert!(!verify_webhook("k", "type=payment&msg=Invoice+2026-0002%2Bextra", &signed));
     }
 }

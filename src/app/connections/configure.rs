@@ -49,10 +49,12 @@ fn ConfigForm(settings: TwikeySettingsView, save: ServerAction<SaveTwikeySetting
     let test = ServerAction::<TestTwikeyConnection>::new();
     let api_key_input = NodeRef::<leptos::html::Input>::new();
     let typed_key = move || api_key_input.get_untracked().map(|i| i.value()).unwrap_or_default();
+    let private_key_input = NodeRef::<leptos::html::Input>::new();
+    let typed_private_key = move || private_key_input.get_untracked().map(|i| i.value()).unwrap_or_default();
     // With a stored key, offer its templates at once; a newly typed key fetches its own.
     if settings.api_key_masked.is_some() {
         Effect::new(move |_| {
-            templates.dispatch(TwikeyTemplates { api_key: String::new() });
+            templates.dispatch(TwikeyTemplates { api_key: String::new(), private_key: String::new() });
         });
     }
     let template_list = move || templates.value().get().and_then(|r| r.ok()).unwrap_or_default();
@@ -91,7 +93,7 @@ fn ConfigForm(settings: TwikeySettingsView, save: ServerAction<SaveTwikeySetting
                     on:change=move |_| {
                         let key = typed_key();
                         if !key.trim().is_empty() {
-                            templates.dispatch(TwikeyTemplates { api_key: key });
+                            templates.dispatch(TwikeyTemplates { api_key: key, private_key: typed_private_key() });
                         }
                     }
                 />
@@ -100,6 +102,14 @@ fn ConfigForm(settings: TwikeySettingsView, save: ServerAction<SaveTwikeySetting
                     {settings.api_key_masked.clone().map(|m| view! { " " {t(Msg::ApiKeyStored)}" " <span class="mono">{m}</span> })}
                 </p>
                 <p class="field-error" role="alert">{move || field_error(error, "api_key").get().map(t)}</p>
+            </div>
+            <div class="field">
+                <label for="private_key">{t(Msg::PrivateKey)}</label>
+                <input id="private_key" name="private_key" type="password" autocomplete="off" spellcheck="false"
+                    node_ref=private_key_input aria-describedby="private_key-help"
+                    placeholder=settings.private_key_set.then(|| "••••••••".to_string()).unwrap_or_default() />
+                <p class="help" id="private_key-help">{t(Msg::PrivateKeyHelp)}</p>
+                <p class="field-error" role="alert">{move || field_error(error, "private_key").get().map(t)}</p>
             </div>
             <datalist id="twikey-templates">
                 {move || template_list().into_iter().map(|tpl| view! {
@@ -120,6 +130,18 @@ fn ConfigForm(settings: TwikeySettingsView, save: ServerAction<SaveTwikeySetting
                 </label>
                 <p class="help" id="prenotify-help">{t(Msg::NotifyBeforeCollectionHelp)}</p>
             </div>
+            <fieldset class="sending-settings" aria-describedby="sending-help">
+                <legend>{t(Msg::SendingTitle)}</legend>
+                <label class="radio-label" for="sending-encaisse">
+                    <input id="sending-encaisse" name="sending" type="radio" value="encaisse" checked=settings.batch_sending />
+                    {t(Msg::SendingByEncaisse)}
+                </label>
+                <label class="radio-label" for="sending-profile">
+                    <input id="sending-profile" name="sending" type="radio" value="profile" checked=!settings.batch_sending />
+                    {t(Msg::SendingByProfile)}
+                </label>
+                <p class="help" id="sending-help">{t(Msg::SendingHelp)}</p>
+            </fieldset>
             <fieldset class="retry-settings">
                 <div class="field checkbox-field">
                     <label class="switch-label" for="retry_enabled">
@@ -160,7 +182,7 @@ fn ConfigForm(settings: TwikeySettingsView, save: ServerAction<SaveTwikeySetting
                     }}
                 </span>
                 <button type="button" class="button" disabled=move || test.pending().get()
-                    on:click=move |_| { test.dispatch(TestTwikeyConnection { api_key: typed_key() }); }>
+                    on:click=move |_| { test.dispatch(TestTwikeyConnection { api_key: typed_key(), private_key: typed_private_key() }); }>
                     {move || if test.pending().get() { t(Msg::Testing) } else { t(Msg::TestConnection) }}
                 </button>
                 <button type="submit" class="button primary" disabled=move || save.pending().get()>

@@ -51,7 +51,29 @@ pub fn Timeline(events: Vec<TimelineEvent>) -> impl IntoView {
                             let amount = d.get("amount_cents").and_then(Value::as_i64).map(format_eur).unwrap_or_default();
                             (format!("{}: {amount}", t(Msg::EvCollectionRequested)), format!("{} · {}", text(d, "reference"), text(d, "mandate")))
                         }
-                        "collection_sent" => (t(Msg::EvCollectionSent).to_string(), text(d, "collection_date").parse().map(date).unwrap_or_default()),
+                        "collection_sent" => {
+                            let how = match text(d, "sending").as_str() {
+                                "batch" => t(Msg::EvSendingByBatch).to_string(),
+                                "profile" => t(Msg::EvSendingByProfile).to_string(),
+                                _ => text(d, "collection_date").parse().map(date).unwrap_or_default(),
+                            };
+                            (t(Msg::EvCollectionSent).to_string(), how)
+                        }
+                        "collection_in_batch" => {
+                            let mut detail = text(d, "batch");
+                            if let Ok(day) = text(d, "collection_date").parse() {
+                                detail = format!("{detail} · {} {}", t(Msg::EvCollectionDate), date(day));
+                            }
+                            if d.get("prenotify").and_then(Value::as_bool) == Some(true) {
+                                detail = format!("{detail} · {}", t(Msg::EvWithPrenotification));
+                            }
+                            (t(Msg::EvCollectionInBatch).to_string(), detail)
+                        }
+                        "collection_failed_will_retry" => {
+                            let why = crate::domain::sepa::describe(&text(d, "code"), Some(&text(d, "message")), lang);
+                            (t(Msg::EvCollectionFailedWillRetry).to_string(), why)
+                        }
+                        "collection_unconfirmed" => (t(Msg::EvCollectionUnconfirmed).to_string(), text(d, "error")),
                         "collection_prenotified" => (t(Msg::EvCollectionPrenotified).to_string(), text(d, "collection_date").parse().map(date).unwrap_or_default()),
                         "collection_paid" => {
                             let amount = d.get("amount_cents").and_then(Value::as_i64).map(format_eur).unwrap_or_default();

@@ -63,6 +63,9 @@ pub fn TwikeyBox(invoice_id: i64) -> impl IntoView {
 }
 
 fn state_label(c: &CollectionView) -> Msg {
+    if c.will_retry {
+        return Msg::CollectionFailedWillRetry;
+    }
     match c.state.as_str() {
         "requested" => Msg::CollectionRequested,
         "open" => Msg::CollectionOpen,
@@ -72,12 +75,15 @@ fn state_label(c: &CollectionView) -> Msg {
     }
 }
 
-/// The latest collection's state (`data-testid="collection-status"`, `data-state`).
+/// The latest collection's state (`data-testid="collection-status"`, `data-state`). A failure
+/// Twikey will offer to the bank again shows as `failed` with `data-final="false"`.
 #[component]
 fn CollectionStatus(collection: CollectionView) -> impl IntoView {
     let t = use_t();
+    let shown = if collection.will_retry { "failed".to_string() } else { collection.state.clone() };
     view! {
-        <span class=format!("collection-pill state-{}", collection.state) data-testid="collection-status" data-state=collection.state.clone() role="status">
+        <span class=format!("collection-pill state-{shown}") data-testid="collection-status" data-state=shown
+            data-final=(!collection.will_retry).to_string() role="status">
             {t(state_label(&collection))}
         </span>
     }
@@ -90,7 +96,7 @@ fn CollectionRow(collection: CollectionView) -> impl IntoView {
     let c = collection;
     let reason = c.reason_code.as_ref().map(|code| crate::domain::sepa::describe(code, c.reason_message.as_deref(), lang));
     view! {
-        <li class=format!("collection state-{}", c.state)>
+        <li class=format!("collection state-{}", if c.will_retry { "failed" } else { c.state.as_str() })>
             <span class="mono">{c.reference.clone()}</span>
             <span>{format_eur(c.amount_cents)}</span>
             <span class="collection-state">{t(state_label(&c))}</span>

@@ -23,10 +23,20 @@ pub struct Collection {
     pub retry_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// The collection batch (`POST /collect`) that sent it to the bank, when Encaisse sends.
+    pub batch_id: Option<i64>,
+}
+
+impl Collection {
+    /// Twikey said the bank refused it but its dunning will offer it again (`final: false`):
+    /// still running, nothing new may start.
+    pub fn failed_not_final(&self) -> bool {
+        self.state == "open" && self.reason_code.is_some()
+    }
 }
 
 const COLUMNS: &str = "id, company_id, invoice_id, mandate_reference, reference, idempotency_key, amount_cents, attempt,
-    state, twikey_id, prenotify, collection_date, reason_code, reason_message, reversed, retry_at, created_at, updated_at";
+    state, twikey_id, prenotify, collection_date, reason_code, reason_message, reversed, retry_at, created_at, updated_at, batch_id";
 
 pub struct NewCollection<'a> {
     pub invoice_id: i64,
@@ -147,8 +157,24 @@ pub async fn mark_open(conn: &mut Tx, id: i64, twikey_id: i64) -> Result<(), sql
     Ok(())
 }
 
+/// A failure Twikey may still turn around (`final: false`): the row stays `open` (so nothing
+/// new starts) with the bank's reason, until the final outcome.
+pub async fn mark_failed_not_final(conn: &mut Tx, id: i64, code: &str, message: Option<&str>) -> Result<(), sqlx::Error> {
+    on_db!(conn, |ex| {
+        sqlx::query("UPDATE collections SET reason_code = $2, reason_message = $3, updated_at = $4 WHERE id = $1 AND state = 'open'")
+            .bind(id)
+            .bind(code)
+            .bind(message)
+            .bind(now())
+            .execute(ex)
+            .await
+            .map(|r| r.rows_affected())
+    })?;
+    Ok(())
+}
+
 pub async fn mark_paid(conn: &mut Tx, id: i64) -> Result<(), sqlx::Error> {
-    on_db!(conn, |ex| sqlx::query("UPDATE collections SET state = 'paid', updated_at = $2 WHERE id = $1")
+    on_db!(conn, |ex| sqlx::query("UPDATE collections SET state = 'paid', reason_code = NULL, reason_message = NULL, updated_at = $2 WHERE id = $1")
         .bind(id)
         .bind(now())
         .execute(ex)
@@ -207,6 +233,50 @@ pub async fn claim_resend(conn: &mut Tx, id: i64, stale_before: DateTime<Utc>) -
             .map(|r| r.rows_affected())
     })?;
     Ok(claimed == 1)
+}
+
+/// The contracts (templates) with collections created in Twikey and not yet sent in a batch;
+/// `default_template` for a mandate whose template is unknown.
+pub async fn unbatched_templates(conn: &mut Tx, company_id: i64, default_template: i64) -> Result<Vec<i64>, sqlx::Error> {
+    on_db!(conn, |ex| {
+        sqlx::query_scalar(
+            "SELECT DISTINCT COALESCE(m.template_id, $2) FROM collections c
+               LEFT JOIN mandates m ON m.company_id = c.company_id AND m.reference = c.mandate_reference
+             WHERE c.company_id = $1 AND c.state = 'open' AND c.batch_id IS NULL",
+        )
+        .bind(company_id)
+        .bind(default_template)
+        .fetch_all(ex)
+        .await
+    })
+}
+
+/// Records which collections a batch sent: those of the template created in Twikey before
+/// `sent_before` and not in a batch yet. Returns them (for their timelines).
+pub async fn assign_batch(
+    conn: &mut Tx,
+    company_id: i64,
+    batch_id: i64,
+    template_id: i64,
+    default_template: i64,
+    sent_before: DateTime<Utc>,
+) -> Result<Vec<Collection>, sqlx::Error> {
+    on_db!(conn, |ex| {
+        sqlx::query_as(&format!(
+            "UPDATE collections SET batch_id = $2
+             WHERE company_id = $1 AND state = 'open' AND batch_id IS NULL AND updated_at <= $5
+               AND COALESCE((SELECT m.template_id FROM mandates m
+                             WHERE m.company_id = collections.company_id AND m.reference = collections.mandate_reference), $4) = $3
+             RETURNING {COLUMNS}"
+        ))
+        .bind(company_id)
+        .bind(batch_id)
+        .bind(template_id)
+        .bind(default_template)
+        .bind(sent_before)
+        .fetch_all(ex)
+        .await
+    })
 }
 
 /// Stores the transaction feed position inside the chunk's transaction.

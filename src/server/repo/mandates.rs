@@ -261,3 +261,14 @@ pub async fn signed_for_customer(db: &Db, company_id: i64, customer_id: i64) -> 
         .await
     })
 }
+
+/// B2B mandates signed by the debtor and waiting for the debtor's bank (oldest first).
+pub async fn pending_bank(db: &Db, company_id: i64, limit: i64) -> Result<Vec<Mandate>, sqlx::Error> {
+    on_db!(db, |ex| {
+        sqlx::query_as(&format!("SELECT {COLUMNS} FROM mandates WHERE company_id = $1 AND state = 'pending_bank' ORDER BY id LIMIT $2"))
+            .bind(company_id)
+            .bind(limit)
+            .fetch_all(ex)
+            .await
+    })
+}

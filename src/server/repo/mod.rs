@@ -1,6 +1,7 @@
 //! Repositories: one module per aggregate. Every query that touches a company's data takes
 //! the caller's `company_id` and filters by it (tenant isolation).
 
+pub mod batches;
 pub mod collections;
 pub mod companies;
 pub mod customers;

@@ -26,6 +26,13 @@ pub struct Settings {
     pub retry_enabled: bool,
     pub retry_after_days: i64,
     pub retry_max: i64,
+    /// The Twikey account (`X-MERCHANT-ID`) this company is connected to; one company each.
+    pub merchant_id: Option<String>,
+    /// Private key of an "enhanced security" API key, sealed like the key.
+    pub private_key_encrypted: Option<String>,
+    /// Encaisse sends the open transactions to the bank (one batch per contract and day);
+    /// off: the Twikey profile's automatic sending does.
+    pub batch_sending: bool,
 }
 
 impl Settings {
@@ -36,7 +43,8 @@ impl Settings {
 
 const COLUMNS: &str = "company_id, enabled, api_key_encrypted, api_key_last4, b2c_ct, b2b_ct, prenotify,
     last_login_at, last_login_error, last_webhook_at, last_webhook_valid, last_test_webhook_at, webhooks_rejected,
-    last_sync_at, last_sync_error, mandate_feed_position, transaction_feed_position, retry_enabled, retry_after_days, retry_max";
+    last_sync_at, last_sync_error, mandate_feed_position, transaction_feed_position, retry_enabled, retry_after_days, retry_max,
+    merchant_id, private_key_encrypted, batch_sending";
 
 /// Makes sure the company has its settings row (every update below can then be a plain UPDATE).
 async fn ensure_row(db: &Db, company_id: i64) -> Result<(), sqlx::Error> {
@@ -56,7 +64,7 @@ pub async fn get(db: &Db, company_id: i64) -> Result<Settings, sqlx::Error> {
         .bind(company_id)
         .fetch_optional(ex)
         .await)?;
-    Ok(row.unwrap_or(Settings { company_id, retry_after_days: 5, retry_max: 2, ..Default::default() }))
+    Ok(row.unwrap_or(Settings { company_id, retry_after_days: 5, retry_max: 2, batch_sending: true, ..Default::default() }))
 }
 
 /// The company behind a callback URL's public id, with its settings.
@@ -101,21 +109,48 @@ pub struct ConfigUpdate {
     pub b2b_ct: Option<i64>,
     pub prenotify: bool,
     pub retry: Option<(i64, i64)>,
+    /// Sealed private key; `None` keeps the stored one unless a new API key is given (a new
+    /// key comes with its own private key or none).
+    pub private_key: Option<String>,
+    pub batch_sending: bool,
+    /// The account the key logged in to.
+    pub merchant_id: Option<String>,
 }
 
+/// Saves the configuration. A unique violation means another company is connected to the
+/// same Twikey account (`merchant_id`).
 pub async fn save_config(db: &Db, company_id: i64, update: &ConfigUpdate) -> Result<(), sqlx::Error> {
     ensure_row(db, company_id).await?;
+    if update.merchant_id.is_some() {
+        set_merchant(db, company_id, update.merchant_id.as_deref()).await?;
+    }
     if let Some((encrypted, last4)) = &update.api_key {
         on_db!(db, |ex| {
-            sqlx::query("UPDATE twikey_settings SET api_key_encrypted = $2, api_key_last4 = $3 WHERE company_id = $1")
-                .bind(company_id)
-                .bind(encrypted)
-                .bind(last4)
-                .execute(ex)
-                .await
-                .map(|r| r.rows_affected())
+            sqlx::query(
+                "UPDATE twikey_settings SET api_key_encrypted = $2, api_key_last4 = $3, private_key_encrypted = $4 WHERE company_id = $1",
+            )
+            .bind(company_id)
+            .bind(encrypted)
+            .bind(last4)
+            .bind(update.private_key.as_deref())
+            .execute(ex)
+            .await
+            .map(|r| r.rows_affected())
         })?;
+    } else if let Some(private_key) = &update.private_key {
+        on_db!(db, |ex| sqlx::query("UPDATE twikey_settings SET private_key_encrypted = $2 WHERE company_id = $1")
+            .bind(company_id)
+            .bind(private_key)
+            .execute(ex)
+            .await
+            .map(|r| r.rows_affected()))?;
     }
+    on_db!(db, |ex| sqlx::query("UPDATE twikey_settings SET batch_sending = $2 WHERE company_id = $1")
+        .bind(company_id)
+        .bind(update.batch_sending)
+        .execute(ex)
+        .await
+        .map(|r| r.rows_affected()))?;
     on_db!(db, |ex| {
         sqlx::query("UPDATE twikey_settings SET b2c_ct = $2, b2b_ct = $3, prenotify = $4, updated_at = $5, retry_enabled = $6 WHERE company_id = $1")
         .bind(company_id)
@@ -139,6 +174,26 @@ pub async fn save_config(db: &Db, company_id: i64, update: &ConfigUpdate) -> Res
         })?;
     }
     Ok(())
+}
+
+/// Records the Twikey account the company's key belongs to. Fails with a unique violation when
+/// another company is connected to that account.
+pub async fn set_merchant(db: &Db, company_id: i64, merchant_id: Option<&str>) -> Result<(), sqlx::Error> {
+    on_db!(db, |ex| sqlx::query("UPDATE twikey_settings SET merchant_id = $2 WHERE company_id = $1")
+        .bind(company_id)
+        .bind(merchant_id)
+        .execute(ex)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// The company connected to a Twikey account, if any.
+pub async fn company_of_merchant(db: &Db, merchant_id: &str) -> Result<Option<i64>, sqlx::Error> {
+    on_db!(db, |ex| sqlx::query_scalar("SELECT company_id FROM twikey_settings WHERE merchant_id = $1")
+        .bind(merchant_id)
+        .fetch_optional(ex)
+        .await)
 }
 
 pub async fn record_login(db: &Db, company_id: i64, error: Option<&str>) -> Result<(), sqlx::Error> {
@@ -255,13 +310,36 @@ mod tests {
         assert!(active_companies(&db).await.unwrap().is_empty(), "no key yet");
 
         let update =
-            ConfigUpdate { api_key: Some(("sealed".into(), "abcd".into())), b2c_ct: 1001, b2b_ct: None, prenotify: true, retry: None };
+            ConfigUpdate {
+            api_key: Some(("sealed".into(), "abcd".into())),
+            b2c_ct: 1001,
+            b2b_ct: None,
+            prenotify: true,
+            retry: None,
+            private_key: None,
+            batch_sending: true,
+            merchant_id: Some("1000".into()),
+        };
         save_config(&db, a.id, &update).await.unwrap();
-        let keep_key = ConfigUpdate { api_key: None, b2c_ct: 1001, b2b_ct: Some(1002), prenotify: false, retry: Some((3, 2)) };
+        let keep_key = ConfigUpdate {
+            api_key: None,
+            b2c_ct: 1001,
+            b2b_ct: Some(1002),
+            prenotify: false,
+            retry: Some((3, 2)),
+            private_key: None,
+            batch_sending: false,
+            merchant_id: None,
+        };
         save_config(&db, a.id, &keep_key).await.unwrap();
+        let same_account = ConfigUpdate { merchant_id: Some("1000".into()), api_key: None, ..keep_key };
+        let err = save_config(&db, b.id, &same_account).await.unwrap_err();
+        assert!(crate::server::db::is_unique_violation(&err), "one Twikey account, one company: {err}");
+        assert_eq!(company_of_merchant(&db, "1000").await.unwrap(), Some(a.id));
         let s = get(&db, a.id).await.unwrap();
         assert_eq!((s.api_key_encrypted.as_deref(), s.b2b_ct, s.prenotify), (Some("sealed"), Some(1002), false));
         assert_eq!((s.retry_enabled, s.retry_after_days, s.retry_max), (true, 3, 2));
+        assert_eq!((s.merchant_id.as_deref(), s.batch_sending), (Some("1000"), false));
         assert!(s.is_configured());
         assert_eq!(active_companies(&db).await.unwrap(), vec![a.id]);
 

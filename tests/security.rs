@@ -270,7 +270,8 @@ async fn another_companys_ids_are_not_found_and_nothing_changes() {
     let b = w.app.signup("Intruder", "b@test.be").await;
     let b = b.as_str();
     assert_eq!(w.app.call("/api/connections/twikey", &[("enabled", "true")], Some(b)).await.status, StatusCode::OK);
-    let r = w.app.call("/api/twikey/save", &[("api_key", KEY), ("b2c_ct", "1001"), ("b2b_ct", "1002")], Some(b)).await;
+    // (its own Twikey account: the same one is refused, see twikey_mandates.rs)
+    let r = w.app.call("/api/twikey/save", &[("api_key", "sandbox-intruder"), ("b2c_ct", "1001"), ("b2b_ct", "1002")], Some(b)).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let own_customer = w.app.create_customer(b, "Bernard", "Own").await.to_string();
 

@@ -49,7 +49,7 @@ async fn paid_collection_pays_the_invoice_with_every_step_on_the_timeline() {
     assert_eq!(d["invoice"]["status"], "paid");
     assert_eq!(d["payments"][0]["method"], "direct_debit");
     let k = kinds(&d);
-    for step in ["collection_requested", "collection_sent", "collection_prenotified", "collection_paid", "payment_recorded", "paid"] {
+    for step in ["collection_requested", "collection_sent", "collection_paid", "payment_recorded", "paid"] {
         assert!(k.contains(&step.to_string()), "{step} missing in {k:?}");
     }
     assert_eq!(w.invoice_twikey(invoice).await["why_not"], "nothing_to_pay");
@@ -211,23 +211,155 @@ async fn a_reversal_reopens_the_paid_invoice_with_its_reason() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn prenotification_follows_the_setting() {
+async fn batches_send_each_contract_once_a_day_with_the_prenotification() {
     let w = World::new().await;
-    w.configure().await; // on
+    // The Twikey profile does not send by itself: only a batch takes transactions to the bank.
+    w.sandbox_template(json!({"api_key": KEY, "ct": 1001, "auto_send": false})).await;
+    w.configure().await; // pre-notification on
+    let anne = w.signed_customer("Anne").await;
+    let (a, b) = (w.invoice(anne, "120").await, w.invoice(anne, "60").await);
+    assert_eq!(w.collect(a).await.status, StatusCode::OK);
+    assert_eq!(w.collect(b).await.status, StatusCode::OK);
+    // Twikey has both, but nothing was sent to the bank: the bank gives no outcome yet.
+    w.settle().await;
+    w.sync().await;
+    assert_eq!(w.invoice_detail(a).await["invoice"]["status"], "open");
+    let notices = |emails: Vec<Value>| emails.into_iter().filter(|e| e["kind"] == "prenotification").count();
+    assert_eq!(notices(w.emails().await), 0);
+
+    let today = World::today();
+    assert_eq!(w.send_batches(today).await, 2, "one batch with both");
+    assert_eq!(notices(w.emails().await), 2, "each debtor notified");
+    let d = w.invoice_detail(a).await;
+    assert!(kinds(&d).contains(&"collection_in_batch".to_string()), "{:?}", kinds(&d));
+    w.settle().await;
+    w.sync().await;
+    assert_eq!(w.invoice_detail(a).await["invoice"]["status"], "paid");
+    assert_eq!(w.invoice_detail(b).await["invoice"]["status"], "paid");
+
+    // Started after the day's batch: it waits for tomorrow's.
+    let c = w.invoice(anne, "45").await;
+    w.collect(c).await;
+    assert_eq!(w.send_batches(today).await, 0, "at most one batch per contract and day");
+    w.settle().await;
+    w.sync().await;
+    assert_eq!(w.invoice_detail(c).await["invoice"]["status"], "open");
+    assert_eq!(w.send_batches(today.succ_opt().unwrap()).await, 1);
+    w.settle().await;
+    w.sync().await;
+    assert_eq!(w.invoice_detail(c).await["invoice"]["status"], "paid");
+    assert_eq!(notices(w.emails().await), 3);
+
+    // Sending left to the profile: Encaisse sends no batch.
+    let r = w.call("/api/twikey/save", &[("api_key", ""), ("b2c_ct", "1001"), ("b2b_ct", "1002"), ("sending", "profile")]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let e = w.invoice(anne, "50").await;
+    w.collect(e).await;
+    assert_eq!(w.send_batches(today + chrono::Duration::days(2)).await, 0);
+    assert_eq!(w.invoice_twikey(e).await["collections"][0]["state"], "open");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failure_twikey_will_offer_again_blocks_new_collections_and_ends_paid() {
+    let w = World::new().await;
+    // The profile's dunning offers a failed payment to the bank once more.
+    w.sandbox_template(json!({"api_key": KEY, "ct": 1001, "reoffers": 1})).await;
+    w.configure().await;
+    let anne = w.signed_customer("Anne").await;
+    let invoice = w.invoice(anne, "8").await; // AM04 insufficient funds
+    assert_eq!(w.collect(invoice).await.status, StatusCode::OK);
+    w.settle().await;
+    w.sync().await;
+    let b = w.invoice_twikey(invoice).await;
+    let c = &b["collections"][0];
+    assert_eq!((c["state"].as_str(), c["will_retry"].as_bool(), c["reason_code"].as_str()), (Some("open"), Some(true), Some("AM04")), "{b}");
+    assert_eq!(b["why_not"], "twikey_will_retry", "nothing new may start");
+    let again = w.collect(invoice).await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", again.body);
+    assert_eq!(collection_count(&w, invoice).await, 1);
+    let d = w.invoice_detail(invoice).await;
+    assert!(kinds(&d).contains(&"collection_failed_will_retry".to_string()), "{:?}", kinds(&d));
+    assert!(!kinds(&d).contains(&"collection_failed".to_string()));
+    // Twikey offers it again and the bank pays.
+    w.settle().await;
+    w.sync().await;
+    let d = w.invoice_detail(invoice).await;
+    assert_eq!(d["invoice"]["status"], "paid");
+    assert_eq!(d["payments"].as_array().unwrap().len(), 1);
+    let c = &w.invoice_twikey(invoice).await["collections"][0];
+    assert_eq!((c["state"].as_str(), c["will_retry"].as_bool()), (Some("paid"), Some(false)));
+    assert_eq!(transactions_in_twikey(&w, "2026-0001-1").await, 1, "one debit");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_resent_request_twikey_already_has_is_found_by_its_reference() {
+    let w = World::new().await;
+    w.configure().await;
     let anne = w.signed_customer("Anne").await;
     let invoice = w.invoice(anne, "120").await;
-    w.collect(invoice).await;
-    let notices = |emails: Vec<Value>| emails.into_iter().filter(|e| e["kind"] == "prenotification").count();
-    assert_eq!(notices(w.emails().await), 1);
+    // The first request does not come back.
+    w.fault(json!({"path": "/creditor/transaction", "method": "POST", "count": 1, "status": 503})).await;
+    assert_ne!(w.collect(invoice).await.status, StatusCode::OK);
+    let (key, reference, mandate): (String, String, String) =
+        on_db!(w.app.state.db, |ex| sqlx::query_as("SELECT idempotency_key, reference, mandate_reference FROM collections")
+            .fetch_one(ex)
+            .await)
+        .unwrap();
+    // ... but, as after a lost answer, Twikey did create it with that key.
+    let client = w.app.state.twikey_client_for_key(KEY).unwrap();
+    let request = encaisse::twikey::NewTransaction {
+        mndt_id: mandate,
+        message: "Invoice 2026-0001".into(),
+        amount_cents: 12000,
+        reference: Some(reference.clone()),
+        reqcolldt: None,
+        place: None,
+    };
+    let created = client.create_transaction(&request, Some(&key)).await.unwrap();
+    // The resend with the same key gets 409 err_duplicate_ref: Encaisse looks it up and goes on.
+    w.app.state.db.execute("UPDATE collections SET updated_at = '2000-01-01T00:00:00Z'").await.unwrap();
+    w.sync().await;
     let c = &w.invoice_twikey(invoice).await["collections"][0];
-    assert!(c["collection_date"].is_string(), "asked far enough ahead: {c}");
-    // off
-    let r = w.call("/api/twikey/save", &[("api_key", ""), ("b2c_ct", "1001"), ("b2b_ct", "1002")]).await;
-    assert_eq!(r.status, StatusCode::OK);
-    let second = w.invoice(anne, "60").await;
-    w.collect(second).await;
-    assert_eq!(notices(w.emails().await), 1, "no new pre-notification");
-    assert_eq!(w.invoice_twikey(second).await["collections"][0]["collection_date"], Value::Null);
+    assert_eq!(c["state"], "open", "{c}");
+    assert_eq!(transactions_in_twikey(&w, &reference).await, 1, "never a second debit");
+    let twikey_id: Option<i64> =
+        on_db!(w.app.state.db, |ex| sqlx::query_scalar("SELECT twikey_id FROM collections").fetch_one(ex).await).unwrap();
+    assert_eq!(twikey_id, Some(created.id));
+    w.settle().await;
+    w.sync().await;
+    assert_eq!(w.invoice_detail(invoice).await["invoice"]["status"], "paid");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refusal_after_a_lost_answer_is_checked_before_anything_is_marked_failed() {
+    let w = World::new().await;
+    w.configure().await;
+    let anne = w.signed_customer("Anne").await;
+    let invoice = w.invoice(anne, "120").await;
+    w.fault(json!({"path": "/creditor/transaction", "method": "POST", "count": 1, "status": 503})).await;
+    w.collect(invoice).await;
+    let (key, reference, mandate): (String, String, String) =
+        on_db!(w.app.state.db, |ex| sqlx::query_as("SELECT idempotency_key, reference, mandate_reference FROM collections")
+            .fetch_one(ex)
+            .await)
+        .unwrap();
+    let client = w.app.state.twikey_client_for_key(KEY).unwrap();
+    let request = encaisse::twikey::NewTransaction {
+        mndt_id: mandate,
+        message: "Invoice 2026-0001".into(),
+        amount_cents: 12000,
+        reference: Some(reference.clone()),
+        reqcolldt: None,
+        place: None,
+    };
+    client.create_transaction(&request, Some(&key)).await.unwrap();
+    // The resend is refused for another reason (here: an injected 400): Twikey has the
+    // transaction all the same, so the collection is open, not failed.
+    w.fault(json!({"path": "/creditor/transaction", "method": "POST", "count": 1, "status": 400, "code": "err_invalid_state"})).await;
+    w.app.state.db.execute("UPDATE collections SET updated_at = '2000-01-01T00:00:00Z'").await.unwrap();
+    w.sync().await;
+    assert_eq!(w.invoice_twikey(invoice).await["collections"][0]["state"], "open");
+    assert_eq!(w.invoice_twikey(invoice).await["why_not"], "already_running");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -97,10 +97,93 @@ async fn company_mandate_waits_for_the_bank_then_is_signed() {
     w.sync().await;
     assert_eq!(w.mandates(firm).await[0]["state"], "pending_bank");
     assert_eq!(w.list_marks().await, vec![Value::from("Waiting")]);
+    // The bank's answer is a webhook event only (AcceptedBank): the state is read from the
+    // mandate detail, a rate-limited call. A 429 is not swallowed: the mandate stays waiting and
+    // the sync says why, then the next read gets it.
     w.http.post(format!("{}/_sandbox/settle", w.sandbox.url())).send().await.unwrap();
+    w.fault(json!({"path": "/creditor/mandate/detail", "method": "GET", "count": 1, "status": 429, "retry_after": 1})).await;
+    let company = w.company_id().await;
+    assert!(sync::sync_now(&w.app.state, company).await.is_err(), "rate limited");
+    assert_eq!(w.mandates(firm).await[0]["state"], "pending_bank");
     w.sync().await;
     assert_eq!(w.mandates(firm).await[0]["state"], "signed");
     assert_eq!(w.list_marks().await, vec![Value::from("Signed")]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_twikey_account_serves_one_company() {
+    let w = World::new().await;
+    w.configure().await;
+    w.sync().await;
+    // A mandate signed in Twikey for customer number 1 (not prepared by Encaisse).
+    let twikey = w.app.state.twikey_client_for_key(KEY).unwrap();
+    let invite = twikey
+        .invite(&encaisse::twikey::InviteRequest { ct: "1001".into(), customer_number: Some("1".into()), last_name: Some("Outside".into()), ..Default::default() })
+        .await
+        .unwrap();
+    assert!(w.http.post(invite.url.unwrap()).form(&[("iban", "BE68539007547034")]).send().await.unwrap().status().is_success());
+
+    // Company B, of the same installation, tries the same Twikey account.
+    let b = w.app.signup("Intruder", "b@test.be").await;
+    w.app.call("/api/connections/twikey", &[("enabled", "true")], Some(&b)).await;
+    let b_customer = w.app.create_customer(&b, "Bernard", "Intruder").await;
+    for path in ["/api/twikey/test", "/api/twikey/save"] {
+        let r = w.app.call(path, &[("api_key", KEY), ("b2c_ct", "1001"), ("b2b_ct", "")], Some(&b)).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{path}: {}", r.body);
+        assert!(r.body.contains("ErrTwikeyAccountTaken"), "{path}: {}", r.body);
+    }
+    let b_id: i64 = on_db!(w.app.state.db, |ex| sqlx::query_scalar("SELECT id FROM companies WHERE name = 'Intruder'").fetch_one(ex).await).unwrap();
+    assert_eq!(twikey_settings::get(&w.app.state.db, b_id).await.unwrap().api_key_encrypted, None, "nothing stored");
+    // Its own Twikey account works.
+    let r = w.app.call("/api/twikey/save", &[("api_key", "sandbox-intruder"), ("b2c_ct", "1001"), ("b2b_ct", "")], Some(&b)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    sync::sync_now(&w.app.state, b_id).await.unwrap();
+    w.sync().await;
+    // The outside mandate reached the company that owns the account, never the other one.
+    let b_mandates = w.app.call("/api/twikey/customer", &[("customer_id", &b_customer.to_string())], Some(&b)).await.json();
+    assert_eq!(b_mandates["mandates"].as_array().unwrap().len(), 0);
+    let owners: Vec<i64> = on_db!(w.app.state.db, |ex| sqlx::query_scalar("SELECT company_id FROM mandates").fetch_all(ex).await).unwrap();
+    assert_eq!(owners, vec![w.company_id().await]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_first_sync_reads_the_history_whoever_moved_the_feed() {
+    let w = World::new().await;
+    let twikey = w.app.state.twikey_client_for_key(KEY).unwrap();
+    let invite = twikey
+        .invite(&encaisse::twikey::InviteRequest { ct: "1001".into(), last_name: Some("Early".into()), ..Default::default() })
+        .await
+        .unwrap();
+    assert!(w.http.post(invite.url.unwrap()).form(&[("iban", "BE68539007547034")]).send().await.unwrap().status().is_success());
+    // Something else reading with the same key moves Twikey's own cursor past it.
+    assert_eq!(twikey.mandate_feed(None).await.unwrap().items.len(), 1);
+    w.configure().await;
+    w.sync().await;
+    let n: i64 = on_db!(w.app.state.db, |ex| sqlx::query_scalar("SELECT COUNT(*) FROM mandates WHERE state = 'signed'").fetch_one(ex).await).unwrap();
+    assert_eq!(n, 1, "read from the start of the feed");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_enhanced_security_key_logs_in_with_its_one_time_password() {
+    let w = World::new().await;
+    const PRIVATE: &str = "0123456789ABCDEF0123456789ABCDEF";
+    let r = w.http.post(format!("{}/_sandbox/security", w.sandbox.url())).json(&json!({"api_key": KEY, "private_key": PRIVATE})).send().await.unwrap();
+    assert!(r.status().is_success());
+    assert_eq!(w.call("/api/connections/twikey", &[("enabled", "true")]).await.status, StatusCode::OK);
+    let without = w.call("/api/twikey/save", &[("api_key", KEY), ("b2c_ct", "1001"), ("b2b_ct", "")]).await;
+    assert_eq!(without.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", without.body);
+    let bad = w.call("/api/twikey/save", &[("api_key", KEY), ("b2c_ct", "1001"), ("b2b_ct", ""), ("private_key", "xyz")]).await;
+    assert!(bad.body.contains("ErrPrivateKeyHex"), "{}", bad.body);
+    let with = w.call("/api/twikey/save", &[("api_key", KEY), ("b2c_ct", "1001"), ("b2b_ct", ""), ("private_key", PRIVATE)]).await;
+    assert_eq!(with.status, StatusCode::OK, "{}", with.body);
+    let settings = w.call("/api/twikey/settings", &[]).await;
+    assert!(settings.body.contains("\"private_key_set\":true") && !settings.body.contains(PRIVATE), "{}", settings.body);
+    let stored: String = on_db!(w.app.state.db, |ex| sqlx::query_scalar("SELECT private_key_encrypted FROM twikey_settings").fetch_one(ex).await).unwrap();
+    assert!(!stored.contains(PRIVATE), "encrypted at rest");
+    // The stored private key is used from then on (a fresh login for every call is forced).
+    w.sandbox.state.expire_tokens();
+    let anne = w.app.create_customer(&w.cookie, "Anne", "Peeters").await;
+    w.prepare(anne).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -141,6 +141,22 @@ impl World {
         self.http.post(format!("{}/_sandbox/settle", self.sandbox.url())).send().await.unwrap();
     }
 
+    /// Sets template options of a sandbox creditor (`auto_send`, `reoffers`): how the Twikey
+    /// profile sends to the bank and how often its dunning offers a failure again.
+    pub async fn sandbox_template(&self, options: Value) {
+        let r = self.http.post(format!("{}/_sandbox/templates", self.sandbox.url())).json(&options).send().await.unwrap();
+        assert!(r.status().is_success(), "{}", r.text().await.unwrap());
+    }
+
+    /// The scheduler's collection batches for the company, as of `day`.
+    pub async fn send_batches(&self, day: chrono::NaiveDate) -> usize {
+        encaisse::server::batches::send_due(&self.app.state, self.company_id().await, day).await.expect("batches")
+    }
+
+    pub fn today() -> chrono::NaiveDate {
+        chrono::Utc::now().date_naive()
+    }
+
     pub async fn fault(&self, fault: Value) {
         self.http.post(format!("{}/_sandbox/faults", self.sandbox.url())).json(&fault).send().await.unwrap();
     }

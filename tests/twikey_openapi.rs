@@ -1,4 +1,4 @@
-//! The Twikey client against Twikey's own OpenAPI description (`shared/twikey/openapi.yaml`,
+//! The Twikey client against Twikey's own OpenAPI description (`docs/twikey/openapi.yaml`,
 //! the source of truth; `TWIKEY_OPENAPI` overrides the path).
 //!
 //! For every endpoint the client calls ([`endpoints`]), the test walks the description:
@@ -254,7 +254,7 @@ fn full_collect() -> CollectRequest {
 
 fn load_spec() -> Value {
     let path = std::env::var("TWIKEY_OPENAPI")
-        .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/twikey/openapi.yaml").to_string());
+        .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/docs/twikey/openapi.yaml").to_string());
     let text = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("cannot read Twikey's OpenAPI description {path}: {e} (set TWIKEY_OPENAPI)"));
     serde_norway::from_str(&text).unwrap_or_else(|e| panic!("{path} is not valid YAML: {e}"))

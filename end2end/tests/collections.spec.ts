@@ -2,7 +2,7 @@ import { test, expect, Page } from '@playwright/test';
 import { execFileSync } from 'child_process';
 import * as path from 'path';
 import { hydrated, shot, signUp, uniqueEmail } from './helpers';
-import { connectTwikey, newCustomer, prepareMandate, signOnTwikey } from './twikey-helpers';
+import { connectTwikey, newCustomer, prepareMandate, signOnTwikey, twikeyProfile } from './twikey-helpers';
 
 async function customerWithSignedMandate(page: Page, name: string, email: string) {
   await newCustomer(page, 'Individual', name, email);
@@ -51,6 +51,34 @@ test('collect an invoice of €120: paid without a reload; €8 fails with AM04 
   await expect(page.getByTestId('timeline-event').filter({ hasText: 'AM04 — Insufficient funds' })).toBeVisible();
   await expect(page.getByRole('button', { name: 'Start new collection', exact: true })).toBeVisible();
   await shot(page, '33-collection-failed');
+});
+
+test('a failure Twikey will offer again says so, starts nothing new, and ends paid', async ({ page }) => {
+  const email = uniqueEmail('dunning');
+  await signUp(page, 'Traiteur Relance', email);
+  await connectTwikey(page, email);
+  // the Twikey profile's dunning offers a failed payment to the bank once more
+  await twikeyProfile(page, email, { ct: 1001, reoffers: 1 });
+  await customerWithSignedMandate(page, 'Marc Dubois', 'marc.dubois@example.be');
+
+  await issueInvoice(page, 'Marc Dubois', '8');
+  await page.getByRole('button', { name: 'Start new collection', exact: true }).click();
+  const status = page.getByTestId('collection-status');
+  // the bank refuses (AM04), but the answer is not final: Twikey will try again
+  await expect(status).toHaveAttribute('data-final', 'false', { timeout: 20_000 });
+  await expect(status).toHaveAttribute('data-state', 'failed');
+  await expect(status).toHaveText('Failed, Twikey will try again');
+  await expect(page.getByTestId('timeline-event').filter({ hasText: 'Collection failed, Twikey will try again' })).toContainText(
+    'AM04 — Insufficient funds',
+  );
+  await expect(page.getByRole('button', { name: 'Start new collection', exact: true })).toHaveCount(0);
+  await expect(page.getByText('Twikey will offer it to the bank again')).toBeVisible();
+  await shot(page, '35-collection-failed-will-retry');
+  // offered again, the bank pays
+  await expect(status).toHaveAttribute('data-state', 'paid', { timeout: 20_000 });
+  await expect(page.locator('h1 [data-status="paid"]')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Start new collection', exact: true })).toHaveCount(0);
+  await shot(page, '36-collection-paid-after-retry');
 });
 
 test('a subscription with Collect with Twikey is collected and paid without a click', async ({ page }) => {

@@ -2,9 +2,22 @@ import { expect, Page } from '@playwright/test';
 import { hydrated, shot } from './helpers';
 
 export const SANDBOX = process.env.SANDBOX_URL ?? 'http://127.0.0.1:3105';
-const API_KEY = 'sandbox-api-key';
+
+/** Each company connects its own Twikey account (one account serves one company): any
+ *  `sandbox-…` key is its own creditor in the sandbox. Ends in `-key`, shown as `•••• -key`. */
+export function apiKeyFor(email: string) {
+  return `sandbox-${email.replace(/[^a-z0-9]/gi, '-').toLowerCase()}-key`;
+}
+
+/** Sets the sandbox creditor's template options (Twikey profile settings): `reoffers` is how
+ *  often its dunning offers a failed payment to the bank again. */
+export async function twikeyProfile(page: Page, email: string, options: { ct: number; reoffers?: number; auto_send?: boolean }) {
+  const r = await page.request.post(`${SANDBOX}/_sandbox/templates`, { data: { api_key: apiKeyFor(email), ...options } });
+  expect(r.ok()).toBeTruthy();
+}
 
 export async function connectTwikey(page: Page, email: string) {
+  const API_KEY = apiKeyFor(email);
   await hydrated(page);
   await page.getByRole('button', { name: email }).click();
   await page.getByRole('link', { name: 'Applications & connections' }).click();

@@ -1,6 +1,8 @@
 //! Plain types and rules shared by the server and the browser.
 
 pub mod customer;
+pub mod document;
+pub mod epc_qr;
 pub mod mandate;
 pub mod sepa;
 pub mod time;

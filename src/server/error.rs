@@ -34,7 +34,8 @@ impl From<crate::twikey::TwikeyError> for AppError {
                 code,
                 unreachable: false,
             },
-            E::RateLimited { .. } => AppError::Twikey { code: "rate_limited".into(), message: err.to_string(), unreachable: false },
+            // Temporary: "try again later", never "wrong key".
+            E::RateLimited { .. } => AppError::Twikey { code: "rate_limited".into(), message: err.to_string(), unreachable: true },
             E::SessionExpired => AppError::Twikey { code: "err_no_login".into(), message: err.to_string(), unreachable: false },
             E::Timeout | E::Connect(_) | E::Transport(_) | E::InvalidResponse(_) | E::Config(_) => {
                 AppError::Twikey { code: "unreachable".into(), message: err.to_string(), unreachable: true }

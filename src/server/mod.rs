@@ -9,6 +9,7 @@ pub mod config;
 pub mod crypto;
 pub mod db;
 pub mod error;
+pub mod invoicing;
 pub mod live;
 pub mod mailer;
 pub mod password;

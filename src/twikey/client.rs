@@ -147,8 +147,10 @@ async fn check(resp: Response) -> Result<Response, TwikeyError> {
     if status.is_success() && header_code.is_none() {
         return Ok(resp);
     }
-    if status == StatusCode::TOO_MANY_REQUESTS {
-        let retry_after = header_str(resp.headers(), "X-Rate-Limit-Retry-After-Seconds")
+    // A 429, or any refusal that says when to come back (Twikey's login throttle): temporary.
+    let retry_after_header = header_str(resp.headers(), "X-Rate-Limit-Retry-After-Seconds");
+    if status == StatusCode::TOO_MANY_REQUESTS || retry_after_header.is_some() {
+        let retry_after = retry_after_header
             .or_else(|| header_str(resp.headers(), "Retry-After"))
             .and_then(|s| s.trim().parse::<u64>().ok())
             .map(Duration::from_secs);

@@ -65,6 +65,45 @@ fn api_code(e: &TwikeyError) -> &str {
     e.code().unwrap_or_else(|| panic!("expected a Twikey error, got {e:?}"))
 }
 
+/// `POST /creditor` by hand (the client keeps the answer's headers to itself).
+async fn raw_login(sb: &SandboxHandle, key: &str, otp: Option<String>) -> reqwest::Response {
+    let mut form = vec![("apiToken", key.to_string())];
+    if let Some(o) = otp {
+        form.push(("otp", o));
+    }
+    reqwest::Client::new().post(sb.api_base_url()).form(&form).send().await.unwrap()
+}
+
+/// A session token for raw API calls.
+async fn token(sb: &SandboxHandle, key: &str) -> String {
+    let r = raw_login(sb, key, None).await;
+    assert_eq!(r.status(), 200);
+    r.headers()["Authorization"].to_str().unwrap().to_string()
+}
+
+/// A form POST to the API with a session token.
+async fn raw_post(sb: &SandboxHandle, token: &str, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+    reqwest::Client::new().post(format!("{}{path}", sb.api_base_url())).header("Authorization", token).form(form).send().await.unwrap()
+}
+
+/// Changes one creditor's template options (`/_sandbox/templates`).
+async fn template_options(sb: &SandboxHandle, key: &str, ct: i64, options: Value) -> Value {
+    let mut body = json!({"api_key": key, "ct": ct});
+    body.as_object_mut().unwrap().extend(options.as_object().unwrap().clone());
+    side_door(sb, "/_sandbox/templates", body).await
+}
+
+/// Saves a webhook URL for `key` on the Settings → API page.
+async fn save_webhook_url(sb: &SandboxHandle, key: &str, url: &str) {
+    let saved = reqwest::Client::new()
+        .post(format!("{}/settings/api", sb.url()))
+        .form(&[("apiKey", key), ("webhookUrl", url)])
+        .send()
+        .await
+        .unwrap();
+    assert!(saved.status().is_success(), "{}", saved.status());
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn invite_sign_and_read_the_mandate_feed() {
     let sb = start().await;
@@ -131,17 +170,28 @@ async fn b2b_mandates_wait_for_the_debtor_bank() {
     assert_eq!(d.state.as_deref(), Some("SIGNED_PENDING_DEBTOR_BANK"));
     assert_eq!(d.collectable, Some(false));
 
-    side_door(&sb, "/_sandbox/settle", json!({})).await;
-    assert_eq!(c.mandate_detail(&even.mndt_id, false).await.unwrap().state.as_deref(), Some("SIGNED"));
-    assert_eq!(c.mandate_detail(&odd.mndt_id, true).await.unwrap().state.as_deref(), Some("CANCELLED"));
+    let before = c.mandate_feed(None).await.unwrap();
+    assert_eq!(before.items.len(), 2, "the two signatures");
+    assert!(before.items.iter().all(|m| m.kind() == MandateEventKind::New));
 
-    let feed = c.mandate_feed(None).await.unwrap().items;
-    let kinds: Vec<_> = feed.iter().map(|m| (m.mandate_reference().unwrap().to_string(), m.kind())).collect();
-    assert_eq!(kinds.len(), 4);
-    assert!(kinds.contains(&(even.mndt_id.clone(), MandateEventKind::Updated)));
-    assert!(kinds.contains(&(odd.mndt_id.clone(), MandateEventKind::Cancelled)));
-    let accepted = feed.iter().find(|m| m.kind() == MandateEventKind::Updated).unwrap();
-    assert_eq!(accepted.amendment_reason.as_ref().unwrap().reason.as_deref(), Some("AcceptedBank"));
+    let (url, seen, _task) = receiver().await;
+    save_webhook_url(&sb, DEFAULT_API_KEY, &url).await;
+    side_door(&sb, "/_sandbox/settle", json!({})).await;
+    let d = c.mandate_detail(&even.mndt_id, true).await.unwrap();
+    assert_eq!((d.state.as_deref(), d.collectable), (Some("SIGNED"), Some(true)));
+    let d = c.mandate_detail(&odd.mndt_id, true).await.unwrap();
+    assert_eq!((d.state.as_deref(), d.collectable), (Some("CANCELLED"), Some(false)));
+
+    // The bank's answer is no feed message, only a webhook (state: the one it was given in).
+    assert!(c.mandate_feed(before.position).await.unwrap().items.is_empty(), "no AcceptedBank/RejectBank in the feed");
+    let mut got: Vec<String> = wait_for(&seen, 2).await.into_iter().map(|(q, _)| q).collect();
+    got.sort();
+    let mut want = vec![
+        format!("type=contract&mandateNumber={}&event=AcceptedBank&state=SIGNED_PENDING_DEBTOR_BANK", even.mndt_id),
+        format!("type=contract&mandateNumber={}&event=RejectBank&state=SIGNED_PENDING_DEBTOR_BANK", odd.mndt_id),
+    ];
+    want.sort();
+    assert_eq!(got, want);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -202,6 +252,9 @@ async fn templates_are_listed() {
 async fn transactions_collect_settle_and_feed() {
     let sb = start().await;
     let c = client(&sb);
+    // A profile without automatic sending: only a collect sends transactions to the bank.
+    let options = template_options(&sb, DEFAULT_API_KEY, 1001, json!({"auto_send": false})).await;
+    assert_eq!(options[0], json!({"id": 1001, "type": "CORE", "name": "Particuliers", "auto_send": false, "reoffers": 0}));
     let m = signed_mandate(&c, "T1").await;
     let date = chrono::NaiveDate::from_ymd_opt(2030, 1, 15).unwrap();
     let new_tx = |reference: &str, cents: i64| NewTransaction {
@@ -234,7 +287,12 @@ async fn transactions_collect_settle_and_feed() {
     let e = c.create_transaction(&NewTransaction { mndt_id: "NOPE".into(), ..new_tx("X", 100) }, None).await.unwrap_err();
     assert_eq!(api_code(&e), "err_no_contract");
 
-    let batch = c.collect(&CollectRequest { ct: "1001".into(), prenotify: true, colltndt: Some(date) }).await.unwrap();
+    // Not sent to the bank: no outcome, even when the bank is forced to answer everything.
+    side_door(&sb, "/_sandbox/settle", json!({})).await;
+    assert!(c.transaction_feed(None).await.unwrap().items.is_empty());
+    assert_eq!(c.transaction_detail(paid.id).await.unwrap().unwrap().state(), TransactionState::Open);
+
+    let batch = c.collect(&CollectRequest { ct: "1001".into(), prenotify: true, colltndt: Some(date), until_ms: None }).await.unwrap();
     assert!(batch.frst_msg_id.is_some());
     let notices: Vec<Value> = emails(&sb).await.into_iter().filter(|e| e["kind"] == "prenotification").collect();
     assert_eq!(notices.len(), 2);
@@ -246,7 +304,6 @@ async fn transactions_collect_settle_and_feed() {
     let e = c.collect(&CollectRequest { ct: "4242".into(), ..Default::default() }).await.unwrap_err();
     assert_eq!(api_code(&e), "err_no_such_ct");
 
-    assert!(c.transaction_feed(None).await.unwrap().items.is_empty());
     side_door(&sb, "/_sandbox/settle", json!({})).await;
     let feed = c.transaction_feed(None).await.unwrap();
     assert_eq!(feed.items.len(), 2);
@@ -389,7 +446,7 @@ async fn each_error_kind() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn idempotency_key_reused_after_a_timeout_creates_one_transaction() {
+async fn a_reused_idempotency_key_is_refused_and_creates_nothing() {
     let sb = start().await;
     let c = client_for(&sb, DEFAULT_API_KEY, Duration::from_millis(1000));
     let m = signed_mandate(&c, "I1").await;
@@ -407,15 +464,31 @@ async fn idempotency_key_reused_after_a_timeout_creates_one_transaction() {
     assert!(e.is_retryable());
     // Let the slow request finish on the server: it did create the transaction.
     tokio::time::sleep(Duration::from_millis(500)).await;
-    let again = c.create_transaction(&tx, Some("inv-7-attempt")).await.unwrap();
+    // The key is single use: the retry is refused (never answered with the first
+    // transaction) and creates nothing, whatever the body.
+    for body in [tx.clone(), NewTransaction { amount_cents: 9900, ..tx.clone() }] {
+        let e = c.create_transaction(&body, Some("inv-7-attempt")).await.unwrap_err();
+        assert!(matches!(&e, TwikeyError::Api { status: 409, code, .. } if code == "err_duplicate_ref"), "{e:?}");
+    }
     let all = c.transaction_detail_by_ref("INV-7").await.unwrap();
-    assert_eq!(all.len(), 1);
-    assert_eq!(all[0].id, again.id);
-
-    // The same key with another body is a conflict.
-    let other = NewTransaction { amount_cents: 9900, ..tx.clone() };
-    let e = c.create_transaction(&other, Some("inv-7-attempt")).await.unwrap_err();
-    assert!(matches!(&e, TwikeyError::Api { status: 409, code, .. } if code == "err_duplicate_ref"), "{e:?}");
+    assert_eq!(all.len(), 1, "one transaction");
+    // The answer carries Twikey's error headers and body.
+    let t = token(&sb, DEFAULT_API_KEY).await;
+    let r = reqwest::Client::new()
+        .post(format!("{}/transaction", sb.api_base_url()))
+        .header("Authorization", &t)
+        .header("Idempotency-Key", "inv-7-attempt")
+        .form(&[("mndtId", m.as_str()), ("message", "Other"), ("amount", "1.00")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 409);
+    assert_eq!((r.headers()["ApiError"].to_str().unwrap(), r.headers()["ApiErrorCode"].to_str().unwrap()), ("err_duplicate_ref", "err_duplicate_ref"));
+    assert_eq!(r.json::<Value>().await.unwrap()["code"], "err_duplicate_ref");
+    assert_eq!(c.transaction_detail_by_ref("INV-7").await.unwrap().len(), 1);
+    // A new key creates a new transaction.
+    c.create_transaction(&tx, Some("inv-7-second")).await.unwrap();
+    assert_eq!(c.transaction_detail_by_ref("INV-7").await.unwrap().len(), 2);
 }
 
 /// A webhook receiver recording (raw query, X-Signature).
@@ -539,4 +612,295 @@ async fn state_survives_a_restart_and_reset_clears_it() {
     assert_eq!(c.mandate_detail(&inv.mndt_id, true).await.unwrap().state.as_deref(), Some("PREPARED"));
     reqwest::Client::new().post(format!("{}/_sandbox/reset", sb.url())).send().await.unwrap();
     assert_eq!(api_code(&c.mandate_detail(&inv.mndt_id, true).await.unwrap_err()), "err_no_contract");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn automatic_sending_settles_without_a_collect() {
+    // The bank answers 300 ms after the sending, by the background ticker.
+    let sb = sandbox::spawn(SandboxConfig { settle_after: Duration::from_millis(300), ..Default::default() }).await.unwrap();
+    let c = client(&sb);
+    let m = signed_mandate(&c, "A1").await;
+    let tx = NewTransaction { mndt_id: m.clone(), message: "Invoice 1".into(), amount_cents: 5000, ..Default::default() };
+    let created = c.create_transaction(&tx, None).await.unwrap();
+    let e = c.delete_transaction(&TransactionSelector::Id(created.id)).await.unwrap_err();
+    assert_eq!(api_code(&e), "err_not_authorised", "sent to the bank when created");
+    assert_eq!(c.collect(&CollectRequest { ct: "1001".into(), ..Default::default() }).await.unwrap(), CollectResult::default());
+    let mut feed = vec![];
+    for _ in 0..50 {
+        feed = c.transaction_feed(None).await.unwrap().items;
+        if !feed.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(feed.len(), 1);
+    assert_eq!((feed[0].id, feed[0].state(), feed[0].is_final), (created.id, TransactionState::Paid, Some(true)));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn collect_sends_what_was_created_before_until_and_prenotify_counts_by_presence() {
+    let sb = start().await;
+    let key = "sandbox-collect";
+    template_options(&sb, key, 1001, json!({"auto_send": false})).await;
+    let c = client_for(&sb, key, Duration::from_secs(5));
+    let m = signed_mandate(&c, "U1").await;
+    let tx = |cents| NewTransaction { mndt_id: m.clone(), message: "Invoice".into(), amount_cents: cents, ..Default::default() };
+    let early = c.create_transaction(&tx(5000), None).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    let until = chrono::Utc::now().timestamp_millis().to_string();
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    let late = c.create_transaction(&tx(6000), None).await.unwrap();
+
+    // `prenotify=false` still asks for the pre-notification: its presence is what counts.
+    let t = token(&sb, key).await;
+    let r = raw_post(&sb, &t, "/collect", &[("ct", "1001"), ("prenotify", "false"), ("until", &until)]).await;
+    assert_eq!(r.status(), 200);
+    assert!(r.json::<Value>().await.unwrap()["frstMsgId"].is_string());
+    let notices: Vec<Value> = emails(&sb).await.into_iter().filter(|e| e["kind"] == "prenotification").collect();
+    assert_eq!(notices.len(), 1);
+    assert_eq!(notices[0]["transaction"], json!(early.id));
+    let r = raw_post(&sb, &t, "/collect", &[("ct", "1001"), ("until", "soon")]).await;
+    assert_eq!((r.status().as_u16(), r.headers()["ApiErrorCode"].to_str().unwrap()), (400, "err_invalid_params"));
+
+    side_door(&sb, "/_sandbox/settle", json!({})).await;
+    let feed = c.transaction_feed(None).await.unwrap().items;
+    assert_eq!(feed.iter().map(|t| t.id).collect::<Vec<_>>(), vec![early.id], "only the sent one has an outcome");
+    c.delete_transaction(&TransactionSelector::Id(late.id)).await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_insufficient_funds_failure_is_offered_again_then_paid() {
+    let sb = start().await;
+    let key = "sandbox-dunning";
+    let options = template_options(&sb, key, 1001, json!({"reoffers": 1})).await;
+    assert_eq!((options[0]["auto_send"].as_bool(), options[0]["reoffers"].as_u64()), (Some(true), Some(1)));
+    let listed: Value = reqwest::get(format!("{}/_sandbox/templates?api_key={key}", sb.url())).await.unwrap().json().await.unwrap();
+    assert_eq!(listed, options);
+    let (url, seen, _task) = receiver().await;
+    save_webhook_url(&sb, key, &url).await;
+    let c = client_for(&sb, key, Duration::from_secs(5));
+    let m = signed_mandate(&c, "D1").await;
+    wait_for(&seen, 1).await;
+    let tx = NewTransaction { mndt_id: m, message: "Invoice 8".into(), amount_cents: 800, ..Default::default() };
+    let created = c.create_transaction(&tx, None).await.unwrap();
+
+    side_door(&sb, "/_sandbox/settle", json!({})).await;
+    let first = c.transaction_feed(None).await.unwrap();
+    assert_eq!(first.items.len(), 1);
+    let e = &first.items[0];
+    assert_eq!((e.id, e.state(), e.is_final), (created.id, TransactionState::Error, Some(false)));
+    assert_eq!((e.bkerror.as_deref(), e.bkmsg.is_some()), (Some("AM04"), true));
+    // Offered to the bank again: open, and no longer deletable.
+    assert_eq!(c.transaction_detail(created.id).await.unwrap().unwrap().state(), TransactionState::Open);
+    assert_eq!(api_code(&c.delete_transaction(&TransactionSelector::Id(created.id)).await.unwrap_err()), "err_not_authorised");
+    assert_eq!(wait_for(&seen, 2).await[1].0, "type=payment");
+
+    side_door(&sb, "/_sandbox/settle", json!({})).await;
+    let second = c.transaction_feed(first.position).await.unwrap();
+    assert_eq!(second.items.len(), 1);
+    let p = &second.items[0];
+    assert_eq!((p.id, p.state(), p.is_final, p.bkerror.as_deref()), (created.id, TransactionState::Paid, Some(true), None));
+    assert!(p.seq > e.seq, "a new feed entry");
+    assert_eq!(wait_for(&seen, 3).await[2].0, "type=payment");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sandbox_keys_are_separate_creditors() {
+    let sb = start().await;
+    let merchant = |r: &reqwest::Response| r.headers()["X-MERCHANT-ID"].to_str().unwrap().to_string();
+    let default = merchant(&raw_login(&sb, DEFAULT_API_KEY, None).await);
+    let a = merchant(&raw_login(&sb, "sandbox-a", None).await);
+    let b = merchant(&raw_login(&sb, "sandbox-b", None).await);
+    assert!(default != a && a != b && default != b, "{default} {a} {b}");
+    assert_eq!(merchant(&raw_login(&sb, "sandbox-a", None).await), a, "the same creditor next time");
+    let r = raw_login(&sb, "not-a-sandbox-key", None).await;
+    assert_eq!((r.status().as_u16(), r.headers()["ApiErrorCode"].to_str().unwrap()), (400, "err_no_login"));
+
+    let ca = client_for(&sb, "sandbox-a", Duration::from_secs(5));
+    let cb = client_for(&sb, "sandbox-b", Duration::from_secs(5));
+    let m = signed_mandate(&ca, "S1").await;
+    ca.create_transaction(&NewTransaction { mndt_id: m.clone(), message: "m".into(), amount_cents: 5000, ..Default::default() }, None)
+        .await
+        .unwrap();
+    side_door(&sb, "/_sandbox/settle", json!({})).await;
+    assert_eq!(ca.mandate_feed(None).await.unwrap().items.len(), 1);
+    assert_eq!(ca.transaction_feed(None).await.unwrap().items.len(), 1);
+    assert!(cb.mandate_feed(None).await.unwrap().items.is_empty());
+    assert!(cb.transaction_feed(None).await.unwrap().items.is_empty());
+    assert_eq!(api_code(&cb.mandate_detail(&m, true).await.unwrap_err()), "err_no_contract");
+
+    // The Settings → API page works for a sandbox key that never logged in.
+    let (url, seen, _task) = receiver().await;
+    save_webhook_url(&sb, "sandbox-c", &url).await;
+    let page = reqwest::get(format!("{}/settings/api?apiKey=sandbox-c", sb.url())).await.unwrap().text().await.unwrap();
+    assert!(page.contains(&url));
+    let cc = client_for(&sb, "sandbox-c", Duration::from_secs(5));
+    let m = signed_mandate(&cc, "S2").await;
+    let got = wait_for(&seen, 1).await;
+    assert_eq!(got[0].0, format!("type=contract&mandateNumber={m}&event=Sign&state=SIGNED"));
+    assert!(verify_webhook("sandbox-c", &got[0].0, &got[0].1));
+    // An unknown key that is not a sandbox key is refused there.
+    let r = reqwest::Client::new()
+        .post(format!("{}/settings/api", sb.url()))
+        .form(&[("apiKey", "someone-else"), ("webhookUrl", "http://x/y")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_mandate_feed_honours_x_types() {
+    let sb = start().await;
+    let c = client(&sb);
+    let core = signed_mandate(&c, "X1").await;
+    let b2b = c
+        .invite(&InviteRequest { ct: "1002".into(), company_name: Some("Firm SRL".into()), email: Some("f@example.be".into()), ..Default::default() })
+        .await
+        .unwrap();
+    sign(b2b.url.as_deref().unwrap(), "BE68539007547034").await;
+    let t = token(&sb, DEFAULT_API_KEY).await;
+    let feed = |types: Option<&'static str>| {
+        let t = t.clone();
+        let url = format!("{}/mandate", sb.api_base_url());
+        async move {
+            let mut r = reqwest::Client::new().get(url).header("Authorization", t).header("X-RESUME-AFTER", "0");
+            if let Some(types) = types {
+                r = r.header("X-TYPES", types);
+            }
+            let body: Value = r.send().await.unwrap().json().await.unwrap();
+            body["Messages"].as_array().unwrap().iter().map(|m| m["Mndt"]["MndtId"].as_str().unwrap().to_string()).collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(feed(None).await, vec![core.clone(), b2b.mndt_id.clone()]);
+    assert_eq!(feed(Some("B2B")).await, vec![b2b.mndt_id.clone()]);
+    assert_eq!(feed(Some("CORE, CREDITCARD")).await, vec![core.clone()]);
+    assert_eq!(feed(Some("CORE,B2B,CREDITCARD")).await.len(), 2);
+    assert!(feed(Some("CREDITCARD")).await.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn detail_calls_and_logins_are_rate_limited() {
+    let sb = start().await;
+    let limits = side_door(&sb, "/_sandbox/rate-limits", json!({"detail_per_minute": 3, "logins_per_minute": 4})).await;
+    assert_eq!(limits, json!({"detail_per_minute": 3, "logins_per_minute": 4}));
+    let c = client(&sb);
+    let m = signed_mandate(&c, "L1").await;
+    let t = token(&sb, DEFAULT_API_KEY).await;
+    let detail = |path: String| {
+        let t = t.clone();
+        async move { reqwest::Client::new().get(path).header("Authorization", t).send().await.unwrap() }
+    };
+    let mut left = vec![];
+    for path in [format!("/mandate/detail?mndtId={m}"), "/transaction/detail".into(), format!("/mandate/detail?mndtId={m}")] {
+        let r = detail(format!("{}{path}", sb.api_base_url())).await;
+        assert_eq!(r.status(), 200);
+        left.push(r.headers()["X-Rate-Limit-Remaining"].to_str().unwrap().to_string());
+    }
+    assert_eq!(left, ["2", "1", "0"], "one budget for both detail calls");
+    let r = detail(format!("{}/transaction/detail", sb.api_base_url())).await;
+    assert_eq!(r.status(), 429);
+    let wait: u64 = r.headers()["X-Rate-Limit-Retry-After-Seconds"].to_str().unwrap().parse().unwrap();
+    assert!((1..=60).contains(&wait), "{wait}");
+    let e = c.mandate_detail(&m, false).await.unwrap_err();
+    assert!(matches!(e, TwikeyError::RateLimited { retry_after: Some(d) } if d.as_secs() >= 1 && d.as_secs() <= 60), "{e:?}");
+    // Other calls and other creditors are not limited by it.
+    c.mandate_feed(None).await.unwrap();
+    let other = client_for(&sb, "sandbox-other", Duration::from_secs(5));
+    assert_eq!(api_code(&other.mandate_detail(&m, true).await.unwrap_err()), "err_no_contract");
+
+    // Logins: 4 a minute per key (two were used above), then 429 for a while.
+    assert_eq!(raw_login(&sb, DEFAULT_API_KEY, None).await.status(), 200);
+    assert_eq!(raw_login(&sb, DEFAULT_API_KEY, None).await.status(), 200);
+    let r = raw_login(&sb, DEFAULT_API_KEY, None).await;
+    assert_eq!(r.status(), 429);
+    assert!(r.headers().contains_key("X-Rate-Limit-Retry-After-Seconds"));
+    let e = client(&sb).login().await.unwrap_err();
+    assert!(matches!(e, TwikeyError::RateLimited { retry_after: Some(_) }), "{e:?}");
+    assert_eq!(raw_login(&sb, "sandbox-other", None).await.status(), 200, "per key");
+    // New limits start a new minute.
+    side_door(&sb, "/_sandbox/rate-limits", json!({"logins_per_minute": 0})).await;
+    assert_eq!(raw_login(&sb, DEFAULT_API_KEY, None).await.status(), 200);
+    let r = detail(format!("{}/transaction/detail", sb.api_base_url())).await;
+    assert_eq!(r.headers()["X-Rate-Limit-Remaining"], "2");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn enhanced_security_needs_the_otp() {
+    const PRIVATE_KEY: &str = "0123456789ABCDEF0123456789ABCDEF";
+    assert_eq!(sandbox::otp(PRIVATE_KEY, 1_700_000_000), 9_931_077, "API.md's vector");
+    let sb = start().await;
+    let key = "sandbox-secure";
+    let r = side_door(&sb, "/_sandbox/security", json!({"api_key": key, "private_key": PRIVATE_KEY})).await;
+    assert_eq!(r, json!({"enhanced_security": true}));
+    let now = || chrono::Utc::now().timestamp() as u64;
+    let refused = |r: reqwest::Response| {
+        assert_eq!(r.status(), 400);
+        assert_eq!(r.headers()["ApiErrorCode"], "err_no_login");
+    };
+    refused(raw_login(&sb, key, None).await);
+    refused(raw_login(&sb, key, Some((sandbox::otp(PRIVATE_KEY, now()) + 1).to_string())).await);
+    refused(raw_login(&sb, key, Some(sandbox::otp(PRIVATE_KEY, now() + 120).to_string())).await);
+    let r = raw_login(&sb, key, Some(sandbox::otp(PRIVATE_KEY, now()).to_string())).await;
+    assert_eq!(r.status(), 200);
+    assert!(r.headers().contains_key("Authorization") && r.headers().contains_key("X-MERCHANT-ID"));
+    assert_eq!(raw_login(&sb, key, Some(sandbox::otp(PRIVATE_KEY, now() - 30).to_string())).await.status(), 200, "previous window");
+    assert_eq!(raw_login(&sb, key, Some(format!("{:08}", sandbox::otp(PRIVATE_KEY, now())))).await.status(), 200, "zero-padded");
+    // A client that sends no OTP is refused like a wrong key.
+    let e = client_for(&sb, key, Duration::from_secs(5)).templates().await.unwrap_err();
+    assert_eq!(api_code(&e), "err_no_login");
+    // Switched off again.
+    side_door(&sb, "/_sandbox/security", json!({"api_key": key, "private_key": null})).await;
+    assert_eq!(raw_login(&sb, key, None).await.status(), 200);
+    let r = reqwest::Client::new().post(format!("{}/_sandbox/security", sb.url())).json(&json!({"api_key": key, "private_key": "xyz"})).send().await.unwrap();
+    assert_eq!(r.status(), 400);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn transactions_are_checked_as_twikey_does() {
+    let sb = start().await;
+    let c = client(&sb);
+    let m = signed_mandate(&c, "V1").await;
+    let tx = |message: &str, reference: Option<&str>| NewTransaction {
+        mndt_id: m.clone(),
+        message: message.into(),
+        amount_cents: 500,
+        reference: reference.map(str::to_string),
+        ..Default::default()
+    };
+    let refused = |e: TwikeyError| match e {
+        TwikeyError::Api { status: 400, code, extra, .. } => (code, extra.unwrap_or_default()),
+        other => panic!("{other:?}"),
+    };
+    let e = c.create_transaction(&tx("Facture n° 12 – été", None), None).await.unwrap_err();
+    assert_eq!(refused(e), ("err_invalid_sepachars".into(), "message".into()));
+    let e = c.create_transaction(&tx(&"a".repeat(141), None), None).await.unwrap_err();
+    assert_eq!(refused(e), ("err_invalid_params".into(), "message".into()));
+    let e = c.create_transaction(&tx("Invoice", Some(&"R".repeat(36))), None).await.unwrap_err();
+    assert_eq!(refused(e), ("err_invalid_params".into(), "ref".into()));
+    let e = c.create_transaction(&NewTransaction { mndt_id: "M".repeat(36), ..tx("Invoice", None) }, None).await.unwrap_err();
+    assert_eq!(refused(e), ("err_invalid_params".into(), "mndtId".into()));
+    c.create_transaction(&tx("Invoice 2030/01 (a) - b: c.d,e'f+g?", Some(&"R".repeat(35))), None).await.unwrap();
+
+    // What the client never sends, by hand.
+    let t = token(&sb, DEFAULT_API_KEY).await;
+    let cases: [(&[(&str, &str)], &str, &str); 6] = [
+        (&[("message", "m"), ("amount", "10,50")], "err_invalid_amount", "amount"),
+        (&[("message", "m"), ("amount", "1.005")], "err_invalid_amount", "amount"),
+        (&[("message", "m")], "err_invalid_amount", "amount"),
+        (&[("message", "m"), ("amount", "5"), ("reqcolldt", "15/01/2030")], "err_invalid_date", "reqcolldt"),
+        (&[("message", "m"), ("amount", "5"), ("date", "2030-13-01")], "err_invalid_date", "date"),
+        (&[("amount", "5")], "err_invalid_params", "message"),
+    ];
+    for (form, code, extra) in cases {
+        let mut form = form.to_vec();
+        form.push(("mndtId", m.as_str()));
+        let r = raw_post(&sb, &t, "/transaction", &form).await;
+        assert_eq!(r.status(), 400, "{form:?}");
+        assert_eq!(r.headers()["ApiErrorCode"], code, "{form:?}");
+        assert_eq!(r.json::<Value>().await.unwrap()["extra"], extra, "{form:?}");
+    }
+    let r = raw_post(&sb, &t, "/transaction", &[("message", "m"), ("amount", "5")]).await;
+    assert_eq!((r.status().as_u16(), r.headers()["ApiErrorCode"].to_str().unwrap()), (400, "err_invalid_params"), "mndtId required");
+    assert_eq!(c.transaction_detail_by_ref(&"R".repeat(35)).await.unwrap().len(), 1, "only the valid one was created");
 }

@@ -12,7 +12,8 @@ use chrono::Utc;
 use serde_json::{json, Value};
 
 use super::faults::normalize_path;
-use super::state::ApiError;
+use super::security::Budget;
+use super::state::{ApiError, NewTx};
 use super::SandboxState;
 
 /// Chunk size of the feeds (`chunkSize` may lower it, as in Twikey's legacy API).
@@ -49,11 +50,14 @@ impl Params {
         self.0.iter().filter(|(key, _)| key == k).map(|(_, v)| v.as_str()).collect()
     }
 
-    /// Lenient boolean (`true`, `True`, `1`). `prenotify` counts by its mere presence (API.md §7).
+    /// Lenient boolean (`true`, `True`, `1`, or present without a value).
     fn flag(&self, k: &str) -> bool {
-        self.0.iter().any(|(key, v)| {
-            key == k && (crate::twikey::lenient::parse_bool(v) != Some(false) || (k == "prenotify" && v.is_empty()))
-        })
+        self.0.iter().any(|(key, v)| key == k && crate::twikey::lenient::parse_bool(v) != Some(false))
+    }
+
+    /// Whether the field is there at all, whatever its value (`prenotify`, API.md §7).
+    fn present(&self, k: &str) -> bool {
+        self.0.iter().any(|(key, _)| key == k)
     }
 
     fn string(&self, k: &str) -> Option<String> {
@@ -89,6 +93,12 @@ fn with_header(mut r: Response, k: &'static str, v: &str) -> Response {
     r
 }
 
+/// HTTP 429 with `X-Rate-Limit-Retry-After-Seconds`.
+fn rate_limited(retry_after: u64, message: &str) -> Response {
+    let r = raw_error(429, "err_too_many_requests", message, None);
+    with_header(r, "X-Rate-Limit-Retry-After-Seconds", &retry_after.to_string())
+}
+
 fn fault_response(f: &super::faults::FaultSpec) -> Response {
     let status = f.status.unwrap_or(500);
     let code = match (status, f.code.as_deref()) {
@@ -117,14 +127,32 @@ fn header(headers: &HeaderMap, k: &str) -> Option<String> {
 
 pub async fn dispatch(State(st): State<SandboxState>, method: Method, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
     let path = normalize_path(uri.path());
-    let Some(sub) = path.strip_prefix("/creditor") else {
+    if path.strip_prefix("/creditor").is_none() {
         return (StatusCode::NOT_FOUND, "not found").into_response();
-    };
+    }
     let fault = st.faults().take_call_fault(method.as_str(), &path);
-    if let Some(f) = &fault {
-        if let Some(ms) = f.delay_ms {
-            tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
-        }
+    let Some(ms) = fault.as_ref().and_then(|f| f.delay_ms) else {
+        return handle(&st, fault.as_ref(), &method, &uri, &headers, &body);
+    };
+    // A slow call runs in a task of its own: a client that gives up waiting closes the
+    // connection, which must not stop the call, so the change is made anyway (as on a
+    // real server).
+    let task = tokio::spawn(async move {
+        tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
+        handle(&st, fault.as_ref(), &method, &uri, &headers, &body)
+    });
+    match task.await {
+        Ok(r) => r,
+        Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+        Err(_) => StatusCode::SERVICE_UNAVAILABLE.into_response(),
+    }
+}
+
+/// One API call, after an injected delay.
+fn handle(st: &SandboxState, fault: Option<&super::faults::FaultSpec>, method: &Method, uri: &Uri, headers: &HeaderMap, body: &[u8]) -> Response {
+    let path = normalize_path(uri.path());
+    let sub = path.strip_prefix("/creditor").unwrap_or("");
+    if let Some(f) = fault {
         if f.drop == Some(true) {
             // Unwinding the connection task closes the socket without an answer;
             // resume_unwind skips the panic hook, so nothing is printed.
@@ -134,14 +162,14 @@ pub async fn dispatch(State(st): State<SandboxState>, method: Method, uri: Uri, 
             return fault_response(f);
         }
     }
-    let params = Params::parse(uri.query(), &headers, &body);
+    let params = Params::parse(uri.query(), headers, body);
     let now = Utc::now();
 
     if sub.is_empty() || sub == "/" {
-        return match method {
-            Method::POST => login(&st, &params),
+        return match *method {
+            Method::POST => login(st, &params, now),
             Method::GET => {
-                if let Some(t) = bearer(&headers) {
+                if let Some(t) = bearer(headers) {
                     st.mutate(|d| d.logout(&t));
                 }
                 no_content()
@@ -150,21 +178,37 @@ pub async fn dispatch(State(st): State<SandboxState>, method: Method, uri: Uri, 
         };
     }
 
-    let api_key = match bearer(&headers).map(|t| st.read(|d| d.authenticate(&t, now))) {
+    let api_key = match bearer(headers).map(|t| st.read(|d| d.authenticate(&t, now))) {
         Some(Ok(k)) => k,
         Some(Err(e)) => return error_response(&e),
         None => return error_response(&ApiError::new("err_no_login", "No session token").status(401)),
     };
-    let result = route(&st, &api_key, &method, sub, &params, &headers);
-    match result {
+    // Rate-limited snapshot reads: one budget per creditor and minute.
+    let mut remaining = None;
+    if method == Method::GET && matches!(sub, "/mandate/detail" | "/transaction/detail") {
+        match st.rate_limits().detail(&api_key, std::time::Instant::now()) {
+            Budget::RetryAfter(secs) => return rate_limited(secs, "Too many requests, rate limit reached"),
+            Budget::Remaining(n) => remaining = Some(n),
+            Budget::Unlimited => {}
+        }
+    }
+    let r = match route(st, &api_key, method, sub, &params, headers) {
         Ok(r) => r,
         Err(e) => error_response(&e),
+    };
+    match remaining {
+        Some(n) => with_header(r, "X-Rate-Limit-Remaining", &n.to_string()),
+        None => r,
     }
 }
 
-fn login(st: &SandboxState, params: &Params) -> Response {
+fn login(st: &SandboxState, params: &Params, now: chrono::DateTime<Utc>) -> Response {
     let key = params.get("apiToken").unwrap_or("").to_string();
-    match st.mutate(|d| d.login(&key, Utc::now())) {
+    if let Budget::RetryAfter(secs) = st.rate_limits().login(&key, std::time::Instant::now()) {
+        return rate_limited(secs, "Too many logins, please try again later");
+    }
+    let templates = &st.config().templates;
+    match st.mutate(|d| d.login(&key, params.get("otp"), templates, now)) {
         Ok((token, merchant)) => {
             let r = Json(json!({"Authorization": token})).into_response();
             let r = with_header(r, "Authorization", &token);
@@ -245,8 +289,7 @@ fn route(st: &SandboxState, key: &str, method: &Method, sub: &str, p: &Params, h
             }
             let r = Json(json!({"Mndt": body})).into_response();
             let r = with_header(r, "X-STATE", m.state.as_str());
-            let r = with_header(r, "X-COLLECTABLE", if m.state == Signed { "true" } else { "false" });
-            Ok(with_header(r, "X-Rate-Limit-Remaining", "99"))
+            Ok(with_header(r, "X-COLLECTABLE", if m.state == Signed { "true" } else { "false" }))
         }
         (Method::POST, ["mandate", "update"]) => {
             let id = p.get("mndtId").ok_or_else(|| ApiError::missing("mndtId"))?.to_string();
@@ -292,24 +335,18 @@ fn route(st: &SandboxState, key: &str, method: &Method, sub: &str, p: &Params, h
             if idem.as_ref().is_some_and(|k| k.len() > 64) {
                 return Err(ApiError::new("err_invalid_params", "Idempotency-Key longer than 64 characters").extra("Idempotency-Key"));
             }
-            let fingerprint = {
-                let mut pairs: Vec<String> = p.0.iter().map(|(k, v)| format!("{k}={v}")).collect();
-                pairs.sort();
-                pairs.join("&")
+            let req = NewTx {
+                mndt_id: p.get("mndtId"),
+                message: p.get("message"),
+                amount: p.get("amount"),
+                reference: p.get("ref"),
+                place: p.get("place"),
+                reqcolldt: p.get("reqcolldt"),
+                date: p.get("date"),
+                idempotency_key: idem,
             };
             let tx = st.mutate(|d| {
-                let tx = d.create_transaction(
-                    key,
-                    p.get("mndtId").unwrap_or(""),
-                    p.get("message").unwrap_or(""),
-                    p.get("amount").unwrap_or(""),
-                    p.string("ref"),
-                    p.string("place"),
-                    p.get("reqcolldt"),
-                    idem.map(|k| (k, fingerprint)),
-                    settle_after,
-                    now,
-                )?;
+                let tx = d.create_transaction(key, &req, &templates, settle_after, now)?;
                 Ok::<_, ApiError>(d.tx_json(key, &tx, &templates))
             })?;
             Ok(Json(json!({"Entries": [tx]})).into_response())
@@ -339,7 +376,7 @@ fn route(st: &SandboxState, key: &str, method: &Method, sub: &str, p: &Params, h
                     .map(|x| d.tx_json(key, x, &templates))
                     .collect::<Vec<_>>()
             });
-            Ok(with_header(Json(json!({"Entries": entries})).into_response(), "X-Rate-Limit-Remaining", "99"))
+            Ok(Json(json!({"Entries": entries})).into_response())
         }
         (Method::DELETE, ["transaction"]) => {
             let id = match p.get("id") {
@@ -360,8 +397,17 @@ fn route(st: &SandboxState, key: &str, method: &Method, sub: &str, p: &Params, h
                     return Err(ApiError::new("err_invalid_date", "Invalid collection date").extra("colltndt"));
                 }
             }
-            let prenotify = p.flag("prenotify");
-            let body = st.mutate(|d| d.collect(key, ct, prenotify, &templates, now))?;
+            let until = match p.get("until") {
+                Some(u) => {
+                    let ms = u.trim().parse::<f64>().ok().filter(|ms| ms.is_finite() && *ms >= 0.0);
+                    let t = ms.and_then(|ms| chrono::DateTime::from_timestamp_millis(ms as i64));
+                    Some(t.ok_or_else(|| ApiError::new("err_invalid_params", "until must be epoch milliseconds").extra("until"))?)
+                }
+                None => None,
+            };
+            // Its mere presence asks for the pre-notification, whatever the value.
+            let prenotify = p.present("prenotify");
+            let body = st.mutate(|d| d.collect(key, ct, prenotify, until, &templates, settle_after, now))?;
             Ok(Json(body).into_response())
         }
         _ => Err(ApiError::new("err_not_found", format!("No such call: {method} /creditor{sub}")).status(404)),
@@ -374,5 +420,9 @@ fn read_feed(st: &SandboxState, key: &str, mandates: bool, p: &Params, headers: 
         None => None,
     };
     let limit = p.get("chunkSize").and_then(|s| s.parse::<usize>().ok()).unwrap_or(FEED_CHUNK).clamp(1, FEED_CHUNK);
-    Ok(st.mutate(|d| d.read_feed(key, mandates, resume, limit)))
+    // `X-TYPES`: comma list of contract types (default CORE,B2B,CREDITCARD).
+    let types: Option<Vec<String>> = header(headers, "X-TYPES")
+        .map(|v| v.split(',').map(|t| t.trim().to_ascii_uppercase()).filter(|t| !t.is_empty()).collect::<Vec<_>>())
+        .filter(|t| !t.is_empty() && mandates);
+    Ok(st.mutate(|d| d.read_feed(key, mandates, resume, limit, types.as_deref())))
 }

@@ -6,8 +6,9 @@
 //!   401 answers `err_no_login`, 429 carries `X-Rate-Limit-Retry-After-Seconds` = `retry_after`).
 //!   `path` matches exactly, or as a prefix when it ends in `*`; `/api/creditor/...` is the same
 //!   as `/creditor/...`. `method` is optional.
-//! - `{"path":...,"delay_ms":3000}`: wait before handling the call (normally afterwards,
-//!   so a client that timed out has still made its change).
+//! - `{"path":...,"delay_ms":3000}`: wait before handling the call, then handle it normally,
+//!   in a task of its own, so a client that timed out and closed the connection has still
+//!   made its change.
 //! - `{"path":...,"drop":true}`: close the connection without answering (call not handled).
 //! - `{"webhooks":"drop"|"duplicate"|"reorder","count":N}`: the next N webhooks are not sent,
 //!   sent twice, or held back and sent after the following one.

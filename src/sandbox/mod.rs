@@ -14,6 +14,7 @@ mod api;
 mod config;
 mod html;
 pub mod faults;
+pub mod security;
 mod settings_page;
 pub mod side_doors;
 mod signing_page;
@@ -29,8 +30,10 @@ use axum::Router;
 use chrono::Utc;
 use tokio::net::TcpListener;
 
-pub use config::{SandboxConfig, TemplateConfig, DEFAULT_API_KEY, USAGE};
+pub use config::{is_sandbox_key, SandboxConfig, TemplateConfig, DEFAULT_API_KEY, USAGE};
 pub use faults::{FaultSpec, Faults};
+pub use security::otp;
+use security::RateLimits;
 use state::Data;
 use webhooks::WebhookSender;
 
@@ -46,6 +49,7 @@ struct Inner {
     public_url: String,
     data: Mutex<Data>,
     faults: Mutex<Faults>,
+    rate_limits: Mutex<RateLimits>,
     webhooks: WebhookSender,
 }
 
@@ -69,6 +73,7 @@ impl SandboxState {
                 public_url: public_url.into().trim_end_matches('/').to_string(),
                 data: Mutex::new(data),
                 faults: Mutex::new(Faults::default()),
+                rate_limits: Mutex::new(RateLimits::new(config.detail_limit, config.login_limit)),
                 webhooks: WebhookSender::new(),
                 config,
             }),
@@ -120,9 +125,11 @@ impl SandboxState {
         }
     }
 
-    /// Back to the start state (configuration only; faults and webhook log cleared).
+    /// Back to the start state (configuration only; faults, rate limits and webhook log
+    /// cleared).
     pub fn reset(&self) {
         self.inner.faults.lock().expect("faults poisoned").clear();
+        *self.rate_limits() = RateLimits::new(self.inner.config.detail_limit, self.inner.config.login_limit);
         self.inner.webhooks.clear_log();
         let config = self.inner.config.clone();
         self.mutate(|d| *d = Data::initial(&config));
@@ -132,14 +139,20 @@ impl SandboxState {
         self.inner.faults.lock().expect("faults poisoned")
     }
 
+    pub(crate) fn rate_limits(&self) -> std::sync::MutexGuard<'_, RateLimits> {
+        self.inner.rate_limits.lock().expect("rate limits poisoned")
+    }
+
     pub(crate) fn webhooks(&self) -> &WebhookSender {
         &self.inner.webhooks
     }
 
-    /// Settles what is due (or everything with `force`); returns how many things changed.
+    /// The bank answers what is due (everything sent, with `force`); returns how many things
+    /// changed.
     pub fn settle(&self, force: bool) -> usize {
         let templates = self.inner.config.templates.clone();
-        self.mutate(|d| d.settle(force, &templates, Utc::now()))
+        let after = self.settle_after();
+        self.mutate(|d| d.settle(force, &templates, after, Utc::now()))
     }
 
     /// Invalidates every session token, as if 24 h had passed.
@@ -159,6 +172,9 @@ pub fn router(state: SandboxState) -> Router {
         .route("/_sandbox/faults", post(side_doors::add_faults).get(side_doors::list_faults).delete(side_doors::clear_faults))
         .route("/_sandbox/reset", post(side_doors::reset))
         .route("/_sandbox/expire-tokens", post(side_doors::expire_tokens))
+        .route("/_sandbox/templates", post(side_doors::set_templates).get(side_doors::templates))
+        .route("/_sandbox/security", post(side_doors::security))
+        .route("/_sandbox/rate-limits", post(side_doors::set_rate_limits).get(side_doors::rate_limits))
         .fallback(api::dispatch)
         .with_state(state)
 }

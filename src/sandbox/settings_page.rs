@@ -52,12 +52,14 @@ pub async fn save(State(st): State<SandboxState>, Form(form): Form<SaveForm>) ->
     if !url.is_empty() && !(url.starts_with("http://") || url.starts_with("https://")) {
         return (StatusCode::BAD_REQUEST, Html(render(&st, &form.api_key, Some(("The webhook URL must start with http:// or https://", false))))).into_response();
     }
-    let known = st.mutate(|d| match d.tenants.get_mut(&form.api_key) {
-        Some(t) => {
-            t.webhook_url = Some(url).filter(|u| !u.is_empty());
-            true
+    let templates = st.config().templates.clone();
+    // A `sandbox-…` key becomes a creditor here if it has not logged in yet.
+    let known = st.mutate(|d| {
+        if !d.ensure_tenant(&form.api_key, &templates) {
+            return false;
         }
-        None => false,
+        d.tenant(&form.api_key).webhook_url = Some(url).filter(|u| !u.is_empty());
+        true
     });
     if !known {
         return (StatusCode::BAD_REQUEST, Html(render(&st, &form.api_key, Some(("Unknown API key", false))))).into_response();

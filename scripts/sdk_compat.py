@@ -51,6 +51,12 @@ def step(name):
     print("- " + name, flush=True)
 
 
+def side_door(path, body):
+    r = requests.post(SANDBOX + path, json=body, timeout=10)
+    assert r.status_code == 200, (path, r.status_code, r.text)
+    return r.json()
+
+
 class Mandates(DocumentFeed):
     def __init__(self):
         self.new, self.updated, self.cancelled, self.positions = [], [], [], []
@@ -122,20 +128,63 @@ def main():
     client.document.feed(resumed, start_position=first_position)
     assert resumed.updated and resumed.updated[0][0] == mndt_id, resumed.updated
 
+    step("profile without automatic sending, one re-offer of insufficient funds (side door)")
+    options = side_door("/_sandbox/templates", {"api_key": API_KEY, "ct": 1001, "auto_send": False, "reoffers": 1})
+    assert options[0]["id"] == 1001 and options[0]["auto_send"] is False and options[0]["reoffers"] == 1, options
+
     step("transaction create")
     tx = client.transaction.create({"mndtId": mndt_id, "message": "Invoice 2024-001", "amount": "50.00", "ref": "INV-1"})
     assert tx["id"] and tx["mndtId"] == mndt_id and tx["ref"] == "INV-1", tx
+    short = client.transaction.create({"mndtId": mndt_id, "message": "Invoice 2024-002", "amount": "8.00", "ref": "INV-2"})
+    assert short["amount"] == 8.0, short
+
+    step("a reused Idempotency-Key is refused with 409 err_duplicate_ref")
+    # The SDK has no idempotency parameter: the same call by hand, with the SDK's session.
+    def create_keyed(amount):
+        headers = dict(client.headers(), **{"Idempotency-Key": "sdk-compat-inv-3"})
+        data = {"mndtId": mndt_id, "message": "Invoice 2024-003", "amount": amount, "ref": "INV-3"}
+        return requests.post(SANDBOX + "/creditor/transaction", data=data, headers=headers, timeout=10)
+
+    first = create_keyed("40.00")
+    assert first.status_code == 200 and "ApiErrorCode" not in first.headers, first.text
+    keyed = first.json()["Entries"][0]
+    for amount in ("40.00", "41.00"):
+        again = create_keyed(amount)
+        assert again.status_code == 409, (again.status_code, again.text)
+        assert again.headers.get("ApiErrorCode") == "err_duplicate_ref", again.headers
+        assert again.json()["code"] == "err_duplicate_ref", again.text
+    detail = requests.get(SANDBOX + "/creditor/transaction/detail", params={"ref": "INV-3"}, headers=client.headers(), timeout=10)
+    assert [t["id"] for t in detail.json()["Entries"]] == [keyed["id"]], detail.text
+
+    step("not sent to the bank: no outcome")
+    r = requests.post(SANDBOX + "/_sandbox/settle", timeout=10)
+    assert r.status_code == 200, r.text
+    nothing = Transactions()
+    client.transaction.feed(nothing)
+    assert nothing.entries == [], nothing.entries
 
     step("collect")
     batch = client.transaction.batch_send(1001)
     assert batch.get("frstMsgId") or batch.get("rcurMsgId"), batch
 
-    step("transaction feed after settlement")
+    step("transaction feed after settlement: the 8 euro failure is not final")
     r = requests.post(SANDBOX + "/_sandbox/settle", timeout=10)
     assert r.status_code == 200, r.text
     txs = Transactions()
     client.transaction.feed(txs)
-    assert [(t["id"], t["state"]) for t in txs.entries] == [(tx["id"], "PAID")], txs.entries
+    outcome = {t["id"]: (t["state"], t["final"], t.get("bkerror")) for t in txs.entries}
+    assert outcome == {
+        tx["id"]: ("PAID", True, None),
+        short["id"]: ("ERROR", False, "AM04"),
+        keyed["id"]: ("PAID", True, None),
+    }, txs.entries
+
+    step("the re-offer is paid: final")
+    r = requests.post(SANDBOX + "/_sandbox/settle", timeout=10)
+    assert r.status_code == 200, r.text
+    reoffer = Transactions()
+    client.transaction.feed(reoffer)
+    assert [(t["id"], t["state"], t["final"]) for t in reoffer.entries] == [(short["id"], "PAID", True)], reoffer.entries
 
     step("errors")
     try:

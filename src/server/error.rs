@@ -35,7 +35,7 @@ impl From<crate::twikey::TwikeyError> for AppError {
                 unreachable: false,
             },
             // Temporary: "try again later", never "wrong key".
-            E::RateLimited { .. } => AppError::Twikey { code: "rate_limited".into(), message: err.to_string(), unreachable: true },
+            E::RateLimited { .. } => AppError::Twikey { code: "rate_limited".into(), message: err.to_string(), unreachable: false },
             E::SessionExpired => AppError::Twikey { code: "err_no_login".into(), message: err.to_string(), unreachable: false },
             E::Timeout | E::Connect(_) | E::Transport(_) | E::InvalidResponse(_) | E::Config(_) => {
                 AppError::Twikey { code: "unreachable".into(), message: err.to_string(), unreachable: true }
@@ -53,6 +53,7 @@ pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
             AppError::Invalid(_) | AppError::Refused(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Twikey { unreachable: true, .. } => StatusCode::BAD_GATEWAY,
+            AppError::Twikey { code, .. } if code == "rate_limited" => StatusCode::TOO_MANY_REQUESTS,
             AppError::Twikey { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Internal | AppError::Network(_) => StatusCode::INTERNAL_SERVER_ERROR,
         };

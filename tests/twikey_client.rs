@@ -884,7 +884,8 @@ async fn transactions_are_checked_as_twikey_does() {
 
     // What the client never sends, by hand.
     let t = token(&sb, DEFAULT_API_KEY).await;
-    let cases: [(&[(&str, &str)], &str, &str); 6] = [
+    type Case<'a> = (&'a [(&'a str, &'a str)], &'a str, &'a str);
+    let cases: [Case; 6] = [
         (&[("message", "m"), ("amount", "10,50")], "err_invalid_amount", "amount"),
         (&[("message", "m"), ("amount", "1.005")], "err_invalid_amount", "amount"),
         (&[("message", "m")], "err_invalid_amount", "amount"),

@@ -68,6 +68,10 @@ fn take(map: &mut HashMap<String, Window>, key: &str, limit: u32, now: Instant) 
     if limit == 0 {
         return Budget::Unlimited;
     }
+    if map.len() > 10_000 {
+        // Many different (mostly wrong) keys: forget the windows that are over.
+        map.retain(|_, w| now.duration_since(w.start) < WINDOW);
+    }
     let w = map.entry(key.to_string()).or_insert(Window { start: now, used: 0 });
     if now.duration_since(w.start) >= WINDOW {
         *w = Window { start: now, used: 0 };

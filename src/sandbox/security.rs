@@ -4,27 +4,13 @@
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-use hmac::{Hmac, Mac};
-use sha2::Sha256;
-
-/// Twikey's OTP salt ("vendor prefix") for a creditor's own key.
-const OTP_SALT: &[u8] = b"own";
 /// One OTP per 30 seconds.
 pub const OTP_STEP_SECS: u64 = 30;
 
-/// The 8-digit login OTP of API.md §2.3 for a hex private key at `unix_secs`:
-/// HMAC-SHA256 keyed with `"own" || hex_decode(private_key)` over the 8-byte big-endian
-/// 30-second counter; four bytes from offset `h[19] & 0x0F`, 31 bits, modulo 10^8.
-/// A key that is not hexadecimal counts as empty (the side door and flag refuse such keys).
+/// The 8-digit login OTP of API.md §2.3 (the client's own computation: both sides must agree).
+/// A key that is not hexadecimal has no OTP (the side door and flag refuse such keys).
 pub fn otp(private_key_hex: &str, unix_secs: u64) -> u32 {
-    let mut key = OTP_SALT.to_vec();
-    key.extend(hex::decode(private_key_hex.trim()).unwrap_or_default());
-    let mut mac = Hmac::<Sha256>::new_from_slice(&key).expect("HMAC takes any key length");
-    mac.update(&(unix_secs / OTP_STEP_SECS).to_be_bytes());
-    let h = mac.finalize().into_bytes();
-    let offset = (h[19] & 0x0F) as usize;
-    let v = u32::from_be_bytes([h[offset], h[offset + 1], h[offset + 2], h[offset + 3]]) & 0x7FFF_FFFF;
-    v % 100_000_000
+    crate::twikey::otp::otp(private_key_hex, unix_secs).unwrap_or(u32::MAX)
 }
 
 /// Whether `given` (sent as an integer, so leading zeros may be missing) is the OTP of the

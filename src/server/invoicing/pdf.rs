@@ -17,6 +17,7 @@
 //! * subsets and embeds TrueType fonts itself (only the glyphs used: a page weighs ~25 KB);
 //! * writes reproducible files (typst needs byte-identical output), which the tests check;
 //! * draws SVG through its companion `krilla-svg` (logos uploaded as SVG).
+//!
 //! `typst` itself (a whole typesetting system) would be far heavier for one fixed layout.
 //!
 //! What it adds to the server build (`--features ssr`, dev profile, 2 cores, measured with
@@ -81,7 +82,7 @@ pub fn render(doc: &Document) -> Result<Vec<u8>, PdfError> {
 /// A logo ready to draw.
 enum LoadedLogo {
     Raster(krilla::image::Image),
-    Svg(usvg::Tree),
+    Svg(Box<usvg::Tree>),
 }
 
 impl LoadedLogo {
@@ -103,7 +104,7 @@ fn load_logo(logo: &Logo) -> Option<LoadedLogo> {
     } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
         krilla::image::Image::from_jpeg(bytes.clone().into(), false).ok().map(LoadedLogo::Raster)
     } else if logo.mime.contains("svg") || bytes.iter().take(512).any(|&b| b == b'<') {
-        usvg::Tree::from_data(bytes, &usvg::Options::default()).ok().map(LoadedLogo::Svg)
+        usvg::Tree::from_data(bytes, &svg_options()).ok().map(|t| LoadedLogo::Svg(Box::new(t)))
     } else {
         None
     };
@@ -114,6 +115,21 @@ fn load_logo(logo: &Logo) -> Option<LoadedLogo> {
         let (w, h) = l.size();
         w > 0.0 && h > 0.0
     })
+}
+
+/// SVG parsing with the embedded fonts as the only ones (text in a logo is drawn with
+/// Liberation Sans, as outlines, whatever the server has installed).
+fn svg_options() -> usvg::Options<'static> {
+    let mut options = usvg::Options { font_family: "Liberation Sans".into(), ..usvg::Options::default() };
+    let fonts = options.fontdb_mut();
+    fonts.load_font_data(text::REGULAR.to_vec());
+    fonts.load_font_data(text::BOLD.to_vec());
+    fonts.set_serif_family("Liberation Sans");
+    fonts.set_sans_serif_family("Liberation Sans");
+    fonts.set_cursive_family("Liberation Sans");
+    fonts.set_fantasy_family("Liberation Sans");
+    fonts.set_monospace_family("Liberation Sans");
+    options
 }
 
 fn write(doc: &Document, faces: &Faces, logo: Option<&LoadedLogo>) -> Result<Vec<u8>, PdfError> {

@@ -448,6 +448,7 @@ fn wrap_cells(cx: &Ctx, columns: &[Column], cells: &[String], size: f32, bold: b
     columns.iter().zip(cells).map(|(c, text)| cx.lines(text, size, bold, c.right - c.left - 2.0 * CELL_PAD)).collect()
 }
 
+#[allow(clippy::too_many_arguments)]
 fn draw_cells(
     cx: &Ctx,
     ops: &mut Vec<Op>,

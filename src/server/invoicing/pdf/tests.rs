@@ -681,7 +681,8 @@ fn sample_png() -> Vec<u8> {
 const SAMPLE_SVG: &str = r##"<svg xmlns="http://www.w3.org/2000/svg" width="300" height="90" viewBox="0 0 300 90">
 <rect x="2" y="2" width="296" height="86" rx="14" fill="#1d6b4f"/>
 <circle cx="46" cy="45" r="28" fill="#f4d35e"/>
-<path d="M90 30 h180 v10 h-180 z M90 52 h120 v10 h-120 z" fill="#ffffff"/>
+<path d="M90 22 h180 v8 h-180 z" fill="#ffffff"/>
+<text x="90" y="66" font-family="Helvetica, sans-serif" font-size="26" font-weight="bold" fill="#ffffff">Dupont</text>
 </svg>"##;
 
 fn logo_op(doc: &Document) -> Option<(f32, f32, f32, f32)> {
@@ -708,6 +709,16 @@ fn svg_logo_is_drawn_as_vectors() {
     let doc = with_logo(examples::invoice(), "image/svg+xml", SAMPLE_SVG.as_bytes().to_vec());
     let (_, _, w, h) = logo_op(&doc).expect("logo drawn");
     assert!((w / h - 300.0 / 90.0).abs() < 0.01, "{w}×{h}");
+    // Its text is drawn with the embedded font (as outlines), not dropped for want of a font.
+    let Some(LoadedLogo::Svg(tree)) = load_logo(doc.seller_logo.as_ref().unwrap()) else { panic!("an SVG") };
+    fn has_text(group: &usvg::Group) -> bool {
+        group.children().iter().any(|node| match node {
+            usvg::Node::Text(t) => !t.flattened().children().is_empty(),
+            usvg::Node::Group(g) => has_text(g),
+            _ => false,
+        })
+    }
+    assert!(has_text(tree.root()));
     let pdf = render(&doc).unwrap();
     keep("logo-svg", &pdf);
     assert_mandatory_mentions(&doc);

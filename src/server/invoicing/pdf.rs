@@ -14,18 +14,22 @@
 //!   that would not conform (a missing glyph, an unmapped character, interpolated images…)
 //!   instead of writing it, and it writes the XMP metadata, output intent and ToUnicode maps
 //!   PDF/A needs;
-//! * subsets and embeds TrueType fonts itself (only the glyphs used: a page weighs ~25 KB);
+//! * subsets and embeds TrueType fonts itself (only the glyphs used: a one-page invoice
+//!   with its QR code weighs ~40 KB);
 //! * writes reproducible files (typst needs byte-identical output), which the tests check;
 //! * draws SVG through its companion `krilla-svg` (logos uploaded as SVG).
 //!
 //! `typst` itself (a whole typesetting system) would be far heavier for one fixed layout.
 //!
 //! What it adds to the server build (`--features ssr`, dev profile, 2 cores, measured with
-//! `cargo build --timings`): 73 new crates, ~55 s of compile time summed over crates, of
-//! which ~18 s for the SVG stack (`krilla-svg`, `usvg`, `resvg`, `fontdb`, `rustybuzz`,
-//! `tiny-skia`); the largest are `write-fonts` (9 s) and `read-fonts` (8 s, both for font
-//! subsetting). The first build after adding them took 1 min 41 s of wall time, partly because
-//! feature unification (`smallvec`'s `union`, `write`) rebuilt ~45 s of crates already there.
+//! `cargo build --timings`): 52 new crates and ~55 s of compile time summed over crates —
+//! ~45 s for krilla, skrifa and qrcode (the largest: `write-fonts` 9 s and `read-fonts` 8 s,
+//! for font subsetting; `krilla` 3.5 s) and ~10 s for the SVG-only crates (`krilla-svg`,
+//! `usvg`, `resvg`, `tiny-skia`, `fontdb`, `roxmltree`…). The first build after adding them
+//! took 1 min 41 s of wall time, which also counts the `encaisse` crate itself (47 s) and a
+//! one-off rebuild (~45 s) of crates already there whose shared dependencies gained features
+//! (`smallvec`'s `union`, `write`). The tests add 19 crates (`pdf-extract` with `lopdf`,
+//! `rqrr`).
 //! Nothing reaches the wasm client: all of it is optional and in the `ssr` feature.
 //!
 //! Layout (where things go, page breaks) is in [`layout`] as plain drawing operations, so the

@@ -1,7 +1,7 @@
 //! Encaisse: invoicing for Belgian small businesses, collected by SEPA direct debit via Twikey.
 //!
 //! One package, built twice: `ssr` (the axum server, database, Twikey client and sandbox)
-//! and `hydrate` (the wasm client). `app`, `api` and `domain` are shared by both.
+//! and `hydrate` (the wasm client). `app`, `api`, `model` and `domain` are shared by both.
 // Leptos view types nest deeply; the wasm build of the larger forms needs more than 128.
 #![recursion_limit = "256"]
 
@@ -9,6 +9,7 @@ pub mod api;
 pub mod app;
 pub mod domain;
 pub mod i18n;
+pub mod model;
 
 #[cfg(feature = "ssr")]
 pub mod sandbox;

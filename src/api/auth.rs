@@ -1,41 +1,14 @@
 //! Sign-up, log in, log out, and who is looking at the page.
 
 #[cfg(feature = "ssr")]
-use super::error::Problems;
+use super::Problems;
 use super::AppError;
+#[cfg(feature = "ssr")]
 use crate::i18n::Lang;
 #[cfg(feature = "ssr")]
 use crate::i18n::Msg;
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
-
-pub const MIN_PASSWORD_LEN: usize = 10;
-
-/// Who is viewing: the signed-in user (if any) and the interface language. The server works it
-/// out once per request (`server::session::resolve_viewer`) and writes it into the page, so the
-/// server render and the browser's hydration agree on it without another round trip.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct Viewer {
-    pub user: Option<UserInfo>,
-    pub lang: Lang,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct UserInfo {
-    pub name: String,
-    pub email: String,
-    pub company_name: String,
-}
-
-/// A safe place to go after logging in: a path of this site only. Control characters are
-/// refused: browsers drop tabs and newlines from URLs (`/\t/evil.example` becomes
-/// `//evil.example`), and they cannot go into a `Location` header anyway.
-pub fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') && !n.chars().any(char::is_control) => n.to_string(),
-        _ => "/".into(),
-    }
-}
+pub use crate::model::auth::*;
 
 #[server(endpoint = "signup")]
 pub async fn signup(company_name: String, name: String, email: String, password: String) -> Result<(), AppError> {
@@ -165,17 +138,4 @@ pub async fn set_language(lang: String, next: Option<String>) -> Result<(), AppE
         }
         .await,
     )
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn next_stays_on_site() {
-        assert_eq!(super::safe_next(Some("/customers?q=a")), "/customers?q=a");
-        for evil in
-            [Some("https://evil.example"), Some("//evil.example"), Some("/\\evil"), Some("/\t/evil.example"), Some("/\r\nX: y"), None]
-        {
-            assert_eq!(super::safe_next(evil), "/");
-        }
-    }
 }

@@ -2,12 +2,7 @@
 
 use super::AppError;
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Connections {
-    pub twikey_enabled: bool,
-}
+pub use crate::model::connections::*;
 
 #[server(endpoint = "connections/get")]
 pub async fn get_connections() -> Result<Connections, AppError> {

@@ -1,23 +1,8 @@
 //! Figures for the dashboard.
 
 use super::AppError;
-use crate::domain::invoice::DisplayStatus;
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Summary {
-    pub customers: i64,
-    pub twikey_enabled: bool,
-    /// open invoices: total − payments
-    pub open_cents: i64,
-    /// of which past their due date
-    pub overdue_cents: i64,
-    /// payments dated this calendar month
-    pub paid_this_month_cents: i64,
-    /// number of invoices per status (overdue counted apart from open)
-    pub invoice_counts: Vec<(DisplayStatus, i64)>,
-}
+pub use crate::model::dashboard::*;
 
 #[server(endpoint = "dashboard")]
 pub async fn dashboard_summary() -> Result<Summary, AppError> {

@@ -1,4 +1,4 @@
-//! Server functions, grouped by area, and the types they exchange with the browser.
+//! Server functions, grouped by area; the types they exchange live in `crate::model`.
 //! Every function checks the session and scopes its work to the caller's company
 //! (see `server::session::require_user`).
 
@@ -9,6 +9,4 @@ pub mod dashboard;
 pub mod twikey;
 pub mod invoices;
 pub mod subscriptions;
-mod error;
-
-pub use error::{AppError, FieldError};
+pub use crate::model::{AppError, FieldError, Problems};

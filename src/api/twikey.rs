@@ -1,48 +1,10 @@
 //! Twikey: configuration, connection test, and mandates on the customer's Twikey tab.
 
 use super::AppError;
+#[cfg(feature = "ssr")]
 use crate::domain::mandate::MandateState;
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct TwikeyHealth {
-    pub last_login_at: Option<String>,
-    pub last_login_error: Option<String>,
-    pub last_webhook_at: Option<String>,
-    pub last_webhook_valid: Option<bool>,
-    pub last_test_webhook_at: Option<String>,
-    pub webhooks_rejected: i64,
-    pub last_sync_at: Option<String>,
-    pub last_sync_error: Option<String>,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct TwikeySettingsView {
-    pub enabled: bool,
-    /// `•••• abcd`: never the whole key.
-    pub api_key_masked: Option<String>,
-    pub b2c_ct: Option<i64>,
-    pub b2b_ct: Option<i64>,
-    pub prenotify: bool,
-    /// Encaisse sends a collection batch per contract and day (else the Twikey profile does).
-    pub batch_sending: bool,
-    /// An enhanced-security private key is stored (never sent back).
-    pub private_key_set: bool,
-    pub retry_enabled: bool,
-    pub retry_after_days: i64,
-    pub retry_max: i64,
-    pub callback_url: String,
-    pub health: TwikeyHealth,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct TemplateView {
-    pub id: i64,
-    pub name: String,
-    /// `CORE` or `B2B`
-    pub kind: String,
-}
+pub use crate::model::twikey::*;
 
 #[cfg(feature = "ssr")]
 fn brussels(t: Option<chrono::DateTime<chrono::Utc>>) -> Option<String> {
@@ -195,7 +157,7 @@ pub async fn save_twikey_settings(
             }
             let (templates, merchant_id) = login_and_templates(&api_key, &private_key_hex).await?;
             let kind_of = |ct: i64| templates.iter().find(|t| t.id == ct).map(|t| t.kind.to_ascii_uppercase());
-            let mut problems = super::error::Problems::default();
+            let mut problems = super::Problems::default();
             match kind_of(b2c).as_deref() {
                 None => problems.add("b2c_ct", Msg::ErrContractUnknown),
                 Some("CORE") => {}
@@ -234,39 +196,6 @@ pub async fn save_twikey_settings(
         }
         .await,
     )
-}
-
-// ---- mandates ----------------------------------------------------------------------------
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct MandateView {
-    pub id: i64,
-    pub reference: String,
-    pub template_id: Option<i64>,
-    pub scheme: String,
-    pub state: MandateState,
-    pub sign_url: Option<String>,
-    pub iban_masked: Option<String>,
-    pub signed_at: Option<String>,
-    pub sign_method: Option<String>,
-    pub invited_at: Option<String>,
-    pub state_reason: Option<String>,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct MandateEventView {
-    pub reference: String,
-    pub at: String,
-    pub kind: String,
-    pub detail: String,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct CustomerTwikeyView {
-    pub enabled: bool,
-    pub configured: bool,
-    pub mandates: Vec<MandateView>,
-    pub history: Vec<MandateEventView>,
 }
 
 #[server(endpoint = "twikey/customer")]
@@ -474,68 +403,6 @@ pub async fn cancel_mandate(mandate_id: i64, #[server(default)] reason: String) 
     )
 }
 
-// ---- collections -------------------------------------------------------------------------
-
-/// Why the Twikey box cannot start a collection now.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CannotCollect {
-    TwikeyOff,
-    NotConfigured,
-    InvoiceNotOpen,
-    NothingToPay,
-    NoSignedMandate,
-    MandatePendingBank,
-    AlreadyRunning,
-    /// The running collection failed with `final: false`: Twikey's dunning may still collect it.
-    TwikeyWillRetry,
-}
-
-impl CannotCollect {
-    pub fn message(self) -> crate::i18n::Msg {
-        use crate::i18n::Msg;
-        match self {
-            Self::TwikeyOff => Msg::ErrTwikeyOff,
-            Self::NotConfigured => Msg::ErrTwikeyNotConfigured,
-            Self::InvoiceNotOpen => Msg::WhyInvoiceNotOpen,
-            Self::NothingToPay => Msg::WhyNothingToPay,
-            Self::NoSignedMandate => Msg::WhyNoSignedMandate,
-            Self::MandatePendingBank => Msg::WhyMandatePendingBank,
-            Self::AlreadyRunning => Msg::WhyAlreadyRunning,
-            Self::TwikeyWillRetry => Msg::WhyTwikeyWillRetry,
-        }
-    }
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct CollectionView {
-    pub id: i64,
-    pub reference: String,
-    pub amount_cents: i64,
-    pub attempt: i64,
-    /// `requested`, `open`, `paid`, `failed`
-    pub state: String,
-    pub reason_code: Option<String>,
-    pub reason_message: Option<String>,
-    /// Failed with `final: false`: Twikey will offer it to the bank again.
-    pub will_retry: bool,
-    pub reversed: bool,
-    pub retry_at: Option<String>,
-    pub prenotify: bool,
-    pub collection_date: Option<chrono::NaiveDate>,
-    pub created_at: String,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct InvoiceTwikeyView {
-    pub enabled: bool,
-    pub why_not: Option<CannotCollect>,
-    pub customer_id: i64,
-    pub mandate_reference: Option<String>,
-    pub open_cents: i64,
-    pub collections: Vec<CollectionView>,
-}
-
 #[server(endpoint = "twikey/invoice")]
 pub async fn invoice_twikey(invoice_id: i64) -> Result<InvoiceTwikeyView, AppError> {
     use crate::server::{
@@ -596,14 +463,6 @@ pub async fn start_collection(invoice_id: i64) -> Result<(), AppError> {
         }
         .await,
     )
-}
-
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct BulkCollectReport {
-    pub started: Vec<String>,
-    /// invoice number (or id) and why it was skipped
-    pub skipped: Vec<(String, CannotCollect)>,
-    pub failed: Vec<(String, String)>,
 }
 
 /// Starts collections for the selected invoices whose customers have signed mandates.

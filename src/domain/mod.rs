@@ -1,5 +1,6 @@
 //! Plain types and rules shared by the server and the browser.
 
+pub mod collection;
 pub mod customer;
 pub mod document;
 pub mod epc_qr;

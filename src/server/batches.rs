@@ -36,7 +36,7 @@ pub async fn send_due(state: &AppState, company_id: i64, day: NaiveDate) -> Resu
     }
     let client = state.twikey_client(&settings).map_err(|e| {
         tracing::error!(company_id, error = %e, "no Twikey client for the collection batch");
-        CollectError::Cannot(crate::api::twikey::CannotCollect::NotConfigured)
+        CollectError::Cannot(crate::domain::collection::CannotCollect::NotConfigured)
     })?;
     let mut sent = 0;
     for template_id in templates {

@@ -1,6 +1,6 @@
 //! The server's error enum, and the boundary where errors become what the user sees.
 
-use crate::api::AppError;
+use crate::model::AppError;
 use http::StatusCode;
 
 #[derive(Debug, thiserror::Error)]

@@ -7,8 +7,8 @@
 use super::config::Config;
 use super::db::{begin_write, now, on_db, Db, Tx};
 use super::repo::invoice_events::{self, kind};
-use crate::api::invoices::OutboxMessage;
-use crate::api::AppError;
+use crate::model::invoices::OutboxMessage;
+use crate::model::AppError;
 use crate::domain::money::format_eur;
 use crate::i18n::{Lang, Msg};
 use chrono::{DateTime, NaiveDate, Utc};

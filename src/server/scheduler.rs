@@ -14,7 +14,7 @@
 use super::mailer::{self, Mailer};
 use super::repo::subscriptions::{self, CrashPoint, Generated};
 use super::AppState;
-use crate::api::AppError;
+use crate::model::AppError;
 use crate::domain::schedule::due_periods;
 use chrono::NaiveDate;
 use std::time::Duration;

@@ -31,7 +31,7 @@ pub async fn reject_nul(req: axum::extract::Request, next: axum::middleware::Nex
     use axum::response::IntoResponse;
     // The answer server-function clients expect: a JSON `AppError` with a message in words.
     let refused = || {
-        let body = serde_json::to_string(&crate::api::AppError::Refused(crate::i18n::Msg::ErrNulCharacter)).unwrap_or_default();
+        let body = serde_json::to_string(&crate::model::AppError::Refused(crate::i18n::Msg::ErrNulCharacter)).unwrap_or_default();
         (http::StatusCode::BAD_REQUEST, [(http::header::CONTENT_TYPE, "application/json")], body).into_response()
     };
     let nul_in = |s: &[u8]| s.contains(&0) || s.windows(3).any(|w| w[0] == b'%' && w[1] == b'0' && w[2] == b'0');

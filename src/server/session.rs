@@ -3,8 +3,8 @@
 use super::db::Db;
 use super::repo::{companies, sessions, users};
 use super::AppState;
-use crate::api::auth::{UserInfo, Viewer};
-use crate::api::AppError;
+use crate::model::auth::{UserInfo, Viewer};
+use crate::model::AppError;
 use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};

@@ -1,4 +1,4 @@
-use crate::api::customers::{Customer, CustomerListQuery, CustomerPage, CustomerRow, CUSTOMERS_PER_PAGE};
+use crate::model::customers::{Customer, CustomerListQuery, CustomerPage, CustomerRow, CUSTOMERS_PER_PAGE};
 use crate::domain::customer::{CustomerFields, CustomerKind};
 use crate::domain::mandate::MandateMark;
 use crate::server::db::{is_unique_violation, like_pattern, now, on_db, Db};

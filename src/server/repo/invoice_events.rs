@@ -2,7 +2,7 @@
 //! one event in the same transaction as the change. Other modules (Twikey) append their own
 //! kinds here with [`append`]; the invoice page shows unknown kinds with their details.
 
-use crate::api::invoices::TimelineEvent;
+use crate::model::invoices::TimelineEvent;
 use crate::server::db::{now, on_db, Db, Tx};
 use chrono::{DateTime, Utc};
 

@@ -1,8 +1,8 @@
 //! Invoices and their lines: drafts, issuing (numbering), cancelling, lists and figures.
 
 use super::invoice_events::{self, kind};
-use crate::api::invoices::{CustomerChoice, Invoice, InvoiceListQuery, InvoicePage, InvoiceRow, ValidInvoice, INVOICES_PER_PAGE};
-use crate::api::AppError;
+use crate::model::invoices::{CustomerChoice, Invoice, InvoiceListQuery, InvoicePage, InvoiceRow, ValidInvoice, INVOICES_PER_PAGE};
+use crate::model::AppError;
 use crate::domain::invoice::{due_date, invoice_number, totals, DisplayStatus, InvoiceStatus, Line};
 use crate::domain::structured_communication;
 use crate::i18n::Msg;
@@ -366,10 +366,10 @@ where
     if let Ok(customer) = q.customer.trim().parse::<i64>() {
         b.push(" AND i.customer_id = ").push_bind(customer);
     }
-    if let Some(from) = crate::api::invoices::parse_date(&q.from) {
+    if let Some(from) = crate::model::invoices::parse_date(&q.from) {
         b.push(" AND i.issue_date >= ").push_bind(from);
     }
-    if let Some(to) = crate::api::invoices::parse_date(&q.to) {
+    if let Some(to) = crate::model::invoices::parse_date(&q.to) {
         b.push(" AND i.issue_date <= ").push_bind(to);
     }
     if !q.q.trim().is_empty() {

@@ -4,8 +4,8 @@
 //! `direct_debit`), `external_ref` ties a payment to a collection once (unique per method).
 
 use super::invoice_events::{self, kind};
-use crate::api::invoices::Payment;
-use crate::api::AppError;
+use crate::model::invoices::Payment;
+use crate::model::AppError;
 use crate::i18n::Msg;
 use crate::server::db::{begin_write, now, on_db, Db, Tx};
 use chrono::NaiveDate;

@@ -1,9 +1,9 @@
 //! Subscriptions and their lines, and the step the scheduler repeats: invoice one period.
 
 use super::invoices;
-use crate::api::invoices::{InvoiceRow, ValidInvoice};
-use crate::api::subscriptions::{Subscription, SubscriptionRow, ValidSubscription};
-use crate::api::AppError;
+use crate::model::invoices::{InvoiceRow, ValidInvoice};
+use crate::model::subscriptions::{Subscription, SubscriptionRow, ValidSubscription};
+use crate::model::AppError;
 use crate::domain::invoice::{totals, Line};
 use crate::domain::schedule::{period_end, period_start, SubscriptionStatus};
 use crate::i18n::Msg;

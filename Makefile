@@ -26,7 +26,7 @@ test: build test-rust test-e2e test-e2e-postgres
 ## The Rust suite runs twice: on SQLite, then on PostgreSQL (a fresh schema per test on the
 ## server scripts/postgres.sh starts, or installs, and prints).
 test-rust:
-	cargo test --no-default-features --features ssr
+	cargo test --workspace --no-default-features --features encaisse/ssr
 	url=$$(scripts/postgres.sh) && ENCAISSE_TEST_POSTGRES=$$url cargo test --no-default-features --features ssr
 	scripts/postgres.sh --clean
 	scripts/sdk_compat.sh

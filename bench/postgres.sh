@@ -49,7 +49,7 @@ PG_VERSION=$(apsql -c 'SHOW server_version' 2>/dev/null) || {
 # ---- build --------------------------------------------------------------------------------
 if [ "${BENCH_NO_BUILD:-}" != 1 ]; then
   say "release build of the server and twikey-sandbox (no wasm client needed)"
-  cargo build --release --bins --no-default-features --features ssr
+  cargo build --release --bins -p encaisse -p twikey-sandbox --no-default-features --features encaisse/ssr
 fi
 [ -x "$BIN/encaisse" ] && [ -x "$BIN/twikey-sandbox" ] || { echo "bench: release binaries missing" >&2; exit 1; }
 if [ ! -f target/site/pkg/encaisse.css ]; then

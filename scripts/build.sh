@@ -43,4 +43,5 @@ cp style/main.css target/site/pkg/encaisse.css
 cp -r public/. target/site/
 
 echo "==> server ($profile)"
-cargo build --bins --no-default-features --features ssr "${cargo_profile[@]}"
+# the app and the stand-in Twikey server, in one invocation (one feature resolution)
+cargo build --bins -p encaisse -p twikey-sandbox --no-default-features --features encaisse/ssr "${cargo_profile[@]}"

@@ -25,7 +25,7 @@ fi
 
 if [ ! -x "$BIN" ]; then
   echo "building twikey-sandbox"
-  cargo build --bin twikey-sandbox --features ssr --no-default-features
+  cargo build --bins -p encaisse -p twikey-sandbox --no-default-features --features encaisse/ssr
 fi
 
 PORT="$("$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')"

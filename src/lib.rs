@@ -1,6 +1,6 @@
 //! Encaisse: invoicing for Belgian small businesses, collected by SEPA direct debit via Twikey.
 //!
-//! One package, built twice: `ssr` (the axum server, database, Twikey client and sandbox)
+//! One package, built twice: `ssr` (the axum server, database, and the Twikey client crate)
 //! and `hydrate` (the wasm client). `app`, `api`, `model` and `domain` are shared by both.
 // Leptos view types nest deeply; the wasm build of the larger forms needs more than 128.
 #![recursion_limit = "256"]
@@ -12,11 +12,7 @@ pub mod i18n;
 pub mod model;
 
 #[cfg(feature = "ssr")]
-pub mod sandbox;
-#[cfg(feature = "ssr")]
 pub mod server;
-#[cfg(feature = "ssr")]
-pub mod twikey;
 
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]

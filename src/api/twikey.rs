@@ -253,7 +253,7 @@ pub async fn prepare_mandate(customer_id: i64) -> Result<(), AppError> {
         repo::{customers, mandates, twikey_settings},
         respond, session,
     };
-    use crate::twikey::InviteRequest;
+    use twikey::InviteRequest;
     respond(
         async {
             let user = session::require_user().await?;
@@ -319,7 +319,7 @@ pub async fn prepare_mandate(customer_id: i64) -> Result<(), AppError> {
 async fn company_mandate(
     mandate_id: i64,
 ) -> Result<
-    (crate::server::session::AuthUser, crate::server::AppState, crate::twikey::TwikeyClient, crate::server::repo::mandates::Mandate),
+    (crate::server::session::AuthUser, crate::server::AppState, twikey::TwikeyClient, crate::server::repo::mandates::Mandate),
     AppError,
 > {
     use crate::server::{
@@ -361,7 +361,7 @@ pub async fn delete_mandate(mandate_id: i64) -> Result<(), AppError> {
 #[server(endpoint = "twikey/mandate/invite")]
 pub async fn send_mandate_invitation(mandate_id: i64) -> Result<(), AppError> {
     use crate::server::{repo::mandates, respond};
-    use crate::twikey::MandateAction;
+    use twikey::MandateAction;
     respond(
         async {
             let (user, state, client, m) = company_mandate(mandate_id).await?;

@@ -13,7 +13,7 @@ use super::db::begin_write;
 use super::repo::batches::{self, NewBatch};
 use super::repo::{collections, invoice_events, twikey_settings};
 use super::AppState;
-use crate::twikey::CollectRequest;
+use twikey::CollectRequest;
 use chrono::{Duration, NaiveDate};
 use serde_json::json;
 

@@ -7,7 +7,7 @@
 use super::repo::{mandates, twikey_settings};
 use super::{sync, AppState};
 use crate::server::db::on_db;
-use crate::twikey::verify_webhook;
+use twikey::verify_webhook;
 use axum::extract::{Path, RawQuery, State};
 use http::{HeaderMap, StatusCode};
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -23,7 +23,7 @@ use crate::model::AppError;
 use crate::domain::invoice::PAYMENT_METHOD_DIRECT_DEBIT;
 use crate::domain::mandate::MandateState;
 use crate::domain::sepa;
-use crate::twikey::{NewTransaction, Transaction, TransactionState, TwikeyClient, TwikeyError};
+use twikey::{NewTransaction, Transaction, TransactionState, TwikeyClient, TwikeyError};
 use chrono::{Duration, Utc};
 use rand::RngCore;
 use serde_json::json;
@@ -346,7 +346,7 @@ pub async fn apply_feed_entry(conn: &mut Tx, settings: &Settings, t: &Transactio
             None => return Ok(None),
         },
     };
-    let booked_on = t.bkdate.as_deref().and_then(crate::twikey::lenient::parse_date_or_datetime).unwrap_or_else(|| Utc::now().date_naive());
+    let booked_on = t.bkdate.as_deref().and_then(twikey::lenient::parse_date_or_datetime).unwrap_or_else(|| Utc::now().date_naive());
     match t.state() {
         TransactionState::Paid if c.state != "paid" => {
             if c.state == "failed" {

@@ -24,9 +24,9 @@ impl From<sqlx::Error> for AppError {
     }
 }
 
-impl From<crate::twikey::TwikeyError> for AppError {
-    fn from(err: crate::twikey::TwikeyError) -> Self {
-        use crate::twikey::TwikeyError as E;
+impl From<twikey::TwikeyError> for AppError {
+    fn from(err: twikey::TwikeyError) -> Self {
+        use twikey::TwikeyError as E;
         tracing::warn!(error = %err, "Twikey call failed");
         match err {
             E::Api { code, message, extra, .. } => AppError::Twikey {

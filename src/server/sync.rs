@@ -13,7 +13,7 @@ use super::repo::twikey_settings::{self, Feed};
 use super::twikey_link::LinkError;
 use super::AppState;
 use crate::domain::mandate::MandateState;
-use crate::twikey::{MandateEventKind, MandateFeedMessage, TwikeyClient, TwikeyError};
+use twikey::{MandateEventKind, MandateFeedMessage, TwikeyClient, TwikeyError};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};

@@ -3,7 +3,7 @@
 
 use super::repo::twikey_settings::Settings;
 use super::AppState;
-use crate::twikey::{TwikeyClient, TwikeyConfig, TwikeyError};
+use twikey::{TwikeyClient, TwikeyConfig, TwikeyError};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 

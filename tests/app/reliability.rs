@@ -2,14 +2,13 @@
 //! with SIGKILL in the middle of a scheduler run and of a feed sync, then restarted. Each ends
 //! in the same state as without the fault: nothing twice, nothing lost.
 
-mod common;
-use common::world::{World, KEY};
-use common::process::{encaisse, kill9, Client, Server};
-use common::TestApp;
+use crate::helpers::world::{World, KEY};
+use crate::helpers::process::{encaisse, kill9, Client, Server};
+use crate::helpers::TestApp;
 use encaisse::on_db;
-use encaisse::sandbox::{self, SandboxConfig};
+use twikey_sandbox::{self as sandbox, SandboxConfig};
 use encaisse::server::db::Db;
-use encaisse::twikey::{InviteRequest, TwikeyClient, TwikeyConfig};
+use twikey::{InviteRequest, TwikeyClient, TwikeyConfig};
 use http::StatusCode;
 use serde_json::json;
 use std::time::{Duration, Instant};
@@ -74,7 +73,7 @@ async fn two_hundred_collections_under_faults_debit_once_and_lose_nothing() {
     .unwrap();
     let twikey = w.app.state.twikey_client_for_key(KEY).unwrap();
     for (key, reference, mandate, cents) in &lost {
-        let request = encaisse::twikey::NewTransaction {
+        let request = twikey::NewTransaction {
             mndt_id: mandate.clone(),
             message: "Invoice".into(),
             amount_cents: *cents,

@@ -974,7 +974,7 @@ impl Data {
         if prenotify {
             for t in &picked {
                 let m = self.tenants[api_key].mandates[&t.mndt_id].clone();
-                let subject = format!("{CREDITOR_NAME} will collect EUR {} from your account", crate::twikey::format_amount(t.amount_cents));
+                let subject = format!("{CREDITOR_NAME} will collect EUR {} from your account", twikey::format_amount(t.amount_cents));
                 self.email(&m, "prenotification", subject, None, Some(t), now);
             }
         }

@@ -1,8 +1,7 @@
 //! Invoices through the router: editor → issue → send → payments → timeline, numbering under
 //! concurrent issuing, filters, company isolation and sessions on every server function.
 
-mod common;
-use common::TestApp;
+use crate::helpers::TestApp;
 use encaisse::on_db;
 use encaisse::server::db::Backend;
 use http::StatusCode;
@@ -23,7 +22,7 @@ fn draft_form(customer: i64, issue_date: &str, lines: &[(&str, &str, &str, &str)
     form
 }
 
-async fn save(app: &TestApp, cookie: &str, id: Option<i64>, issue: bool, form: Vec<(String, String)>) -> common::Reply {
+async fn save(app: &TestApp, cookie: &str, id: Option<i64>, issue: bool, form: Vec<(String, String)>) -> crate::helpers::Reply {
     let mut form = form;
     if let Some(id) = id {
         form.push(("id".into(), id.to_string()));

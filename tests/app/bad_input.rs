@@ -4,13 +4,12 @@
 //!
 //! Run with `--nocapture` to see how many inputs each property tried.
 
-mod common;
 use axum::body::Body;
-use common::world::{World, KEY};
-use common::{urlencode, Reply, TestApp};
+use crate::helpers::world::{World, KEY};
+use crate::helpers::{urlencode, Reply, TestApp};
 use encaisse::api::AppError;
 use encaisse::on_db;
-use encaisse::twikey::sign_webhook;
+use twikey::sign_webhook;
 use http::{header, Request, StatusCode};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};

@@ -1,4 +1,4 @@
-//! The Twikey client against Twikey's own OpenAPI description (`docs/twikey/openapi.yaml`,
+//! The Twikey client against Twikey's own OpenAPI description (`crates/twikey/openapi.yaml`,
 //! the source of truth; `TWIKEY_OPENAPI` overrides the path).
 //!
 //! For every endpoint the client calls ([`endpoints`]), the test walks the description:
@@ -11,10 +11,9 @@
 //!   against its parameters, required ones present, and values against `enum`, simple types and
 //!   `maxLength`, so a misspelled field name fails.
 //!
-//! `every_client_path_has_a_row` scans `src/twikey/client.rs` for its paths, so an endpoint the
+//! `every_client_path_has_a_row` scans `src/client.rs` for its paths, so an endpoint the
 //! client gains fails until it has a row. Run with `-- --nocapture` to see the per-endpoint report.
 
-#![cfg(feature = "ssr")]
 // `..Default::default()` after every field of today: see the request builders below.
 #![allow(clippy::needless_update)]
 
@@ -29,7 +28,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
-use encaisse::twikey::*;
+use twikey::*;
 use serde_json::Value;
 
 // ---- the endpoints the client uses ---------------------------------------------------------
@@ -254,7 +253,7 @@ fn full_collect() -> CollectRequest {
 
 fn load_spec() -> Value {
     let path = std::env::var("TWIKEY_OPENAPI")
-        .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/docs/twikey/openapi.yaml").to_string());
+        .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/openapi.yaml").to_string());
     let text = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("cannot read Twikey's OpenAPI description {path}: {e} (set TWIKEY_OPENAPI)"));
     serde_norway::from_str(&text).unwrap_or_else(|e| panic!("{path} is not valid YAML: {e}"))
@@ -717,7 +716,7 @@ async fn client_reads_every_openapi_example_and_sends_only_declared_fields() {
 /// base URL itself) has a row in [`endpoints`], and every row is still called.
 #[test]
 fn every_client_path_has_a_row() {
-    let src = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src/twikey/client.rs")).unwrap();
+    let src = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src/client.rs")).unwrap();
     let (code, literals) = code_and_literals(&src);
     let mut used: BTreeSet<(String, String)> = BTreeSet::new();
     let mut unclear = vec![];

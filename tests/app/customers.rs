@@ -1,7 +1,6 @@
 //! Customers through the router: validation, and company isolation on every server function.
 
-mod common;
-use common::TestApp;
+use crate::helpers::TestApp;
 use encaisse::on_db;
 use http::StatusCode;
 

@@ -3,13 +3,12 @@
 //! API key never leaves the server (bodies, headers, log lines), login throttling is per
 //! e-mail, security headers and cookie flags, forged and logged-out sessions, open redirects.
 
-mod common;
 use axum::body::Body;
-use common::world::{World, KEY};
-use common::{Reply, TestApp};
+use crate::helpers::world::{World, KEY};
+use crate::helpers::{Reply, TestApp};
 use encaisse::api::AppError;
 use encaisse::on_db;
-use encaisse::twikey::sign_webhook;
+use twikey::sign_webhook;
 use http::{header, Request, StatusCode};
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -743,7 +742,7 @@ async fn login_and_language_redirect_on_site_only() {
                 ("login", vec![("email", "a@test.be"), ("password", "a-long-password"), ("next", next)]),
                 ("language", vec![("lang", "en"), ("next", next)]),
             ] {
-                let body = form.iter().map(|(k, v)| format!("{k}={}", common::urlencode(v))).collect::<Vec<_>>().join("&");
+                let body = form.iter().map(|(k, v)| format!("{k}={}", crate::helpers::urlencode(v))).collect::<Vec<_>>().join("&");
                 let req = Request::post(api(endpoint))
                     .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
                     .header(header::ACCEPT, accept)

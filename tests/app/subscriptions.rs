@@ -1,9 +1,8 @@
 //! Subscriptions and the scheduler: every period invoiced exactly once, also when a run dies
 //! half-way or two runs overlap; pause / resume / end; isolation and sessions.
 
-mod common;
 use chrono::NaiveDate;
-use common::TestApp;
+use crate::helpers::TestApp;
 use encaisse::on_db;
 use encaisse::server::repo::subscriptions::CrashPoint;
 use encaisse::server::scheduler::{run_once, RunOptions};

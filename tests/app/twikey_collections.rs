@@ -2,8 +2,7 @@
 //! every amount band of the sandbox's settlement table ends in the right invoice state;
 //! reversal, subscriptions and the retry policy.
 
-mod common;
-use common::world::{World, KEY};
+use crate::helpers::world::{World, KEY};
 use encaisse::on_db;
 use encaisse::server::{collect, repo::twikey_settings, scheduler};
 use http::StatusCode;
@@ -191,7 +190,7 @@ async fn a_reversal_reopens_the_paid_invoice_with_its_reason() {
     assert_eq!(w.invoice_detail(invoice).await["invoice"]["status"], "paid");
     // weeks later the bank takes the money back (the sandbox does not reverse by itself: the
     // feed entry is applied as the sync worker would)
-    let entry: encaisse::twikey::Transaction = serde_json::from_value(json!({
+    let entry: twikey::Transaction = serde_json::from_value(json!({
         "id": w.invoice_twikey(invoice).await["collections"][0]["id"], "ref": "2026-0001-1", "state": "ERROR",
         "bkerror": "MD06", "bkmsg": "Refund requested", "final": true
     }))
@@ -307,7 +306,7 @@ async fn a_resent_request_twikey_already_has_is_found_by_its_reference() {
         .unwrap();
     // ... but, as after a lost answer, Twikey did create it with that key.
     let client = w.app.state.twikey_client_for_key(KEY).unwrap();
-    let request = encaisse::twikey::NewTransaction {
+    let request = twikey::NewTransaction {
         mndt_id: mandate,
         message: "Invoice 2026-0001".into(),
         amount_cents: 12000,
@@ -344,7 +343,7 @@ async fn a_refusal_after_a_lost_answer_is_checked_before_anything_is_marked_fail
             .await)
         .unwrap();
     let client = w.app.state.twikey_client_for_key(KEY).unwrap();
-    let request = encaisse::twikey::NewTransaction {
+    let request = twikey::NewTransaction {
         mndt_id: mandate,
         message: "Invoice 2026-0001".into(),
         amount_cents: 12000,

@@ -10,7 +10,7 @@ pub const OTP_STEP_SECS: u64 = 30;
 /// The 8-digit login OTP of API.md §2.3 (the client's own computation: both sides must agree).
 /// A key that is not hexadecimal has no OTP (the side door and flag refuse such keys).
 pub fn otp(private_key_hex: &str, unix_secs: u64) -> u32 {
-    crate::twikey::otp::otp(private_key_hex, unix_secs).unwrap_or(u32::MAX)
+    twikey::otp::otp(private_key_hex, unix_secs).unwrap_or(u32::MAX)
 }
 
 /// Whether `given` (sent as an integer, so leading zeros may be missing) is the OTP of the

@@ -52,7 +52,7 @@ impl Params {
 
     /// Lenient boolean (`true`, `True`, `1`, or present without a value).
     fn flag(&self, k: &str) -> bool {
-        self.0.iter().any(|(key, v)| key == k && crate::twikey::lenient::parse_bool(v) != Some(false))
+        self.0.iter().any(|(key, v)| key == k && twikey::lenient::parse_bool(v) != Some(false))
     }
 
     /// Whether the field is there at all, whatever its value (`prenotify`, API.md §7).
@@ -251,7 +251,7 @@ fn route(st: &SandboxState, key: &str, method: &Method, sub: &str, p: &Params, h
             p.get("method").ok_or_else(|| ApiError::missing("method"))?;
             let iban = p.get("iban").ok_or_else(|| ApiError::missing("iban"))?.to_string();
             let bic = p.string("bic");
-            let skip_bank = p.get("bankSignature").and_then(crate::twikey::lenient::parse_bool) == Some(false);
+            let skip_bank = p.get("bankSignature").and_then(twikey::lenient::parse_bool) == Some(false);
             let m = st.mutate(|d| {
                 let mndt_id = match p.get("key") {
                     Some(k) => d.find_by_key(k).filter(|(owner, _)| owner == key).map(|(_, m)| m.mndt_id).ok_or_else(ApiError::no_contract)?,

@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use super::faults::WebhookFault;
 use super::state::OutgoingWebhook;
-use crate::twikey::sign_webhook;
+use twikey::sign_webhook;
 
 const MAX_ATTEMPTS: u32 = 5;
 const FIRST_BACKOFF: Duration = Duration::from_millis(200);

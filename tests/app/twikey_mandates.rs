@@ -1,11 +1,10 @@
 //! Twikey in Encaisse against a real twikey-sandbox over HTTP: configuration, mandates from
 //! preparation to signature, the sync worker and the callback route.
 
-mod common;
-use common::world::{World, KEY};
+use crate::helpers::world::{World, KEY};
 use encaisse::on_db;
 use encaisse::server::{repo::twikey_settings, sync};
-use encaisse::twikey::sign_webhook;
+use twikey::sign_webhook;
 use http::StatusCode;
 use serde_json::{json, Value};
 use std::future::IntoFuture;
@@ -118,7 +117,7 @@ async fn one_twikey_account_serves_one_company() {
     // A mandate signed in Twikey for customer number 1 (not prepared by Encaisse).
     let twikey = w.app.state.twikey_client_for_key(KEY).unwrap();
     let invite = twikey
-        .invite(&encaisse::twikey::InviteRequest { ct: "1001".into(), customer_number: Some("1".into()), last_name: Some("Outside".into()), ..Default::default() })
+        .invite(&twikey::InviteRequest { ct: "1001".into(), customer_number: Some("1".into()), last_name: Some("Outside".into()), ..Default::default() })
         .await
         .unwrap();
     assert!(w.http.post(invite.url.unwrap()).form(&[("iban", "BE68539007547034")]).send().await.unwrap().status().is_success());
@@ -151,7 +150,7 @@ async fn the_first_sync_reads_the_history_whoever_moved_the_feed() {
     let w = World::new().await;
     let twikey = w.app.state.twikey_client_for_key(KEY).unwrap();
     let invite = twikey
-        .invite(&encaisse::twikey::InviteRequest { ct: "1001".into(), last_name: Some("Early".into()), ..Default::default() })
+        .invite(&twikey::InviteRequest { ct: "1001".into(), last_name: Some("Early".into()), ..Default::default() })
         .await
         .unwrap();
     assert!(w.http.post(invite.url.unwrap()).form(&[("iban", "BE68539007547034")]).send().await.unwrap().status().is_success());

@@ -1,6 +1,6 @@
-//! `twikey-sandbox`: a stand-in Twikey server. See `src/sandbox/README.md`.
+//! `twikey-sandbox`: a stand-in Twikey server. See this crate's `README.md`.
 
-use encaisse::sandbox::{self, SandboxConfig};
+use twikey_sandbox::{self as sandbox, SandboxConfig};
 
 #[tokio::main]
 async fn main() {

@@ -4,13 +4,12 @@
 //! once, every outcome applied once. Run on PostgreSQL (the deployment for several servers)
 //! under `ENCAISSE_TEST_POSTGRES`, and on one shared SQLite file otherwise.
 
-mod common;
-use common::process::{Client, Server};
-use common::world::KEY;
-use common::TestApp;
-use encaisse::sandbox::{self, SandboxConfig};
+use crate::helpers::process::{Client, Server};
+use crate::helpers::world::KEY;
+use crate::helpers::TestApp;
+use twikey_sandbox::{self as sandbox, SandboxConfig};
 use encaisse::server::db::{Backend, Db};
-use encaisse::twikey::sign_webhook;
+use twikey::sign_webhook;
 use futures::StreamExt;
 use serde_json::Value;
 use std::time::{Duration, Instant};

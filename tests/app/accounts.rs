@@ -1,7 +1,6 @@
 //! Sign-up, log in, log out and sessions, through the real router.
 
-mod common;
-use common::TestApp;
+use crate::helpers::TestApp;
 use http::StatusCode;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

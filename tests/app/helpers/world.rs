@@ -2,7 +2,7 @@
 
 use super::TestApp;
 use encaisse::on_db;
-use encaisse::sandbox::{self, SandboxConfig, SandboxHandle};
+use twikey_sandbox::{self as sandbox, SandboxConfig, SandboxHandle};
 use encaisse::server::sync;
 use http::StatusCode;
 use serde_json::Value;

@@ -1,12 +1,11 @@
 //! The Twikey client against an in-process `twikey-sandbox` over real HTTP.
 
-#![cfg(feature = "ssr")]
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use encaisse::sandbox::{self, SandboxConfig, SandboxHandle, DEFAULT_API_KEY};
-use encaisse::twikey::*;
+use twikey_sandbox::{self as sandbox, SandboxConfig, SandboxHandle, DEFAULT_API_KEY};
+use twikey::*;
 use serde_json::{json, Value};
 
 async fn start() -> SandboxHandle {

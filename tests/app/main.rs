@@ -1,0 +1,17 @@
+//! The integration tests: one binary (one link of the app), one module per area. Every test
+//! drives `server::router` (or real server processes) on a fresh database, on SQLite or, with
+//! `ENCAISSE_TEST_POSTGRES`, on PostgreSQL; helpers in `helpers/`.
+
+mod helpers;
+
+mod accounts;
+mod bad_input;
+mod customers;
+mod invoices;
+mod multi_instance;
+mod peppol_documents;
+mod reliability;
+mod security;
+mod subscriptions;
+mod twikey_collections;
+mod twikey_mandates;

@@ -191,7 +191,7 @@ pub async fn save_twikey_settings(
                 other => other?,
             }
             tracing::info!(company_id = user.company_id, "Twikey configuration saved");
-            crate::server::sync::trigger(&state, user.company_id);
+            crate::server::twikey::sync::trigger(&state, user.company_id);
             Ok(())
         }
         .await,
@@ -406,7 +406,7 @@ pub async fn cancel_mandate(mandate_id: i64, #[server(default)] reason: String) 
 #[server(endpoint = "twikey/invoice")]
 pub async fn invoice_twikey(invoice_id: i64) -> Result<InvoiceTwikeyView, AppError> {
     use crate::server::{
-        collect,
+        twikey::collections as collect,
         repo::{collections, twikey_settings},
         respond, session,
     };
@@ -453,7 +453,7 @@ pub async fn invoice_twikey(invoice_id: i64) -> Result<InvoiceTwikeyView, AppErr
 /// `Start new collection`: debits the invoice's open amount on the customer's signed mandate.
 #[server(endpoint = "twikey/collect")]
 pub async fn start_collection(invoice_id: i64) -> Result<(), AppError> {
-    use crate::server::{collect, respond, session};
+    use crate::server::{respond, session, twikey::collections as collect};
     respond(
         async {
             let user = session::require_user().await?;
@@ -470,7 +470,7 @@ pub async fn start_collection(invoice_id: i64) -> Result<(), AppError> {
 pub async fn start_collections(
     #[server(default)] invoice_ids: std::collections::BTreeMap<String, i64>,
 ) -> Result<BulkCollectReport, AppError> {
-    use crate::server::{collect, respond, session};
+    use crate::server::{respond, session, twikey::collections as collect};
     respond(
         async {
             let user = session::require_user().await?;

@@ -1,7 +1,8 @@
 //! Start-up: configuration, logging, state, serve until Ctrl-C / SIGTERM.
 
 use super::config::{Command, Config};
-use super::{router, scheduler, seed, telemetry, AppState};
+use super::invoicing::scheduler;
+use super::{router, seed, telemetry, AppState};
 use clap::Parser;
 
 pub async fn run() -> Result<(), String> {
@@ -27,7 +28,7 @@ pub async fn run() -> Result<(), String> {
     }
     scheduler::spawn(state.clone(), interval);
     let sync_interval = std::time::Duration::from_secs(state.config.twikey_sync_interval_secs);
-    tokio::spawn(super::sync::run_periodically(state.clone(), sync_interval));
+    tokio::spawn(super::twikey::sync::run_periodically(state.clone(), sync_interval));
     use axum::serve::ListenerExt;
     // Without TCP_NODELAY small responses wait for the peer's delayed ACK (~40 ms each).
     let listener = tokio::net::TcpListener::bind(listen)

@@ -1,10 +1,7 @@
 //! Everything that runs only on the server: configuration, state, database, sessions,
 //! the axum router and background work.
 
-pub mod batches;
-pub mod callback;
 pub mod cli;
-pub mod collect;
 pub mod config;
 pub mod crypto;
 pub mod db;
@@ -15,14 +12,12 @@ pub mod mailer;
 pub mod password;
 pub mod repo;
 pub mod router;
-pub mod scheduler;
 pub mod security;
 pub mod seed;
 pub mod session;
 pub mod state;
-pub mod sync;
 pub mod telemetry;
-pub mod twikey_link;
+pub mod twikey;
 
 pub use error::{respond, ServerError};
 pub use router::router;

@@ -20,7 +20,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/events", get(super::live::events))
-        .route("/twikey/webhook/{company_public_id}", get(super::callback::webhook))
+        .route("/twikey/webhook/{company_public_id}", get(super::twikey::callback::webhook))
         .leptos_routes_with_context(&state, routes, provide_state.clone(), {
             let options = state.leptos_options.clone();
             move || shell(options.clone())

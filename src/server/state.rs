@@ -14,8 +14,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub secrets: SecretBox,
     pub live: super::live::LiveHub,
-    pub sync: super::sync::SyncHub,
-    pub twikey_clients: super::twikey_link::ClientCache,
+    pub sync: super::twikey::sync::SyncHub,
+    pub twikey_clients: super::twikey::link::ClientCache,
 }
 
 impl AppState {

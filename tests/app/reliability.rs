@@ -88,7 +88,7 @@ async fn two_hundred_collections_under_faults_debit_once_and_lose_nothing() {
     // "already created" and the transaction is looked up by its reference.
     for _ in 0..30 {
         db.execute("UPDATE collections SET updated_at = '2000-01-01T00:00:00Z' WHERE state = 'requested'").await.unwrap();
-        let _ = encaisse::server::sync::sync_now(&w.app.state, w.company_id().await).await;
+        let _ = encaisse::server::twikey::sync::sync_now(&w.app.state, w.company_id().await).await;
         if count(db, "SELECT COUNT(*) FROM collections WHERE state = 'requested'").await == 0 {
             break;
         }
@@ -102,7 +102,7 @@ async fn two_hundred_collections_under_faults_debit_once_and_lose_nothing() {
     for _ in 0..2 {
         w.settle().await;
         for _ in 0..5 {
-            if encaisse::server::sync::sync_now(&w.app.state, w.company_id().await).await.is_ok() {
+            if encaisse::server::twikey::sync::sync_now(&w.app.state, w.company_id().await).await.is_ok() {
                 break;
             }
         }

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use crate::helpers::TestApp;
 use encaisse::on_db;
 use encaisse::server::repo::subscriptions::CrashPoint;
-use encaisse::server::scheduler::{run_once, RunOptions};
+use encaisse::server::invoicing::scheduler::{run_once, RunOptions};
 use http::StatusCode;
 
 fn d(s: &str) -> NaiveDate {

@@ -4,7 +4,7 @@
 
 use crate::helpers::world::{World, KEY};
 use encaisse::on_db;
-use encaisse::server::{collect, repo::twikey_settings, scheduler};
+use encaisse::server::{invoicing::scheduler, repo::twikey_settings, twikey::collections as collect};
 use http::StatusCode;
 use serde_json::{json, Value};
 

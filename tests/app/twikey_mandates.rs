@@ -3,7 +3,7 @@
 
 use crate::helpers::world::{World, KEY};
 use encaisse::on_db;
-use encaisse::server::{repo::twikey_settings, sync};
+use encaisse::server::{repo::twikey_settings, twikey::sync};
 use twikey::sign_webhook;
 use http::StatusCode;
 use serde_json::{json, Value};

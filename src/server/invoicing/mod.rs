@@ -1,4 +1,6 @@
-//! Invoicing use cases: the legal documents of an issued invoice or credit note.
+//! Invoicing use cases: the legal documents of an issued invoice or credit note (PDF, UBL) and
+//! the scheduler that invoices subscriptions.
 
 pub mod pdf;
+pub mod scheduler;
 pub mod ubl;

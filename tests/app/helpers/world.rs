@@ -3,7 +3,7 @@
 use super::TestApp;
 use encaisse::on_db;
 use twikey_sandbox::{self as sandbox, SandboxConfig, SandboxHandle};
-use encaisse::server::sync;
+use encaisse::server::twikey::sync;
 use http::StatusCode;
 use serde_json::Value;
 use std::time::Duration;
@@ -150,7 +150,7 @@ impl World {
 
     /// The scheduler's collection batches for the company, as of `day`.
     pub async fn send_batches(&self, day: chrono::NaiveDate) -> usize {
-        encaisse::server::batches::send_due(&self.app.state, self.company_id().await, day).await.expect("batches")
+        encaisse::server::twikey::batches::send_due(&self.app.state, self.company_id().await, day).await.expect("batches")
     }
 
     pub fn today() -> chrono::NaiveDate {

@@ -11,13 +11,13 @@
 //! from the transaction feed (see `sync`), each applied once with the feed position, and each
 //! lands on the timeline. Sending to the bank is the batches' job (see `batches`).
 
-use super::db::{begin_write, is_unique_violation, now, on_db, Tx};
-use super::repo::collections::{self, Collection, NewCollection};
-use super::repo::invoice_events;
-use super::repo::mandates::{self, Mandate};
-use super::repo::payments::{self, NewPayment, Recorded};
-use super::repo::twikey_settings::{self, Settings};
-use super::AppState;
+use crate::server::db::{begin_write, is_unique_violation, now, on_db, Tx};
+use crate::server::repo::collections::{self, Collection, NewCollection};
+use crate::server::repo::invoice_events;
+use crate::server::repo::mandates::{self, Mandate};
+use crate::server::repo::payments::{self, NewPayment, Recorded};
+use crate::server::repo::twikey_settings::{self, Settings};
+use crate::server::AppState;
 use crate::domain::collection::CannotCollect;
 use crate::model::AppError;
 use crate::domain::invoice::PAYMENT_METHOD_DIRECT_DEBIT;

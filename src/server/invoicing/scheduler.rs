@@ -11,9 +11,9 @@
 //! "Today" is injectable ([`RunOptions::as_of`]): `encaisse run-scheduler --as-of 2027-03-01`
 //! and the tests run as of any date without waiting.
 
-use super::mailer::{self, Mailer};
-use super::repo::subscriptions::{self, CrashPoint, Generated};
-use super::AppState;
+use crate::server::mailer::{self, Mailer};
+use crate::server::repo::subscriptions::{self, CrashPoint, Generated};
+use crate::server::AppState;
 use crate::model::AppError;
 use crate::domain::schedule::due_periods;
 use chrono::NaiveDate;
@@ -69,8 +69,8 @@ pub async fn run_once(state: &AppState, options: &RunOptions) -> Result<RunRepor
         }
     }
     // After the invoices: their collections go to the bank in the day's batches.
-    for company_id in super::repo::twikey_settings::active_companies(db).await? {
-        match super::batches::send_due(state, company_id, options.as_of).await {
+    for company_id in crate::server::repo::twikey_settings::active_companies(db).await? {
+        match crate::server::twikey::batches::send_due(state, company_id, options.as_of).await {
             Ok(n) => report.collections_batched += n,
             Err(e) => tracing::warn!(company_id, error = %e, "collection batches failed"),
         }
@@ -87,7 +87,7 @@ pub async fn run_once(state: &AppState, options: &RunOptions) -> Result<RunRepor
 /// Twikey", start its collection (or say on the timeline why not).
 async fn after_invoice_generated(state: &AppState, generated: &Generated) {
     if generated.collect_with_twikey {
-        super::collect::collect_generated_invoice(state, generated.company_id, generated.invoice_id).await;
+        crate::server::twikey::collections::collect_generated_invoice(state, generated.company_id, generated.invoice_id).await;
     }
     tracing::info!(
         subscription_id = generated.subscription_id,

@@ -8,11 +8,11 @@
 //! `collect` only finds transactions that are not sent yet. When the company lets its Twikey
 //! profile send automatically, Encaisse sends nothing.
 
-use super::collect::{CollectError, PRENOTIFY_DAYS};
-use super::db::begin_write;
-use super::repo::batches::{self, NewBatch};
-use super::repo::{collections, invoice_events, twikey_settings};
-use super::AppState;
+use crate::server::twikey::collections::{CollectError, PRENOTIFY_DAYS};
+use crate::server::db::begin_write;
+use crate::server::repo::batches::{self, NewBatch};
+use crate::server::repo::{collections, invoice_events, twikey_settings};
+use crate::server::AppState;
 use twikey::CollectRequest;
 use chrono::{Duration, NaiveDate};
 use serde_json::json;

@@ -1,8 +1,8 @@
 //! Encaisse's side of the Twikey connection: one client per company, built from its stored
 //! (encrypted) API key and the configured Twikey URL, kept while the key stays the same.
 
-use super::repo::twikey_settings::Settings;
-use super::AppState;
+use crate::server::repo::twikey_settings::Settings;
+use crate::server::AppState;
 use twikey::{TwikeyClient, TwikeyConfig, TwikeyError};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};

@@ -4,8 +4,8 @@
 //! never a 5xx and never slow (no Twikey call happens here). A valid call is answered 204 at
 //! once; the sync worker then reads the feeds, which are the truth.
 
-use super::repo::{mandates, twikey_settings};
-use super::{sync, AppState};
+use crate::server::repo::{mandates, twikey_settings};
+use crate::server::{twikey::sync, AppState};
 use crate::server::db::on_db;
 use twikey::verify_webhook;
 use axum::extract::{Path, RawQuery, State};

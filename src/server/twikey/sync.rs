@@ -7,11 +7,11 @@
 //! is applied only if the stored position is still the one it was read from (checked under
 //! the company's write lock), so each feed message is applied once.
 
-use super::db::Tx;
-use super::repo::mandates::{self, MandateUpdate};
-use super::repo::twikey_settings::{self, Feed};
-use super::twikey_link::LinkError;
-use super::AppState;
+use crate::server::db::Tx;
+use crate::server::repo::mandates::{self, MandateUpdate};
+use crate::server::repo::twikey_settings::{self, Feed};
+use crate::server::twikey::link::LinkError;
+use crate::server::AppState;
 use crate::domain::mandate::MandateState;
 use twikey::{MandateEventKind, MandateFeedMessage, TwikeyClient, TwikeyError};
 use std::collections::HashMap;
@@ -131,7 +131,7 @@ async fn sync_company(state: &AppState, company_id: i64) -> Result<usize, SyncEr
         let reached = chunk.position.or_else(|| chunk.items.iter().rev().find_map(|m| m.evt_id));
         // Network first (states Twikey does not put in the feed), then one transaction.
         let states = bank_states(&client, &chunk.items).await?;
-        let mut tx = super::db::begin_write(&state.db, company_id).await?;
+        let mut tx = crate::server::db::begin_write(&state.db, company_id).await?;
         let stored = twikey_settings::feed_position(&mut tx, company_id, Feed::Mandates).await?;
         if stored != position {
             // Another server applied this chunk meanwhile: read on from where it got to.
@@ -157,7 +157,7 @@ async fn sync_company(state: &AppState, company_id: i64) -> Result<usize, SyncEr
     }
     applied += check_pending_bank(state, company_id, &client).await?;
     applied += sync_transactions(state, &settings, &client).await?;
-    if let Err(e) = super::collect::follow_up(state, &settings).await {
+    if let Err(e) = crate::server::twikey::collections::follow_up(state, &settings).await {
         tracing::warn!(company_id, error = %e, "collection follow-up failed");
     }
     Ok(applied)
@@ -175,7 +175,7 @@ async fn sync_transactions(state: &AppState, settings: &twikey_settings::Setting
             break;
         }
         let reached = chunk.position.or_else(|| chunk.items.iter().rev().find_map(|t| t.seq));
-        let mut tx = super::db::begin_write(&state.db, company_id).await?;
+        let mut tx = crate::server::db::begin_write(&state.db, company_id).await?;
         let stored = twikey_settings::feed_position(&mut tx, company_id, Feed::Transactions).await?;
         if stored != position {
             tx.rollback().await?;
@@ -183,10 +183,10 @@ async fn sync_transactions(state: &AppState, settings: &twikey_settings::Setting
             continue;
         }
         for entry in &chunk.items {
-            super::collect::apply_feed_entry(&mut tx, settings, entry).await.map_err(SyncError::Apply)?;
+            crate::server::twikey::collections::apply_feed_entry(&mut tx, settings, entry).await.map_err(SyncError::Apply)?;
         }
         if let Some(p) = reached {
-            super::repo::collections::set_feed_position(&mut tx, company_id, p).await?;
+            crate::server::repo::collections::set_feed_position(&mut tx, company_id, p).await?;
         }
         tx.commit().await?;
         applied += chunk.items.len();
@@ -215,7 +215,7 @@ async fn claim_account(state: &AppState, settings: &twikey_settings::Settings, c
         Some(_) => Ok(true),
         None => match twikey_settings::set_merchant(&state.db, settings.company_id, Some(&merchant_id)).await {
             Ok(()) => Ok(true),
-            Err(e) if super::db::is_unique_violation(&e) => Err(SyncError::AccountTaken),
+            Err(e) if crate::server::db::is_unique_violation(&e) => Err(SyncError::AccountTaken),
             Err(e) => Err(e.into()),
         },
     }
@@ -250,7 +250,7 @@ async fn check_pending_bank(state: &AppState, company_id: i64, client: &TwikeyCl
             MandateState::Cancelled => "RejectBank",
             _ => "",
         };
-        let mut tx = super::db::begin_write(&state.db, company_id).await?;
+        let mut tx = crate::server::db::begin_write(&state.db, company_id).await?;
         let update = MandateUpdate { state: Some(now_state), reason: Some(reason.to_string()), ..Default::default() };
         mandates::apply_update(&mut tx, &m, &update, event).await?;
         tx.commit().await?;

@@ -54,7 +54,12 @@ pub async fn save_invoice(id: Option<i64>, input: InvoiceInput, issue: bool) -> 
     respond(async {
         let user = session::require_user().await?;
         let valid = input.validate(Utc::now().date_naive())?;
-        let id = invoices::save_draft(&session::state().db, user.company_id, id, &valid, issue).await?;
+        let db = &session::state().db;
+        // Saved first: a refused issue (company details missing) keeps what was typed.
+        let id = invoices::save_draft(db, user.company_id, id, &valid, false).await?;
+        if issue {
+            crate::server::invoicing::documents::issue(db, user.company_id, id).await?;
+        }
         leptos_axum::redirect(&format!("/invoices/{id}"));
         Ok(id)
     }.await)
@@ -63,10 +68,10 @@ pub async fn save_invoice(id: Option<i64>, input: InvoiceInput, issue: bool) -> 
 /// Issues a saved draft: assigns the next number of its year. Returns the number.
 #[server(endpoint = "invoices/issue")]
 pub async fn issue_invoice(id: i64) -> Result<String, AppError> {
-    use crate::server::{repo::invoices, respond, session};
+    use crate::server::{respond, session};
     respond(async {
         let user = session::require_user().await?;
-        invoices::issue(&session::state().db, user.company_id, id).await
+        crate::server::invoicing::documents::issue(&session::state().db, user.company_id, id).await
     }.await)
 }
 

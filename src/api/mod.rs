@@ -3,6 +3,7 @@
 //! (see `server::session::require_user`).
 
 pub mod auth;
+pub mod company;
 pub mod connections;
 pub mod customers;
 pub mod dashboard;

@@ -84,6 +84,7 @@ fn AccountMenu(email: String, company: String) -> impl IntoView {
             </summary>
             <div class="menu" aria-label=t(Msg::AccountMenu)>
                 <p class="menu-company">{company}</p>
+                <a class="menu-item" href="/settings/company">{t(Msg::CompanyDetails)}</a>
                 <a class="menu-item" href="/settings/connections">{t(Msg::ApplicationsConnections)}</a>
                 <a class="menu-item" href="/outbox">{t(Msg::Outbox)}</a>
                 <LanguageSwitch />

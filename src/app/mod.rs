@@ -8,6 +8,7 @@ mod dashboard;
 mod invoices;
 mod layout;
 mod live;
+mod settings;
 mod subscriptions;
 pub mod viewer;
 
@@ -82,6 +83,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/subscriptions") view=subscriptions::list::SubscriptionListPage />
                     <Route path=path!("/subscriptions/new") view=subscriptions::form::NewSubscriptionPage />
                     <Route path=path!("/subscriptions/:id") view=subscriptions::detail::SubscriptionPage />
+                    <Route path=path!("/settings/company") view=settings::company::CompanyDetailsPage />
                     <Route path=path!("/settings/connections") view=connections::ConnectionsPage />
                     <Route path=path!("/settings/connections/twikey") view=connections::configure::TwikeyConfigPage />
                 </Routes>

@@ -197,9 +197,29 @@ pub fn reverse_charge_mention(lang: Lang) -> &'static str {
     }
 }
 
+/// The VAT summary and totals of `lines`, by the rounding rule of `domain::invoice`.
+pub fn summarise(lines: &[DocumentLine], prepaid_cents: i64) -> (Vec<VatBreakdown>, DocumentTotals) {
+    let mut breakdown: Vec<VatBreakdown> = Vec::new();
+    for l in lines {
+        match breakdown.iter_mut().find(|b| b.category == l.category && b.rate == l.vat_rate) {
+            Some(b) => b.base_cents += l.amount_cents,
+            None => breakdown.push(VatBreakdown { category: l.category.clone(), rate: l.vat_rate, base_cents: l.amount_cents, vat_cents: 0 }),
+        }
+    }
+    for b in &mut breakdown {
+        b.vat_cents = if b.category == VatCategory::Standard { crate::domain::invoice::vat_of(b.base_cents, b.rate) } else { 0 };
+    }
+    breakdown.sort_by(|a, b| (a.category.code(), a.rate).cmp(&(b.category.code(), b.rate)));
+    let excl: i64 = breakdown.iter().map(|b| b.base_cents).sum();
+    let vat: i64 = breakdown.iter().map(|b| b.vat_cents).sum();
+    let totals = DocumentTotals { excl_vat_cents: excl, vat_cents: vat, incl_vat_cents: excl + vat, prepaid_cents, payable_cents: excl + vat - prepaid_cents };
+    (breakdown, totals)
+}
+
 /// Documents for tests and previews: a Belgian seller, a company and an individual buyer.
 pub mod examples {
     use super::*;
+    pub use super::summarise;
 
     pub fn seller() -> Party {
         Party {
@@ -242,29 +262,10 @@ pub mod examples {
         DocumentLine { description: description.into(), quantity_milli, unit_price_cents, vat_rate, category, amount_cents }
     }
 
-    /// The VAT summary and totals of `lines`, by the rounding rule of `domain::invoice`.
-    pub fn summarise(lines: &[DocumentLine], prepaid_cents: i64) -> (Vec<VatBreakdown>, DocumentTotals) {
-        let mut breakdown: Vec<VatBreakdown> = Vec::new();
-        for l in lines {
-            match breakdown.iter_mut().find(|b| b.category == l.category && b.rate == l.vat_rate) {
-                Some(b) => b.base_cents += l.amount_cents,
-                None => breakdown.push(VatBreakdown { category: l.category.clone(), rate: l.vat_rate, base_cents: l.amount_cents, vat_cents: 0 }),
-            }
-        }
-        for b in &mut breakdown {
-            b.vat_cents = if b.category == VatCategory::Standard { crate::domain::invoice::vat_of(b.base_cents, b.rate) } else { 0 };
-        }
-        breakdown.sort_by(|a, b| (a.category.code(), a.rate).cmp(&(b.category.code(), b.rate)));
-        let excl: i64 = breakdown.iter().map(|b| b.base_cents).sum();
-        let vat: i64 = breakdown.iter().map(|b| b.vat_cents).sum();
-        let totals = DocumentTotals { excl_vat_cents: excl, vat_cents: vat, incl_vat_cents: excl + vat, prepaid_cents, payable_cents: excl + vat - prepaid_cents };
-        (breakdown, totals)
-    }
-
     /// A French invoice to a Belgian company, 21 % and 6 % lines, paid by transfer.
     pub fn invoice() -> Document {
         let lines = vec![line("Pain de campagne", 12_000, 450, 6), line("Location du four", 1_000, 15_000, 21), line("Livraison", 2_500, 1_999, 21)];
-        let (vat_breakdown, totals) = summarise(&lines, 0);
+        let (vat_breakdown, totals) = super::summarise(&lines, 0);
         Document {
             kind: DocumentKind::Invoice,
             number: "2026-0042".into(),
@@ -305,7 +306,7 @@ pub mod examples {
     /// A partial credit note of [`invoice`] (the delivery line), money not yet paid.
     pub fn credit_note() -> Document {
         let lines = vec![line("Livraison", 2_500, 1_999, 21)];
-        let (vat_breakdown, totals) = summarise(&lines, 0);
+        let (vat_breakdown, totals) = super::summarise(&lines, 0);
         Document {
             kind: DocumentKind::CreditNote,
             number: "CN-2026-0003".into(),
@@ -330,7 +331,7 @@ pub mod examples {
             l.vat_rate = 0;
             l.category = VatCategory::SmallBusiness;
         }
-        let (vat_breakdown, totals) = summarise(&d.lines, 0);
+        let (vat_breakdown, totals) = super::summarise(&d.lines, 0);
         d.vat_breakdown = vat_breakdown;
         d.totals = totals;
         d

@@ -20,6 +20,33 @@ pub fn normalize_email(input: &str) -> Option<String> {
     })
 }
 
+/// Belgian enterprise number (KBO/BCE): 10 digits starting with 0 or 1, the last two being
+/// 97 − (first eight mod 97). Accepts spaces, dots, a `BE` prefix and the old 9 digits;
+/// returns `0123456749`.
+pub fn normalize_enterprise_number(input: &str) -> Option<String> {
+    normalize_be_vat(input).map(|vat| vat[2..].to_string())
+}
+
+/// `0123.456.749`, as the KBO/BCE prints it.
+pub fn format_enterprise_number(digits: &str) -> String {
+    if digits.len() == 10 {
+        format!("{}.{}.{}", &digits[..4], &digits[4..7], &digits[7..])
+    } else {
+        digits.to_string()
+    }
+}
+
+/// A BIC (ISO 9362): 4 letters (bank), 2 letters (country), 2 letters or digits (place),
+/// optionally 3 more (branch). Returns it upper-case without spaces.
+pub fn normalize_bic(input: &str) -> Option<String> {
+    let bic: String = input.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_uppercase();
+    let b = bic.as_bytes();
+    let ok = matches!(b.len(), 8 | 11)
+        && b[..6].iter().all(u8::is_ascii_uppercase)
+        && b[6..].iter().all(u8::is_ascii_alphanumeric);
+    ok.then_some(bic)
+}
+
 /// Belgian VAT number `BE` + 10 digits whose last two are 97 − (first eight mod 97).
 /// Accepts spaces, dots and a missing `BE`; returns `BE0123456749`.
 pub fn normalize_be_vat(input: &str) -> Option<String> {
@@ -117,6 +144,22 @@ mod tests {
         assert_eq!(normalize_be_vat("403170701").as_deref(), Some("BE0403170701"));
         for bad in ["", "BE0123456748", "BE012345674", "BE01234567490", "BE2123456749", "FR0123456749", "BEabcdefghij"] {
             assert_eq!(normalize_be_vat(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn enterprise_numbers_and_bics() {
+        assert_eq!(normalize_enterprise_number("0403.170.701").as_deref(), Some("0403170701"));
+        assert_eq!(normalize_enterprise_number("BE 0123 456 749").as_deref(), Some("0123456749"));
+        // wrong check digits, wrong length, wrong first digit, a foreign prefix
+        for bad in ["0403.170.702", "040317070", "2403170701", "FR0403170701", ""] {
+            assert_eq!(normalize_enterprise_number(bad), None, "{bad}");
+        }
+        assert_eq!(format_enterprise_number("0403170701"), "0403.170.701");
+        assert_eq!(normalize_bic("gkcc be bb").as_deref(), Some("GKCCBEBB"));
+        assert_eq!(normalize_bic("KREDBEBB100").as_deref(), Some("KREDBEBB100"));
+        for bad in ["GKCCBEB", "GKCC1EBB", "GKCCBEBB1", ""] {
+            assert_eq!(normalize_bic(bad), None, "{bad}");
         }
     }
 

@@ -4,6 +4,7 @@
 //! the other's layer.
 
 pub mod auth;
+pub mod company;
 pub mod connections;
 pub mod customers;
 pub mod dashboard;

@@ -5,13 +5,13 @@
 //! [`MAX_ATTEMPTS`], then `failed` (also shown on the Outbox page).
 
 use super::config::Config;
-use super::db::{begin_write, now, on_db, Db, Tx};
+use super::db::{begin_write, now, Db, Tx};
 use super::repo::invoice_events::{self, kind};
-use crate::model::invoices::OutboxMessage;
+use super::repo::outbox::{self, Claimed, InvoiceMail};
 use crate::model::AppError;
 use crate::domain::money::format_eur;
 use crate::i18n::{Lang, Msg};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use lettre::message::Mailbox;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use serde_json::json;
@@ -77,18 +77,7 @@ pub async fn enqueue(
     subject: &str,
     body: &str,
 ) -> Result<i64, sqlx::Error> {
-    on_db!(conn, |ex| sqlx::query_scalar(
-        "INSERT INTO outbox (company_id, invoice_id, to_email, subject, body, status, created_at)
-         VALUES ($1, $2, $3, $4, $5, 'queued', $6) RETURNING id",
-    )
-    .bind(company_id)
-    .bind(invoice_id)
-    .bind(to)
-    .bind(subject)
-    .bind(body)
-    .bind(now())
-    .fetch_one(ex)
-    .await)
+    outbox::insert(conn, company_id, invoice_id, to, subject, body).await
 }
 
 /// Delivers one queued message; writes the invoice's `sent` event when it leaves (or is stored).
@@ -96,35 +85,17 @@ pub async fn enqueue(
 pub async fn deliver(db: &Db, mailer: &Mailer, id: i64) -> Result<bool, sqlx::Error> {
     // Claim it first (one attempt): of two deliveries of the same message, one sends.
     let at = now();
-    let row: Option<(i64, Option<i64>, String, String, String)> = on_db!(db, |ex| {
-        sqlx::query_as(
-            "UPDATE outbox SET claimed_until = $2, attempts = attempts + 1
-             WHERE id = $1 AND status = 'queued' AND (claimed_until IS NULL OR claimed_until < $3)
-             RETURNING company_id, invoice_id, to_email, subject, body",
-        )
-        .bind(id)
-        .bind(at + chrono::Duration::seconds(CLAIM_SECS))
-        .bind(at)
-        .fetch_optional(ex)
-        .await
-    })?;
-    let Some((company_id, invoice_id, to, subject, body)) = row else {
+    let Some(Claimed { company_id, invoice_id, to_email: to, subject, body }) =
+        outbox::claim(db, id, at, at + chrono::Duration::seconds(CLAIM_SECS)).await?
+    else {
         return Ok(false);
     };
     let result = mailer.deliver(&to, &subject, &body).await;
     let mut tx = begin_write(db, company_id).await?;
     let delivered = match result {
         Ok(status) => {
-            let done = on_db!(tx, |ex| {
-                sqlx::query("UPDATE outbox SET status = $2, sent_at = $3, claimed_until = NULL WHERE id = $1 AND status = 'queued'")
-                    .bind(id)
-                    .bind(status)
-                    .bind(now())
-                    .execute(ex)
-                    .await
-                    .map(|r| r.rows_affected())
-            })?;
-            if let (Some(invoice_id), 1) = (invoice_id, done) {
+            let done = outbox::mark_delivered(&mut tx, id, status).await?;
+            if let (Some(invoice_id), true) = (invoice_id, done) {
                 let via = if status == "sent" { "smtp" } else { "outbox" };
                 invoice_events::append(&mut tx, company_id, invoice_id, kind::SENT, json!({ "to": to, "via": via, "message_id": id }))
                     .await?;
@@ -133,16 +104,7 @@ pub async fn deliver(db: &Db, mailer: &Mailer, id: i64) -> Result<bool, sqlx::Er
         }
         Err(e) => {
             tracing::warn!(message_id = id, error = %e, "e-mail not delivered");
-            let status: String = on_db!(tx, |ex| sqlx::query_scalar(
-                "UPDATE outbox SET last_error = $2, claimed_until = NULL,
-                   status = CASE WHEN attempts >= $3 THEN 'failed' ELSE 'queued' END
-                 WHERE id = $1 RETURNING status",
-            )
-            .bind(id)
-            .bind(e.to_string())
-            .bind(MAX_ATTEMPTS)
-            .fetch_one(ex)
-            .await)?;
+            let status = outbox::record_failure(&mut tx, id, &e.to_string(), MAX_ATTEMPTS).await?;
             if let (Some(invoice_id), "failed") = (invoice_id, status.as_str()) {
                 invoice_events::append(&mut tx, company_id, invoice_id, kind::SEND_FAILED, json!({ "to": to, "error": e.to_string() }))
                     .await?;
@@ -161,11 +123,7 @@ pub async fn deliver_queued(db: &Db, mailer: &Mailer) -> Result<usize, sqlx::Err
     let mut delivered = 0;
     let mut after = 0i64;
     loop {
-        let ids: Vec<i64> =
-            on_db!(db, |ex| sqlx::query_scalar("SELECT id FROM outbox WHERE status = 'queued' AND id > $1 ORDER BY id LIMIT 100")
-                .bind(after)
-                .fetch_all(ex)
-                .await)?;
+        let ids = outbox::queued_after(db, after, 100).await?;
         let Some(&last) = ids.last() else { break };
         after = last;
         for id in ids {
@@ -207,19 +165,17 @@ pub fn invoice_message(
 
 /// Queues the invoice e-mail for an issued invoice's customer (inside the caller's transaction).
 pub async fn enqueue_invoice(conn: &mut Tx, company_id: i64, invoice_id: i64) -> Result<i64, AppError> {
-    let row: Option<(Option<String>, String, i64, i64, NaiveDate, String, String, String, String)> = on_db!(conn, |ex| {
-        sqlx::query_as(
-            "SELECT i.number, i.status, i.total_incl_cents, i.paid_cents, i.due_date, i.structured_communication,
-           c.email, c.language, co.name
-         FROM invoices i JOIN customers c ON c.id = i.customer_id JOIN companies co ON co.id = i.company_id
-         WHERE i.id = $1 AND i.company_id = $2",
-        )
-        .bind(invoice_id)
-        .bind(company_id)
-        .fetch_optional(ex)
-        .await
-    })?;
-    let (number, status, total, paid, due, communication, email, language, company) = row.ok_or(AppError::NotFound)?;
+    let InvoiceMail {
+        number,
+        status,
+        total_incl_cents: total,
+        paid_cents: paid,
+        due_date: due,
+        structured_communication: communication,
+        email,
+        language,
+        company_name: company,
+    } = outbox::invoice_mail(conn, company_id, invoice_id).await?.ok_or(AppError::NotFound)?;
     let Some(number) = number.filter(|_| matches!(status.as_str(), "open" | "paid")) else {
         return Err(AppError::Refused(Msg::ErrNotSendable));
     };
@@ -249,25 +205,5 @@ pub async fn send_invoice(db: &Db, config: &Config, company_id: i64, invoice_id:
     }
 }
 
-pub async fn list(db: &Db, company_id: i64, limit: i64) -> Result<Vec<OutboxMessage>, sqlx::Error> {
-    let rows: Vec<(i64, Option<i64>, String, String, String, String, DateTime<Utc>)> = on_db!(db, |ex| sqlx::query_as(
-        "SELECT id, invoice_id, to_email, subject, body, status, created_at FROM outbox
-         WHERE company_id = $1 ORDER BY id DESC LIMIT $2",
-    )
-    .bind(company_id)
-    .bind(limit)
-    .fetch_all(ex)
-    .await)?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, invoice_id, to_email, subject, body, status, created_at)| OutboxMessage {
-            id,
-            invoice_id,
-            to_email,
-            subject,
-            body,
-            status,
-            created_at,
-        })
-        .collect())
-}
+/// The company's last messages, newest first.
+pub use super::repo::outbox::list;

@@ -17,6 +17,26 @@ pub async fn seed_demo(db: &Db) -> Result<bool, sqlx::Error> {
     let company = companies::insert(&mut tx, "Boulangerie Dupont SRL").await?;
     users::insert(&mut tx, company.id, "Marie Dupont", DEMO_EMAIL, &super::password::hash(DEMO_PASSWORD), Lang::En).await?;
     tx.commit().await?;
+    let details = super::repo::company_details::CompanyDetails {
+        company_id: company.id,
+        legal_name: "Boulangerie Dupont SRL".into(),
+        street: "Rue de la Loi 16".into(),
+        postcode: "1000".into(),
+        city: "Bruxelles".into(),
+        country: "BE".into(),
+        enterprise_number: "0123456749".into(),
+        vat_number: Some("BE0123456749".into()),
+        small_business: false,
+        iban: "BE71096123456769".into(),
+        bic: "GKCCBEBB".into(),
+        email: "facturation@dupont.example.be".into(),
+        phone: "+32 2 123 45 67".into(),
+        website: String::new(),
+        logo_mime: None,
+        payment_term_days: 30,
+        footer: "Merci pour votre confiance.".into(),
+    };
+    super::repo::company_details::save(db, &details).await?;
     let people = [
         ("Anne", "Peeters", "Gent", "9000", "nl", "Veldstraat 12"),
         ("Luc", "Lambert", "Namur", "5000", "fr", "Rue de Fer 8"),

@@ -7,6 +7,7 @@ mod helpers;
 mod accounts;
 mod bad_input;
 mod customers;
+mod documents;
 mod invoices;
 mod multi_instance;
 mod peppol_documents;

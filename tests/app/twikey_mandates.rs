@@ -386,3 +386,55 @@ async fn duplicated_reordered_and_dropped_webhooks_end_in_the_right_state() {
     let s = twikey_settings::get(&w.app.state.db, w.company_id().await).await.unwrap();
     assert_eq!(s.last_webhook_valid, Some(true), "the sandbox's signatures check out");
 }
+
+/// An `Invite` / `removed` callback read the mandate as prepared, but the sync signed it before
+/// the callback deleted it: the signed mandate stays (the delete is guarded by the state in
+/// the same statement, not by the earlier read).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_removed_invite_never_deletes_a_mandate_signed_meanwhile() {
+    let w = World::new().await;
+    w.configure().await;
+    let anne = w.app.create_customer(&w.cookie, "Anne", "Peeters").await;
+    let prepared = w.prepare(anne).await;
+    let id = prepared["id"].as_i64().unwrap();
+    let public_id: String = on_db!(w.app.state.db, |ex| sqlx::query_scalar("SELECT public_id FROM companies").fetch_one(ex).await).unwrap();
+    let q = format!("type=contract&mandateNumber={}&event=Invite&reason=removed", prepared["reference"].as_str().unwrap());
+    let req = http::Request::get(format!("/twikey/webhook/{public_id}?{q}")).header("X-Signature", sign_webhook(KEY, &q));
+
+    // The signature is being applied (as the sync does) and not committed yet.
+    let db = &w.app.state.db;
+    let mut signing = db.begin().await.unwrap();
+    on_db!(signing, |ex| sqlx::query("UPDATE mandates SET state = 'signed' WHERE id = $1").bind(id).execute(ex).await.map(|r| r.rows_affected()))
+        .unwrap();
+    let commit_once_the_callback_waits = async {
+        if db.backend() == encaisse::server::db::Backend::Postgres {
+            // Row locks: the callback has read "prepared" and its DELETE waits for this row.
+            let mut waiting = 0i64;
+            for _ in 0..200 {
+                waiting = on_db!(db, |ex| sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'DELETE FROM mandates%'"
+                )
+                .fetch_one(ex)
+                .await)
+                .unwrap();
+                if waiting > 0 {
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            assert!(waiting > 0, "the callback's delete never waited for the signing transaction");
+        } else {
+            // SQLite has one writer at a time: the callback's first write waits for this commit.
+            tokio::time::sleep(Duration::from_millis(300)).await;
+        }
+        signing.commit().await.unwrap();
+    };
+    let (reply, ()) = tokio::join!(w.app.send(req.body(axum::body::Body::empty()).unwrap()), commit_once_the_callback_waits);
+    assert_eq!(reply.status, StatusCode::NO_CONTENT);
+
+    let states: Vec<Value> = w.mandates(anne).await.iter().map(|m| m["state"].clone()).collect();
+    assert_eq!(states, vec![Value::from("signed")], "the signed mandate is kept");
+    let history = w.call("/api/twikey/customer", &[("customer_id", &anne.to_string())]).await.json()["history"].clone();
+    let kinds: Vec<&str> = history.as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["prepared"], "nothing was removed");
+}

@@ -52,7 +52,16 @@ pub async fn run_once(state: &AppState, options: &RunOptions) -> Result<RunRepor
         for sub in &due {
             for (k, _start) in due_periods(sub.start_date, sub.every_months, sub.end_date, sub.next_period, options.as_of) {
                 let crash = (options.crash_after == Some(report.invoices_created)).then_some(options.crash_point);
-                match subscriptions::invoice_period(db, sub, k, options.as_of, crash).await? {
+                let period = match subscriptions::invoice_period(db, sub, k, options.as_of, crash).await {
+                    // The company cannot issue invoices yet (legal details missing): its
+                    // periods stay due and are invoiced once it can.
+                    Err(AppError::Refused(why)) => {
+                        tracing::warn!(subscription_id = sub.id, ?why, "subscription period not invoiced");
+                        break;
+                    }
+                    other => other?,
+                };
+                match period {
                     Some(generated) => {
                         report.invoices_created += 1;
                         after_invoice_generated(state, &generated).await;

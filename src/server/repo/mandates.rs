@@ -140,14 +140,22 @@ pub async fn add_event(
 /// Removes a prepared mandate (deleted in Twikey); its history line stays.
 pub async fn delete_prepared(db: &Db, m: &Mandate, reason: &str) -> Result<(), sqlx::Error> {
     let mut tx = db.begin().await?;
-    on_db!(tx, |ex| sqlx::query("DELETE FROM mandates WHERE id = $1 AND company_id = $2 AND state = 'prepared'")
-        .bind(m.id)
-        .bind(m.company_id)
+    delete_if_prepared(&mut tx, m.company_id, m.id).await?;
+    add_event(&mut tx, m.company_id, m.customer_id, &m.reference, "deleted", reason).await?;
+    tx.commit().await
+}
+
+/// Deletes a mandate that is still prepared, inside the caller's transaction. The state is
+/// checked by the DELETE itself, so a mandate signed since the caller read it stays. Returns
+/// whether it was deleted.
+pub async fn delete_if_prepared(tx: &mut Tx, company_id: i64, id: i64) -> Result<bool, sqlx::Error> {
+    let deleted = on_db!(tx, |ex| sqlx::query("DELETE FROM mandates WHERE id = $1 AND company_id = $2 AND state = 'prepared'")
+        .bind(id)
+        .bind(company_id)
         .execute(ex)
         .await
         .map(|r| r.rows_affected()))?;
-    add_event(&mut tx, m.company_id, m.customer_id, &m.reference, "deleted", reason).await?;
-    tx.commit().await
+    Ok(deleted == 1)
 }
 
 pub async fn mark_invited(db: &Db, m: &Mandate) -> Result<(), sqlx::Error> {

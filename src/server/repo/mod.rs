@@ -4,10 +4,13 @@
 pub mod batches;
 pub mod collections;
 pub mod companies;
+pub mod company_details;
 pub mod customers;
+pub mod documents;
 pub mod invoice_events;
 pub mod invoices;
 pub mod mandates;
+pub mod outbox;
 pub mod payments;
 pub mod sessions;
 pub mod subscriptions;

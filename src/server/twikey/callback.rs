@@ -6,7 +6,6 @@
 
 use crate::server::repo::{mandates, twikey_settings};
 use crate::server::{twikey::sync, AppState};
-use crate::server::db::on_db;
 use twikey::verify_webhook;
 use axum::extract::{Path, RawQuery, State};
 use http::{HeaderMap, StatusCode};
@@ -93,10 +92,12 @@ async fn invite_gone(state: &AppState, company_id: i64, reference: &str, reason:
     if m.state() == crate::domain::mandate::MandateState::Prepared {
         let kind = if reason == "expired" { "invite_expired" } else { "invite_removed" };
         let mut tx = state.db.begin().await?;
-        on_db!(tx, |ex| sqlx::query("DELETE FROM mandates WHERE id = $1").bind(m.id).execute(ex).await.map(|r| r.rows_affected()))?;
-        mandates::add_event(&mut tx, company_id, m.customer_id, &m.reference, kind, "").await?;
-        tx.commit().await?;
-        state.live.publish(company_id, "mandates");
+        // Signed since it was read (the sync runs beside this): kept.
+        if mandates::delete_if_prepared(&mut tx, company_id, m.id).await? {
+            mandates::add_event(&mut tx, company_id, m.customer_id, &m.reference, kind, "").await?;
+            tx.commit().await?;
+            state.live.publish(company_id, "mandates");
+        }
     }
     Ok(())
 }

@@ -22,6 +22,8 @@ pub struct Reply {
     pub status: StatusCode,
     pub headers: http::HeaderMap,
     pub body: String,
+    /// The body as received (PDFs and other binary answers).
+    pub bytes: Vec<u8>,
 }
 
 impl Reply {
@@ -60,7 +62,7 @@ impl TestApp {
             let status = res.status();
             let headers = res.headers().clone();
             let bytes = res.into_body().collect().await.unwrap().to_bytes();
-            Reply { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+            Reply { status, headers, body: String::from_utf8_lossy(&bytes).into_owned(), bytes: bytes.to_vec() }
         };
         tokio::time::timeout(std::time::Duration::from_secs(60), exchange).await.expect("no complete answer within 60 s")
     }
@@ -91,6 +93,20 @@ impl TestApp {
             .call("/api/signup", &[("company_name", company), ("name", "Owner"), ("email", email), ("password", "a-long-password")], None)
             .await;
         assert_eq!(reply.status, StatusCode::OK, "signup failed: {}", reply.body);
+        let cookie = reply.session_cookie().expect("signup sets the session cookie");
+        let details = company_details(company);
+        let pairs: Vec<(&str, &str)> = details.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let details = self.call("/api/company/save", &pairs, Some(&cookie)).await;
+        assert_eq!(details.status, StatusCode::OK, "company details: {}", details.body);
+        cookie
+    }
+
+    /// Signs up without filling the company details (invoices cannot be issued yet).
+    pub async fn signup_bare(&self, company: &str, email: &str) -> String {
+        let reply = self
+            .call("/api/signup", &[("company_name", company), ("name", "Owner"), ("email", email), ("password", "a-long-password")], None)
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "signup failed: {}", reply.body);
         reply.session_cookie().expect("signup sets the session cookie")
     }
 
@@ -107,6 +123,22 @@ impl TestApp {
         assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
         reply.json().as_i64().expect("the new id")
     }
+}
+
+/// Valid legal details for a company (what a business fills in before its first invoice).
+pub fn company_details(name: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("input[legal_name]", format!("{name} SRL")),
+        ("input[street]", "Rue de la Loi 16".into()),
+        ("input[postcode]", "1000".into()),
+        ("input[city]", "Bruxelles".into()),
+        ("input[country]", "BE".into()),
+        ("input[enterprise_number]", "0123.456.749".into()),
+        ("input[vat_regime]", "vat".into()),
+        ("input[iban]", "BE71 0961 2345 6769".into()),
+        ("input[bic]", "GKCCBEBB".into()),
+        ("input[email]", "facturation@example.be".into()),
+    ]
 }
 
 pub fn urlencode(s: &str) -> String {

@@ -89,7 +89,11 @@ impl Client {
             .await
             .unwrap();
         let cookie = r.headers().get_all("set-cookie").iter().find_map(|c| c.to_str().ok()?.split(';').next().map(str::to_string));
-        Client { http, cookie: cookie.unwrap_or_else(|| panic!("sign-up on {} gave no session", server.base)) }
+        let client = Client { http, cookie: cookie.unwrap_or_else(|| panic!("sign-up on {} gave no session", server.base)) };
+        let details = super::company_details(company);
+        let pairs: Vec<(&str, &str)> = details.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        client.ok(server, "/api/company/save", &pairs).await;
+        client
     }
 
     /// A server function call: (status, body).

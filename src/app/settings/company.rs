@@ -1,0 +1,95 @@
+//! Company details (`/settings/company`): the legal identity every invoice carries.
+
+use crate::api::company::{get_company_details, CompanyDetailsInput, SaveCompanyDetails};
+use crate::app::components::{action_error, field_error, Field, FormError, LoadError, Loading, Protected};
+use crate::app::viewer::use_t;
+use crate::i18n::Msg;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn CompanyDetailsPage() -> impl IntoView {
+    let t = use_t();
+    let save = ServerAction::<SaveCompanyDetails>::new();
+    let details = Resource::new(move || save.version().get(), |_| get_company_details());
+    view! {
+        <Protected>
+            <Title text=t(Msg::CompanyDetails) />
+            <section class="page narrow">
+                <header class="page-header">
+                    <div>
+                        <h1>{t(Msg::CompanyDetails)}</h1>
+                        <p class="lead">{t(Msg::CompanyDetailsLead)}</p>
+                    </div>
+                </header>
+                <Suspense fallback=|| view! { <Loading /> }>
+                    {move || Suspend::new(async move {
+                        match details.await {
+                            Ok(d) => view! { <CompanyForm input=d.input complete=d.complete save /> }.into_any(),
+                            Err(e) => view! { <LoadError error=e /> }.into_any(),
+                        }
+                    })}
+                </Suspense>
+            </section>
+        </Protected>
+    }
+}
+
+#[component]
+fn CompanyForm(input: CompanyDetailsInput, complete: bool, save: ServerAction<SaveCompanyDetails>) -> impl IntoView {
+    let t = use_t();
+    let error = action_error(save);
+    let fe = move |f: &'static str| field_error(error, f);
+    let saved = move || matches!(save.value().get(), Some(Ok(())));
+    let small_business = input.vat_regime == "small_business";
+    view! {
+        <FormError error />
+        <Show when=saved>
+            <div class="banner banner-ok" role="status">{t(Msg::CompanyDetailsSaved)}</div>
+        </Show>
+        {(!complete).then(|| view! { <div class="banner" role="status">{t(Msg::ErrCompanyDetailsMissing)}</div> })}
+        <ActionForm action=save attr:class="card form company-form" attr:novalidate=true>
+            <Field label=Msg::LegalName name="input[legal_name]" id="legal_name" value=input.legal_name.clone() autocomplete="organization" error=fe("legal_name") />
+            <Field label=Msg::Street name="input[street]" id="street" value=input.street.clone() autocomplete="street-address" error=fe("street") />
+            <div class="grid-3">
+                <Field label=Msg::Postcode name="input[postcode]" id="postcode" value=input.postcode.clone() autocomplete="postal-code" error=fe("postcode") />
+                <Field label=Msg::City name="input[city]" id="city" value=input.city.clone() autocomplete="address-level2" error=fe("city") />
+                <Field label=Msg::Country name="input[country]" id="country" value=input.country.clone() autocomplete="country" error=fe("country") />
+            </div>
+            <Field label=Msg::EnterpriseNumber name="input[enterprise_number]" id="enterprise_number" value=input.enterprise_number.clone()
+                help=Msg::EnterpriseNumberHelp autocomplete="off" error=fe("enterprise_number") />
+            <fieldset class="kind-choice vat-regime">
+                <legend>{t(Msg::VatRegime)}</legend>
+                <label class="radio">
+                    <input type="radio" name="input[vat_regime]" value="vat" checked=!small_business />
+                    {t(Msg::VatRegistered)}
+                </label>
+                <label class="radio">
+                    <input type="radio" name="input[vat_regime]" value="small_business" checked=small_business />
+                    {t(Msg::SmallBusinessExemption)}
+                </label>
+            </fieldset>
+            <div class="grid-2">
+                <Field label=Msg::Iban name="input[iban]" id="iban" value=input.iban.clone() autocomplete="off" error=fe("iban") />
+                <Field label=Msg::Bic name="input[bic]" id="bic" value=input.bic.clone() autocomplete="off" error=fe("bic") />
+            </div>
+            <div class="grid-3">
+                <Field label=Msg::Email name="input[email]" id="email" kind="email" value=input.email.clone() autocomplete="email" error=fe("email") />
+                <Field label=Msg::Phone name="input[phone]" id="phone" kind="tel" value=input.phone.clone() autocomplete="tel" error=fe("phone") />
+                <Field label=Msg::Website name="input[website]" id="website" value=input.website.clone() autocomplete="url" error=fe("website") />
+            </div>
+            <Field label=Msg::DefaultPaymentTerm name="input[payment_term_days]" id="payment_term_days" kind="number" value=input.payment_term_days.clone()
+                autocomplete="off" error=fe("payment_term_days") />
+            <div class="field">
+                <label for="footer">{t(Msg::InvoiceFooter)}</label>
+                <textarea id="footer" name="input[footer]" rows="3">{input.footer.clone()}</textarea>
+                <p class="field-error" role="alert">{move || fe("footer").get().map(t)}</p>
+            </div>
+            <div class="form-actions">
+                <button type="submit" class="button primary" disabled=move || save.pending().get()>
+                    {move || if save.pending().get() { t(Msg::Saving) } else { t(Msg::Save) }}
+                </button>
+            </div>
+        </ActionForm>
+    }
+}

@@ -1,0 +1,3 @@
+//! Settings pages of the account menu.
+
+pub mod company;

@@ -1,0 +1,121 @@
+//! The invoice as a legal document: company details first, then the PDF and the Peppol
+//! e-invoice of an issued invoice, frozen at issue, for its own company only.
+
+use crate::helpers::world::World;
+use crate::helpers::{company_details, TestApp};
+use http::StatusCode;
+
+async fn issue_new(app: &TestApp, cookie: &str, customer: i64) -> crate::helpers::Reply {
+    let customer = customer.to_string();
+    app.call(
+        "/api/invoices/save",
+        &[
+            ("input[customer_id]", customer.as_str()),
+            ("input[issue_date]", "2026-11-20"),
+            ("input[payment_term_days]", "30"),
+            ("input[lines][0][description]", "Pain de campagne"),
+            ("input[lines][0][quantity]", "12"),
+            ("input[lines][0][unit_price]", "4.50"),
+            ("input[lines][0][vat_rate]", "6"),
+            ("input[lines][1][description]", "Location du four"),
+            ("input[lines][1][quantity]", "1"),
+            ("input[lines][1][unit_price]", "150"),
+            ("input[lines][1][vat_rate]", "21"),
+            ("issue", "true"),
+        ],
+        Some(cookie),
+    )
+    .await
+}
+
+fn pdf_text(bytes: &[u8]) -> String {
+    pdf_extract::extract_text_from_mem(bytes).expect("a readable PDF")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_invoice_is_issued_only_with_the_company_details_then_comes_as_pdf_and_e_invoice() {
+    let app = TestApp::new().await;
+    let cookie = app.signup_bare("Boulangerie", "owner@test.be").await;
+    let anne = app.create_customer(&cookie, "Anne", "Peeters").await;
+
+    // Without the legal details: refused in one line, the draft kept.
+    let refused = issue_new(&app, &cookie, anne).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
+    assert!(refused.body.contains("ErrCompanyDetailsMissing"), "{}", refused.body);
+    let drafts = app.call("/api/invoices/list", &[], Some(&cookie)).await.json();
+    assert_eq!(drafts["rows"][0]["status"], "draft", "what was typed is kept: {drafts}");
+
+    // Bad details: every problem at once.
+    let bad = app
+        .call("/api/company/save", &[("input[legal_name]", "X"), ("input[enterprise_number]", "0403.170.702"), ("input[bic]", "GKCC")], Some(&cookie))
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for field in ["street", "enterprise_number", "iban", "bic"] {
+        assert!(bad.body.contains(&format!("\"{field}\"")), "{field}: {}", bad.body);
+    }
+    let details = company_details("Boulangerie");
+    let pairs: Vec<(&str, &str)> = details.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(app.call("/api/company/save", &pairs, Some(&cookie)).await.status, StatusCode::OK);
+    let view = app.call("/api/company/get", &[], Some(&cookie)).await.json();
+    assert_eq!((view["complete"].as_bool(), view["input"]["enterprise_number"].as_str()), (Some(true), Some("0123.456.749")));
+
+    let issued = issue_new(&app, &cookie, anne).await;
+    assert_eq!(issued.status, StatusCode::OK, "{}", issued.body);
+    let id = issued.json().as_i64().unwrap();
+    let detail = app.call("/api/invoices/get", &[("id", &id.to_string())], Some(&cookie)).await.json();
+    let number = detail["invoice"]["number"].as_str().unwrap().to_string();
+    let communication = detail["invoice"]["structured_communication"].as_str().unwrap().to_string();
+
+    let pdf = app.get(&format!("/invoices/{id}/pdf"), Some(&cookie)).await;
+    assert_eq!(pdf.status, StatusCode::OK);
+    assert_eq!(pdf.headers["content-type"], "application/pdf");
+    assert!(pdf.headers["content-disposition"].to_str().unwrap().contains(&format!("{number}.pdf")));
+    let text = pdf_text(&pdf.bytes);
+    for mention in ["Anne Peeters", communication.as_str(), number.as_str(), "Boulangerie SRL", "0123.456.749", "BE71 0961 2345 6769"] {
+        assert!(text.contains(mention) || text.replace(' ', "").contains(&mention.replace(' ', "")), "{mention} missing from the PDF:\n{text}");
+    }
+    // The same invoice gives the same document every time.
+    assert_eq!(app.get(&format!("/invoices/{id}/pdf"), Some(&cookie)).await.bytes, pdf.bytes);
+
+    // An individual is not reached over Peppol; the e-invoice is refused in words, not a 500.
+    let ubl = app.get(&format!("/invoices/{id}/ubl"), Some(&cookie)).await;
+    assert_eq!(ubl.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", ubl.body);
+
+    // Details changed later: the issued invoice keeps the seller as it was.
+    let moved: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| if *k == "input[street]" { (*k, "Avenue Louise 1") } else { (*k, *v) }).collect();
+    assert_eq!(app.call("/api/company/save", &moved, Some(&cookie)).await.status, StatusCode::OK);
+    assert_eq!(app.get(&format!("/invoices/{id}/pdf"), Some(&cookie)).await.bytes, pdf.bytes, "frozen at issue");
+
+    // Another company, or nobody: nothing.
+    let other = app.signup("Other", "other@test.be").await;
+    assert_eq!(app.get(&format!("/invoices/{id}/pdf"), Some(&other)).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.get(&format!("/invoices/{id}/ubl"), Some(&other)).await.status, StatusCode::NOT_FOUND);
+    let anonymous = app.get(&format!("/invoices/{id}/pdf"), None).await;
+    assert!(anonymous.status.is_redirection(), "{}", anonymous.status);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_company_invoice_collected_by_direct_debit_is_a_peppol_document_with_its_mandate() {
+    let w = World::new().await;
+    w.configure().await;
+    let firm = w.company_customer().await;
+    let prepared = w.prepare(firm).await;
+    assert!(w.sign(&prepared, "BE68539007547034").await.is_success());
+    w.settle().await; // the debtor's bank accepts the B2B mandate
+    w.sync().await;
+    let invoice = w.invoice(firm, "120").await;
+    let transfer = w.app.get(&format!("/invoices/{invoice}/ubl"), Some(&w.cookie)).await;
+    assert_eq!(transfer.status, StatusCode::OK, "{}", transfer.body);
+    assert!(transfer.body.contains(">58</cbc:PaymentMeansCode>"), "{}", transfer.body);
+    assert!(transfer.body.contains("schemeID=\"0208\">0403170701<"), "the buyer by its enterprise number");
+    assert!(transfer.body.contains("mimeCode=\"application/pdf\""), "the PDF inside");
+    assert_eq!(w.collect(invoice).await.status, StatusCode::OK);
+    let debit = w.app.get(&format!("/invoices/{invoice}/ubl"), Some(&w.cookie)).await;
+    assert!(debit.body.contains(">59</cbc:PaymentMeansCode>"), "{}", debit.body);
+    let mandate = prepared["reference"].as_str().unwrap();
+    assert!(debit.body.contains(&format!("<cbc:ID>{mandate}</cbc:ID>")), "the mandate: {}", debit.body);
+    let pdf = w.app.get(&format!("/invoices/{invoice}/pdf"), Some(&w.cookie)).await;
+    let text = pdf_text(&pdf.bytes);
+    assert!(text.contains(mandate) && text.contains("7034"), "the direct-debit sentence:\n{text}");
+    assert!(!text.contains("BE68539007547034"), "never the whole debtor IBAN");
+}

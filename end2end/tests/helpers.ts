@@ -14,7 +14,22 @@ export async function shot(page: Page, name: string) {
   await page.screenshot({ path: `screenshots/${name}.png`, fullPage: true });
 }
 
-export async function signUp(page: Page, company: string, email: string, password = 'a-long-password') {
+/** Fills Company details (account menu), which issuing invoices requires. */
+export async function fillCompanyDetails(page: Page, legalName: string) {
+  await page.goto('/settings/company');
+  await hydrated(page);
+  await page.getByLabel('Legal name').fill(legalName);
+  await page.getByLabel('Street').fill('Rue de la Loi 16');
+  await page.getByLabel('Postcode').fill('1000');
+  await page.getByLabel('City').fill('Bruxelles');
+  await page.getByLabel('Enterprise number').fill('0123.456.749');
+  await page.getByLabel('IBAN').fill('BE71 0961 2345 6769');
+  await page.getByLabel('BIC').fill('GKCCBEBB');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByText('Company details saved.')).toBeVisible();
+}
+
+export async function signUp(page: Page, company: string, email: string, password = 'a-long-password', details = true) {
   await page.goto('/signup');
   await hydrated(page);
   await page.getByLabel('Company name').fill(company);
@@ -23,4 +38,7 @@ export async function signUp(page: Page, company: string, email: string, passwor
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Create account' }).click();
   await expect(page.getByRole('button', { name: email })).toBeVisible();
+  if (details) {
+    await fillCompanyDetails(page, `${company} SRL`);
+  }
 }

@@ -46,6 +46,14 @@ test('invoice with two VAT rates: issue, send, record payment, timeline', async 
   const invoiceUrl = page.url();
   await shot(page, 'inv-03-issued');
 
+  // the invoice as a PDF, with the browser's own session
+  const pdfHref = await page.getByRole('link', { name: 'Download PDF' }).getAttribute('href');
+  const pdf = await page.request.get(pdfHref!);
+  expect(pdf.status()).toBe(200);
+  expect(pdf.headers()['content-type']).toBe('application/pdf');
+  expect((await pdf.body()).subarray(0, 5).toString()).toBe('%PDF-');
+  await expect(page.getByRole('link', { name: 'Download e-invoice (UBL)' })).toBeVisible();
+
   // send: lands in the outbox (no SMTP in the e2e run)
   await hydrated(page);
   await page.getByRole('button', { name: 'Send', exact: true }).click();

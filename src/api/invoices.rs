@@ -58,7 +58,16 @@ pub async fn save_invoice(id: Option<i64>, input: InvoiceInput, issue: bool) -> 
         // Saved first: a refused issue (company details missing) keeps what was typed.
         let id = invoices::save_draft(db, user.company_id, id, &valid, false).await?;
         if issue {
-            crate::server::invoicing::documents::issue(db, user.company_id, id).await?;
+            match crate::server::invoicing::documents::issue(db, user.company_id, id).await {
+                // The draft is kept; its page says what is missing, with the link.
+                Err(AppError::Refused(crate::i18n::Msg::ErrCompanyDetailsMissing)) => {
+                    leptos_axum::redirect(&format!("/invoices/{id}?refused=company-details"));
+                    return Ok(id);
+                }
+                other => {
+                    other?;
+                }
+            }
         }
         leptos_axum::redirect(&format!("/invoices/{id}"));
         Ok(id)

@@ -92,7 +92,13 @@ pub fn FormError(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView
     let lang = use_viewer().lang;
     view! {
         <Show when=move || error.get().is_some()>
-            <div class="banner banner-error" role="alert">{move || error.get().map(|e| e.describe(lang))}</div>
+            <div class="banner banner-error" role="alert">
+                {move || error.get().map(|e| e.describe(lang))}
+                // The one refusal with a place to fix it: a link to it.
+                {move || (error.get() == Some(AppError::Refused(Msg::ErrCompanyDetailsMissing))).then(|| view! {
+                    " " <a href="/settings/company">{lang.t(Msg::CompanyDetails)}</a>
+                })}
+            </div>
         </Show>
     }
 }

@@ -40,8 +40,12 @@ async fn an_invoice_is_issued_only_with_the_company_details_then_comes_as_pdf_an
 
     // Without the legal details: refused in one line, the draft kept.
     let refused = issue_new(&app, &cookie, anne).await;
-    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
-    assert!(refused.body.contains("ErrCompanyDetailsMissing"), "{}", refused.body);
+    let location = refused.headers.get("location").map(|l| l.to_str().unwrap().to_string()).unwrap_or_default();
+    assert!(location.ends_with("?refused=company-details"), "to the kept draft, saying why: {} {location}", refused.status);
+    let draft = refused.json().as_i64().unwrap();
+    let issue_again = app.call("/api/invoices/issue", &[("id", &draft.to_string())], Some(&cookie)).await;
+    assert_eq!(issue_again.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", issue_again.body);
+    assert!(issue_again.body.contains("ErrCompanyDetailsMissing"), "{}", issue_again.body);
     let drafts = app.call("/api/invoices/list", &[], Some(&cookie)).await.json();
     assert_eq!(drafts["rows"][0]["status"], "draft", "what was typed is kept: {drafts}");
 

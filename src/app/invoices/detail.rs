@@ -21,6 +21,7 @@ pub fn InvoicePage() -> impl IntoView {
 #[component]
 fn InvoiceView() -> impl IntoView {
     let params = use_params_map();
+    let query = leptos_router::hooks::use_query_map();
     let id = move || params.read().get("id").and_then(|id| id.parse::<i64>().ok()).unwrap_or(0);
     let issue = ServerAction::<IssueInvoice>::new();
     let send = ServerAction::<SendInvoice>::new();
@@ -31,6 +32,11 @@ fn InvoiceView() -> impl IntoView {
     let detail = Resource::new(move || (id(), versions(), crate::app::live::use_live_tick()), |(id, _, _)| get_invoice(id));
     view! {
         <section class="page invoice-page">
+            // Issued from the editor without the company details: kept as a draft, and why.
+            <FormError error=Signal::derive(move || {
+                (query.read().get("refused").as_deref() == Some("company-details") && issue.version().get() == 0)
+                    .then_some(crate::api::AppError::Refused(crate::i18n::Msg::ErrCompanyDetailsMissing))
+            }) />
             <FormError error=action_error(issue) />
             <FormError error=action_error(send) />
             <Transition fallback=|| view! { <Loading /> }>
@@ -76,6 +82,10 @@ fn Invoice(
                         <input type="hidden" name="id" value=id />
                         <button type="submit" class="button primary" disabled=move || issue.pending().get()>{t(Msg::Issue)}</button>
                     </ActionForm>
+                })}
+                {inv.number.is_some().then(|| view! {
+                    <a class="button" href=format!("/invoices/{id}/pdf") download rel="nofollow">{t(Msg::DownloadPdf)}</a>
+                    <a class="button" href=format!("/invoices/{id}/ubl") download rel="nofollow">{t(Msg::DownloadUbl)}</a>
                 })}
                 {matches!(status, InvoiceStatus::Open | InvoiceStatus::Paid).then(|| view! {
                     <ActionForm action=send>

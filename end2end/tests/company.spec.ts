@@ -1,0 +1,54 @@
+import { test, expect } from '@playwright/test';
+import { hydrated, shot, signUp, uniqueEmail } from './helpers';
+
+test('an invoice needs the company details: refused with a link, filled, then issued', async ({ page }) => {
+  const email = uniqueEmail('legal');
+  await signUp(page, 'Atelier Légal', email, 'a-long-password', false);
+  await page.goto('/customers/new');
+  await hydrated(page);
+  await page.getByLabel('First name').fill('Paul');
+  await page.getByLabel('Last name').fill('Martin');
+  await page.getByLabel('E-mail').fill('paul.martin@example.be');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('heading', { name: 'Paul Martin' })).toBeVisible();
+
+  await page.goto('/invoices/new');
+  await hydrated(page);
+  await page.getByLabel('Customer').selectOption({ label: 'Paul Martin' });
+  await page.getByLabel('Description').first().fill('Réparation');
+  await page.getByLabel('Quantity').first().fill('1');
+  await page.getByLabel('Unit price').first().fill('80');
+  await page.getByRole('button', { name: 'Issue' }).click();
+  // kept as a draft; its page says why, with the link
+  await expect(page).toHaveURL(/\/invoices\/\d+\?refused=company-details/);
+  const refusal = page.getByRole('alert').filter({ hasText: 'Fill in your company details' });
+  await expect(refusal).toBeVisible();
+  await refusal.getByRole('link', { name: 'Company details' }).click();
+
+  await expect(page.getByRole('heading', { name: 'Company details' })).toBeVisible();
+  await hydrated(page);
+  await page.getByLabel('Legal name').fill('Atelier Légal SRL');
+  await page.getByLabel('Street').fill('Rue Haute 5');
+  await page.getByLabel('Postcode').fill('1000');
+  await page.getByLabel('City').fill('Bruxelles');
+  await page.getByLabel('Enterprise number').fill('0403.170.702');
+  await page.getByLabel('IBAN').fill('BE71 0961 2345 6769');
+  await page.getByLabel('BIC').fill('GKCCBEBB');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByText('This enterprise number is not valid')).toBeVisible();
+  await expect(page.getByLabel('Legal name')).toHaveValue('Atelier Légal SRL');
+  await page.getByLabel('Enterprise number').fill('0403.170.701');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByText('Company details saved.')).toBeVisible();
+  await shot(page, 'legal-01-company-details');
+
+  // the draft kept what was typed: issue it now
+  await page.goto('/invoices');
+  await page.getByTestId('invoice-row').first().getByRole('link').first().click();
+  await hydrated(page);
+  await page.getByRole('button', { name: 'Issue' }).click();
+  await expect(page.getByTestId('invoice-number')).toHaveText(/^\d{4}-0001$/);
+  const pdf = await page.request.get((await page.getByRole('link', { name: 'Download PDF' }).getAttribute('href'))!);
+  expect(pdf.headers()['content-type']).toBe('application/pdf');
+  await shot(page, 'legal-02-issued');
+});

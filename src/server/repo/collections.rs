@@ -38,6 +38,36 @@ impl Collection {
 const COLUMNS: &str = "id, company_id, invoice_id, mandate_reference, reference, idempotency_key, amount_cents, attempt,
     state, twikey_id, prenotify, collection_date, reason_code, reason_message, reversed, retry_at, created_at, updated_at, batch_id";
 
+/// What a collection needs to know of its invoice.
+pub struct InvoiceFacts {
+    pub status: String,
+    /// What is left to pay (0 unless open).
+    pub open_cents: i64,
+    pub number: Option<String>,
+    pub structured_communication: String,
+    pub customer_id: i64,
+}
+
+pub async fn invoice_facts(conn: &mut Tx, company_id: i64, invoice_id: i64) -> Result<Option<InvoiceFacts>, sqlx::Error> {
+    let row: Option<(String, i64, i64, Option<String>, String, i64)> = on_db!(conn, |ex| {
+        sqlx::query_as(
+            "SELECT status, total_incl_cents, paid_cents, number, structured_communication, customer_id FROM invoices
+         WHERE id = $1 AND company_id = $2",
+        )
+        .bind(invoice_id)
+        .bind(company_id)
+        .fetch_optional(ex)
+        .await
+    })?;
+    Ok(row.map(|(status, total, paid, number, structured_communication, customer_id)| InvoiceFacts {
+        open_cents: if status == "open" { total - paid } else { 0 },
+        status,
+        number,
+        structured_communication,
+        customer_id,
+    }))
+}
+
 pub struct NewCollection<'a> {
     pub invoice_id: i64,
     pub mandate_reference: &'a str,

@@ -146,3 +146,36 @@ pub async fn list(db: &Db, company_id: i64, limit: i64) -> Result<Vec<OutboxMess
         })
         .collect())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn claimed_once_then_failed_after_the_last_attempt() {
+        let (db, _dir) = crate::server::db::test_db().await;
+        let company = crate::server::repo::companies::create(&db, "Acme").await.unwrap();
+        let mut tx = db.begin().await.unwrap();
+        let id = insert(&mut tx, company.id, None, "a@b.be", "Hello", "Body").await.unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(queued_after(&db, 0, 100).await.unwrap(), vec![id]);
+        assert!(queued_after(&db, id, 100).await.unwrap().is_empty());
+
+        let at = now();
+        let claimed = claim(&db, id, at, at + chrono::Duration::seconds(300)).await.unwrap().expect("claimed");
+        assert_eq!((claimed.company_id, claimed.to_email.as_str()), (company.id, "a@b.be"));
+        assert!(claim(&db, id, at, at + chrono::Duration::seconds(300)).await.unwrap().is_none(), "one delivery at a time");
+
+        let mut tx = db.begin().await.unwrap();
+        assert_eq!(record_failure(&mut tx, id, "refused", 2).await.unwrap(), "queued");
+        tx.commit().await.unwrap();
+        claim(&db, id, at, at + chrono::Duration::seconds(300)).await.unwrap().expect("claimed again after the failure");
+        let mut tx = db.begin().await.unwrap();
+        assert_eq!(record_failure(&mut tx, id, "refused", 2).await.unwrap(), "failed", "second attempt of two");
+        assert!(!mark_delivered(&mut tx, id, "sent").await.unwrap(), "a failed message is not delivered");
+        tx.commit().await.unwrap();
+        assert!(queued_after(&db, 0, 100).await.unwrap().is_empty());
+        let listed = list(&db, company.id, 10).await.unwrap();
+        assert_eq!((listed.len(), listed[0].status.as_str()), (1, "failed"));
+    }
+}

@@ -11,8 +11,8 @@
 //! from the transaction feed (see `sync`), each applied once with the feed position, and each
 //! lands on the timeline. Sending to the bank is the batches' job (see `batches`).
 
-use crate::server::db::{begin_write, is_unique_violation, now, on_db, Tx};
-use crate::server::repo::collections::{self, Collection, NewCollection};
+use crate::server::db::{begin_write, is_unique_violation, now, Tx};
+use crate::server::repo::collections::{self, invoice_facts, Collection, InvoiceFacts, NewCollection};
 use crate::server::repo::invoice_events;
 use crate::server::repo::mandates::{self, Mandate};
 use crate::server::repo::payments::{self, NewPayment, Recorded};
@@ -78,34 +78,6 @@ impl Cause {
             Cause::Retry => "automatic_retry",
         }
     }
-}
-
-struct InvoiceFacts {
-    status: String,
-    open_cents: i64,
-    number: Option<String>,
-    structured_communication: String,
-    customer_id: i64,
-}
-
-async fn invoice_facts(conn: &mut Tx, company_id: i64, invoice_id: i64) -> Result<Option<InvoiceFacts>, sqlx::Error> {
-    let row: Option<(String, i64, i64, Option<String>, String, i64)> = on_db!(conn, |ex| {
-        sqlx::query_as(
-            "SELECT status, total_incl_cents, paid_cents, number, structured_communication, customer_id FROM invoices
-         WHERE id = $1 AND company_id = $2",
-        )
-        .bind(invoice_id)
-        .bind(company_id)
-        .fetch_optional(ex)
-        .await
-    })?;
-    Ok(row.map(|(status, total, paid, number, structured_communication, customer_id)| InvoiceFacts {
-        open_cents: if status == "open" { total - paid } else { 0 },
-        status,
-        number,
-        structured_communication,
-        customer_id,
-    }))
 }
 
 /// What the Twikey box shows: whether a collection can start now, and on which mandate.

@@ -10,6 +10,7 @@ use serde::Deserialize;
 
 use super::error::TwikeyError;
 use super::feed::{last_position, FeedChunk, FeedPosition};
+use super::invoice::{Invoice, InvoiceAction, UblUpload};
 use super::session::{Session, SessionStore, SESSION_MAX_AGE};
 use super::types::*;
 
@@ -99,12 +100,14 @@ struct Call<'a> {
     path: &'a str,
     query: Vec<(&'static str, String)>,
     form: Option<Form>,
+    /// A raw body and its content type (`POST /invoice/ubl`).
+    body: Option<(&'static str, Vec<u8>)>,
     headers: Vec<(&'static str, String)>,
 }
 
 impl<'a> Call<'a> {
     fn new(method: Method, path: &'a str) -> Self {
-        Self { method, path, query: vec![], form: None, headers: vec![] }
+        Self { method, path, query: vec![], form: None, body: None, headers: vec![] }
     }
     fn query(mut self, k: &'static str, v: impl Into<String>) -> Self {
         self.query.push((k, v.into()));
@@ -116,6 +119,10 @@ impl<'a> Call<'a> {
     }
     fn header(mut self, k: &'static str, v: impl Into<String>) -> Self {
         self.headers.push((k, v.into()));
+        self
+    }
+    fn body(mut self, content_type: &'static str, bytes: Vec<u8>) -> Self {
+        self.body = Some((content_type, bytes));
         self
     }
 }
@@ -293,6 +300,9 @@ impl TwikeyClient {
         }
         if let Some(f) = &call.form {
             req = req.form(f);
+        }
+        if let Some((content_type, bytes)) = &call.body {
+            req = req.header(reqwest::header::CONTENT_TYPE, *content_type).body(bytes.clone());
         }
         req.send().await.map_err(TwikeyError::from_reqwest)
     }
@@ -502,5 +512,55 @@ impl TwikeyClient {
     /// `POST /collect`: sends the open transactions of a template to the bank.
     pub async fn collect(&self, req: &CollectRequest) -> Result<CollectResult, TwikeyError> {
         json(self.execute(Call::new(Method::POST, "/collect").form(req.to_form())).await?).await
+    }
+
+    // ---- invoices -------------------------------------------------------------------
+
+    /// `POST /invoice/ubl`: creates an invoice from a UBL document (Peppol BIS 3.0 XML).
+    /// openapi.yaml gives the answer no shape: the invoice is read leniently from it, and its
+    /// id is the `X-INVOICE-ID` sent when the answer has none.
+    pub async fn upload_ubl(&self, ubl: &[u8], upload: &UblUpload) -> Result<Invoice, TwikeyError> {
+        let mut call = Call::new(Method::POST, "/invoice/ubl").body("application/xml", ubl.to_vec());
+        for (k, v) in upload.headers() {
+            call = call.header(k, v);
+        }
+        let resp = self.execute(call).await?;
+        let bytes = resp.bytes().await.map_err(TwikeyError::from_reqwest)?;
+        let mut invoice: Invoice = if bytes.iter().all(u8::is_ascii_whitespace) {
+            Invoice::default()
+        } else {
+            serde_json::from_slice(&bytes).map_err(|e| TwikeyError::InvalidResponse(e.to_string()))?
+        };
+        if invoice.id.is_none() {
+            invoice.id = upload.invoice_id.clone();
+        }
+        if invoice.id.is_none() {
+            return Err(TwikeyError::InvalidResponse("UBL upload answered without an invoice id".into()));
+        }
+        Ok(invoice)
+    }
+
+    /// `GET /invoice/{uuid}` (rate limited), with `include=meta` when `with_meta`. `None`
+    /// when Twikey has no such invoice (404 or `err_not_found`).
+    pub async fn invoice_detail(&self, id: &str, with_meta: bool) -> Result<Option<Invoice>, TwikeyError> {
+        let path = format!("/invoice/{}", percent_encoding::utf8_percent_encode(id, percent_encoding::NON_ALPHANUMERIC));
+        let mut call = Call::new(Method::GET, &path);
+        if with_meta {
+            call = call.query("include", "meta");
+        }
+        match self.execute(call).await {
+            Ok(resp) => json(resp).await.map(Some),
+            Err(TwikeyError::Api { status: 404, .. }) => Ok(None),
+            Err(e) if e.code() == Some("err_not_found") => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// `POST /invoice/{uuid}/action` (204): `peppol` delivers the invoice over Peppol.
+    pub async fn invoice_action(&self, id: &str, action: InvoiceAction) -> Result<(), TwikeyError> {
+        let path = format!("/invoice/{}/action", percent_encoding::utf8_percent_encode(id, percent_encoding::NON_ALPHANUMERIC));
+        let form: Form = vec![("type", action.as_str().into())];
+        self.execute(Call::new(Method::POST, &path).form(form)).await?;
+        Ok(())
     }
 }

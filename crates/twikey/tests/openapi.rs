@@ -179,7 +179,54 @@ fn endpoints() -> Vec<Endpoint> {
             items: None,
             calls: vec![call("collect", |c| Box::pin(async move { c.collect(&full_collect()).await.map(|_| None) }))],
         },
+        Endpoint {
+            method: "POST",
+            path: "/invoice/ubl",
+            items: None,
+            calls: vec![
+                call("upload_ubl", |c| Box::pin(async move { c.upload_ubl(UBL, &full_upload()).await.map(|_| None) })),
+                call("upload_ubl(no headers)", |c| {
+                    Box::pin(async move { c.upload_ubl(UBL, &UblUpload::default()).await.map(|_| None) })
+                }),
+            ],
+        },
+        Endpoint {
+            method: "GET",
+            path: "/invoice/{uuid}",
+            items: None,
+            calls: vec![
+                call("invoice_detail", |c| Box::pin(async move { c.invoice_detail(INVOICE_ID, false).await.map(|_| None) })),
+                call("invoice_detail(meta)", |c| Box::pin(async move { c.invoice_detail(INVOICE_ID, true).await.map(|_| None) })),
+            ],
+        },
+        Endpoint {
+            method: "POST",
+            path: "/invoice/{uuid}/action",
+            items: None,
+            calls: vec![
+                call("invoice_action(peppol)", |c| {
+                    Box::pin(async move { c.invoice_action(INVOICE_ID, InvoiceAction::Peppol).await.map(|_| None) })
+                }),
+                call("invoice_action(reminder)", |c| {
+                    Box::pin(async move { c.invoice_action(INVOICE_ID, InvoiceAction::Reminder).await.map(|_| None) })
+                }),
+            ],
+        },
     ]
+}
+
+const INVOICE_ID: &str = "fec44175-b4fe-414c-92aa-9d0a7dd0dbf2";
+const UBL: &[u8] = b"<?xml version=\"1.0\" encoding=\"UTF-8\"?><Invoice xmlns=\"urn:oasis:names:specification:ubl:schema:xsd:Invoice-2\"/>";
+
+fn full_upload() -> UblUpload {
+    UblUpload {
+        invoice_id: Some(INVOICE_ID.into()),
+        contract: Some("MND-1".into()),
+        manual: true,
+        template: Some(1002),
+        partner: Some("Encaisse".into()),
+        ..Default::default()
+    }
 }
 
 // Requests with every optional field filled: set a field added to one of these types here
@@ -485,7 +532,15 @@ fn check_request(spec: &Value, path_item: &Value, op: &Value, template: &str, re
         }
         (None, None) => {}
     }
-    if body.and_then(|b| b.get("required")) == Some(&Value::Bool(true)) && req.form.is_none() {
+    if let Some(media_type) = &req.raw_body {
+        let declared = body.and_then(|b| b.get("content")).and_then(Value::as_object).is_some_and(|c| c.contains_key(media_type));
+        if !declared {
+            let types: Vec<&String> =
+                body.and_then(|b| b.get("content")).and_then(Value::as_object).map(|c| c.keys().collect()).unwrap_or_default();
+            problems.push(format!("sends a `{media_type}` body, but the operation takes {types:?}"));
+        }
+    }
+    if body.and_then(|b| b.get("required")) == Some(&Value::Bool(true)) && req.form.is_none() && req.raw_body.is_none() {
         problems.push("sends no body, but the operation requires one".into());
     }
     problems
@@ -522,6 +577,8 @@ struct Seen {
     query: Vec<(String, String)>,
     headers: Vec<(String, String)>,
     form: Option<Vec<(String, String)>>,
+    /// The media type of a body that is not a form (`POST /invoice/ubl` sends XML).
+    raw_body: Option<String>,
 }
 
 #[derive(Default)]
@@ -551,7 +608,10 @@ async fn stub_answer(State(stub): State<Stub>, method: Method, uri: Uri, headers
         path: path.clone(),
         query: pairs(uri.query().unwrap_or("").as_bytes()),
         headers: headers.iter().map(|(k, v)| (k.as_str().to_string(), v.to_str().unwrap_or("").to_string())).collect(),
-        form: (is_form || !body.is_empty()).then(|| pairs(&body)),
+        form: is_form.then(|| pairs(&body)),
+        raw_body: (!is_form && !body.is_empty()).then(|| {
+            headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("(none)").split(';').next().unwrap_or("").trim().to_string()
+        }),
     };
     let mut s = stub.lock().unwrap();
     let is_target = s.target.as_ref().is_some_and(|(m, t)| *m == seen.method && path_params(t, &path).is_some());

@@ -31,13 +31,13 @@ test('an invoice needs the company details: refused with a link, filled, then is
   await page.getByLabel('Street').fill('Rue Haute 5');
   await page.getByLabel('Postcode').fill('1000');
   await page.getByLabel('City').fill('Bruxelles');
-  await page.getByLabel('Enterprise number').fill('0403.170.702');
-  await page.getByLabel('IBAN').fill('BE71 0961 2345 6769');
-  await page.getByLabel('BIC').fill('GKCCBEBB');
+  await page.getByLabel('Enterprise number', { exact: true }).fill('0403.170.702');
+  await page.getByLabel('IBAN', { exact: true }).fill('BE71 0961 2345 6769');
+  await page.getByLabel('BIC', { exact: true }).fill('GKCCBEBB');
   await page.getByRole('button', { name: 'Save' }).click();
   await expect(page.getByText('This enterprise number is not valid')).toBeVisible();
   await expect(page.getByLabel('Legal name')).toHaveValue('Atelier Légal SRL');
-  await page.getByLabel('Enterprise number').fill('0403.170.701');
+  await page.getByLabel('Enterprise number', { exact: true }).fill('0403.170.701');
   await page.getByRole('button', { name: 'Save' }).click();
   await expect(page.getByText('Company details saved.')).toBeVisible();
   await shot(page, 'legal-01-company-details');
@@ -51,4 +51,17 @@ test('an invoice needs the company details: refused with a link, filled, then is
   const pdf = await page.request.get((await page.getByRole('link', { name: 'Download PDF' }).getAttribute('href'))!);
   expect(pdf.headers()['content-type']).toBe('application/pdf');
   await shot(page, 'legal-02-issued');
+
+  // corrected by a partial credit note: both sides say so, the amount due follows
+  await page.getByRole('link', { name: 'Create credit note' }).click();
+  await expect(page.getByRole('heading', { name: 'Create credit note' })).toBeVisible();
+  await hydrated(page);
+  await page.getByLabel('Réparation').fill('0,5');
+  await shot(page, 'legal-03-credit-note-form');
+  await page.getByRole('button', { name: 'Issue credit note' }).click();
+  await expect(page.getByTestId('credit-note')).toHaveCount(1);
+  await expect(page.getByTestId('credit-note')).toContainText(/CN-\d{4}-0001/);
+  await expect(page.getByTestId('timeline-event').filter({ hasText: 'Credit note issued' })).toBeVisible();
+  await expect(page.getByTestId('open-amount')).toContainText('40,00');
+  await shot(page, 'legal-04-credited');
 });

@@ -22,9 +22,9 @@ export async function fillCompanyDetails(page: Page, legalName: string) {
   await page.getByLabel('Street').fill('Rue de la Loi 16');
   await page.getByLabel('Postcode').fill('1000');
   await page.getByLabel('City').fill('Bruxelles');
-  await page.getByLabel('Enterprise number').fill('0123.456.749');
-  await page.getByLabel('IBAN').fill('BE71 0961 2345 6769');
-  await page.getByLabel('BIC').fill('GKCCBEBB');
+  await page.getByLabel('Enterprise number', { exact: true }).fill('0123.456.749');
+  await page.getByLabel('IBAN', { exact: true }).fill('BE71 0961 2345 6769');
+  await page.getByLabel('BIC', { exact: true }).fill('GKCCBEBB');
   await page.getByRole('button', { name: 'Save' }).click();
   await expect(page.getByText('Company details saved.')).toBeVisible();
 }

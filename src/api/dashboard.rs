@@ -10,7 +10,7 @@ pub async fn dashboard_summary() -> Result<Summary, AppError> {
     respond(async {
         let user = session::require_user().await?;
         let db = &session::state().db;
-        let figures = invoices::figures(db, user.company_id, chrono::Utc::now().date_naive()).await?;
+        let figures = invoices::figures(db, user.company_id, session::state().today()).await?;
         Ok(Summary {
             customers: customers::count(db, user.company_id).await?,
             twikey_enabled: twikey_settings::is_enabled(db, user.company_id).await?,

@@ -3,8 +3,6 @@
 use super::AppError;
 #[cfg(feature = "ssr")]
 use crate::i18n::Msg;
-#[cfg(feature = "ssr")]
-use chrono::Utc;
 use leptos::prelude::*;
 pub use crate::model::invoices::*;
 
@@ -13,7 +11,7 @@ pub async fn list_invoices(#[server(default)] query: InvoiceListQuery) -> Result
     use crate::server::{repo::invoices, respond, session};
     respond(async {
         let user = session::require_user().await?;
-        Ok(invoices::list(&session::state().db, user.company_id, &query, Utc::now().date_naive()).await?)
+        Ok(invoices::list(&session::state().db, user.company_id, &query, session::state().today()).await?)
     }.await)
 }
 
@@ -23,12 +21,18 @@ pub async fn get_invoice(id: i64) -> Result<InvoiceDetail, AppError> {
     respond(async {
         let user = session::require_user().await?;
         let db = &session::state().db;
-        let invoice = invoices::get(db, user.company_id, id, Utc::now().date_naive()).await?.ok_or(AppError::NotFound)?;
+        let invoice = invoices::get(db, user.company_id, id, session::state().today()).await?.ok_or(AppError::NotFound)?;
+        let credit_notes = crate::server::repo::credit_notes::for_invoice(db, user.company_id, id)
+            .await?
+            .into_iter()
+            .map(|c| CreditNoteView { id: c.id, number: c.number, issue_date: c.issue_date, total_incl_cents: c.total_incl_cents, settlement: c.settlement })
+            .collect();
         Ok(InvoiceDetail {
+            credit_notes,
             payments: payments::list(db, user.company_id, id).await?,
             events: invoice_events::list(db, user.company_id, id).await?,
             invoice,
-            today: Utc::now().date_naive(),
+            today: session::state().today(),
         })
     }.await)
 }
@@ -41,7 +45,7 @@ pub async fn editor_data() -> Result<EditorChoices, AppError> {
         let user = session::require_user().await?;
         Ok(EditorChoices {
             customers: invoices::customer_choices(&session::state().db, user.company_id).await?,
-            today: Utc::now().date_naive(),
+            today: session::state().today(),
         })
     }.await)
 }
@@ -53,7 +57,7 @@ pub async fn save_invoice(id: Option<i64>, input: InvoiceInput, issue: bool) -> 
     use crate::server::{repo::invoices, respond, session};
     respond(async {
         let user = session::require_user().await?;
-        let valid = input.validate(Utc::now().date_naive())?;
+        let valid = input.validate(session::state().today())?;
         let db = &session::state().db;
         // Saved first: a refused issue (company details missing) keeps what was typed.
         let id = invoices::save_draft(db, user.company_id, id, &valid, false).await?;
@@ -101,7 +105,7 @@ pub async fn record_payment(id: i64, input: PaymentInput) -> Result<i64, AppErro
     use crate::server::{repo::payments, respond, session};
     respond(async {
         let user = session::require_user().await?;
-        let (amount, date, method) = input.validate(Utc::now().date_naive())?;
+        let (amount, date, method) = input.validate(session::state().today())?;
         let new = payments::NewPayment { paid_on: date, amount_cents: amount, method: &method, external_ref: None };
         payments::record_in_own_tx(&session::state().db, user.company_id, id, &new).await
     }.await)
@@ -132,4 +136,22 @@ pub async fn list_outbox() -> Result<Vec<OutboxMessage>, AppError> {
         let user = session::require_user().await?;
         Ok(mailer::list(&session::state().db, user.company_id, 200).await?)
     }.await)
+}
+
+/// `Create credit note`: corrects an issued invoice in full or in part. Returns its id.
+#[server(endpoint = "invoices/credit")]
+pub async fn create_credit_note(invoice_id: i64, input: CreditNoteInput) -> Result<i64, AppError> {
+    use crate::server::invoicing::credit_notes::{create, CreditRequest};
+    use crate::server::{respond, session};
+    respond(
+        async {
+            let user = session::require_user().await?;
+            let lines = input.validate()?;
+            let request = CreditRequest { invoice_id, lines, refund_by_hand: input.refund_by_hand.is_some() };
+            let (id, _number) = create(&session::state(), user.company_id, &request).await?;
+            leptos_axum::redirect(&format!("/invoices/{invoice_id}"));
+            Ok(id)
+        }
+        .await,
+    )
 }

@@ -22,7 +22,7 @@ pub async fn get_subscription(id: i64) -> Result<SubscriptionDetail, AppError> {
         let user = session::require_user().await?;
         let db = &session::state().db;
         let subscription = subscriptions::get(db, user.company_id, id).await?.ok_or(AppError::NotFound)?;
-        let invoices = subscriptions::invoices(db, user.company_id, id, chrono::Utc::now().date_naive()).await?;
+        let invoices = subscriptions::invoices(db, user.company_id, id, session::state().today()).await?;
         Ok(SubscriptionDetail { subscription, invoices })
     }.await)
 }
@@ -33,7 +33,7 @@ pub async fn save_subscription(input: SubscriptionInput) -> Result<i64, AppError
     use crate::server::{repo::subscriptions, respond, session};
     respond(async {
         let user = session::require_user().await?;
-        let valid = input.validate(chrono::Utc::now().date_naive())?;
+        let valid = input.validate(session::state().today())?;
         let id = subscriptions::insert(&session::state().db, user.company_id, &valid)
             .await?
             .ok_or_else(|| AppError::field("customer_id", Msg::ErrRequired))?;
@@ -48,7 +48,7 @@ pub async fn change_subscription(id: i64, action: String) -> Result<(), AppError
     use crate::server::{repo::subscriptions, respond, session};
     respond(async {
         let user = session::require_user().await?;
-        let today = chrono::Utc::now().date_naive();
+        let today = session::state().today();
         subscriptions::change(&session::state().db, user.company_id, id, &action, today).await
     }.await)
 }

@@ -153,6 +153,8 @@ impl DisplayStatus {
 /// for Twikey collections) without a migration.
 pub const PAYMENT_METHODS: [&str; 3] = ["bank_transfer", "cash", "other"];
 pub const PAYMENT_METHOD_DIRECT_DEBIT: &str = "direct_debit";
+/// What a credit note takes off an invoice's amount due (recorded like a payment).
+pub const PAYMENT_METHOD_CREDIT_NOTE: &str = "credit_note";
 
 /// The invoice number of the `seq`-th invoice issued in `year`: `2026-0001`.
 pub fn invoice_number(year: i32, seq: i64) -> String {

@@ -184,8 +184,53 @@ pub struct InvoiceDetail {
     pub invoice: Invoice,
     pub payments: Vec<Payment>,
     pub events: Vec<TimelineEvent>,
+    /// The credit notes that correct it.
+    #[serde(default)]
+    pub credit_notes: Vec<CreditNoteView>,
     /// the server's date, for the payment form's default
     pub today: NaiveDate,
+}
+
+/// A credit note, as the invoice page lists it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CreditNoteView {
+    pub id: i64,
+    pub number: String,
+    pub issue_date: NaiveDate,
+    pub total_incl_cents: i64,
+    /// `lowers_amount_due`, `refunded_by_hand`
+    pub settlement: String,
+}
+
+/// The credit-note form as posted: `lines[i]` = the quantity of invoice line `i` to credit
+/// (empty or 0: not credited); `refund_by_hand` confirms refunding money already paid.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct CreditNoteInput {
+    #[serde(default)]
+    pub lines: std::collections::BTreeMap<String, String>,
+    #[serde(default)]
+    pub refund_by_hand: Option<String>,
+}
+
+impl CreditNoteInput {
+    /// `(line index, quantity in thousandths)` of the lines to credit.
+    pub fn validate(&self) -> Result<Vec<(usize, i64)>, AppError> {
+        let mut problems = Problems::default();
+        let mut out = Vec::new();
+        for (key, value) in &self.lines {
+            let Ok(index) = key.parse::<usize>() else { continue };
+            let value = value.trim();
+            if value.is_empty() {
+                continue;
+            }
+            match crate::domain::money::parse_quantity(value) {
+                Some(q) if q >= 0 => out.push((index, q)),
+                _ => problems.add(&format!("lines[{index}]"), Msg::ErrNumber),
+            }
+        }
+        problems.into_result()?;
+        Ok(out)
+    }
 }
 
 /// What the editors need: the customers to choose from and today's date (the browser has no

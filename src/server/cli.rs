@@ -16,7 +16,7 @@ pub async fn run() -> Result<(), String> {
     let interval = config.scheduler_interval_secs;
     let state = AppState::build(config).await?;
     if let Some(Command::RunScheduler { as_of }) = command {
-        let as_of = as_of.unwrap_or_else(|| chrono::Utc::now().date_naive());
+        let as_of = as_of.unwrap_or_else(|| state.today());
         let report = scheduler::run_once(&state, &scheduler::RunOptions::as_of(as_of))
             .await
             .map_err(|e| format!("scheduler run failed: {e}"))?;

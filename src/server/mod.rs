@@ -2,6 +2,7 @@
 //! the axum router and background work.
 
 pub mod cli;
+pub mod clock;
 pub mod config;
 pub mod crypto;
 pub mod db;

@@ -23,6 +23,8 @@ pub fn router(state: AppState) -> Router {
         .route("/twikey/webhook/{company_public_id}", get(super::twikey::callback::webhook))
         .route("/invoices/{id}/pdf", get(super::invoicing::download::pdf))
         .route("/invoices/{id}/ubl", get(super::invoicing::download::ubl))
+        .route("/credit-notes/{id}/pdf", get(super::invoicing::download::credit_pdf))
+        .route("/credit-notes/{id}/ubl", get(super::invoicing::download::credit_ubl))
         .leptos_routes_with_context(&state, routes, provide_state.clone(), {
             let options = state.leptos_options.clone();
             move || shell(options.clone())

@@ -16,6 +16,8 @@ pub struct AppState {
     pub live: super::live::LiveHub,
     pub sync: super::twikey::sync::SyncHub,
     pub twikey_clients: super::twikey::link::ClientCache,
+    /// What day it is (the system clock; a fixed instant in tests).
+    pub clock: super::clock::Clock,
 }
 
 impl AppState {
@@ -41,7 +43,13 @@ impl AppState {
             live,
             sync: Default::default(),
             twikey_clients: Default::default(),
+            clock: super::clock::Clock::system(),
         })
+    }
+
+    /// Today's date in Brussels, by the state's clock.
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.clock.today()
     }
 }
 

@@ -6,7 +6,9 @@ mod helpers;
 
 mod accounts;
 mod bad_input;
+mod credit_notes;
 mod customers;
+mod dates;
 mod documents;
 mod invoices;
 mod multi_instance;

@@ -197,8 +197,8 @@ async fn a_reversal_reopens_the_paid_invoice_with_its_reason() {
     .unwrap();
     let settings = twikey_settings::get(&w.app.state.db, w.company_id().await).await.unwrap();
     let mut tx = w.app.state.db.begin().await.unwrap();
-    collect::apply_feed_entry(&mut tx, &settings, &entry).await.unwrap();
-    collect::apply_feed_entry(&mut tx, &settings, &entry).await.unwrap(); // twice: applied once
+    collect::apply_feed_entry(&mut tx, &settings, &entry, w.app.state.today()).await.unwrap();
+    collect::apply_feed_entry(&mut tx, &settings, &entry, w.app.state.today()).await.unwrap(); // twice: applied once
     tx.commit().await.unwrap();
     let d = w.invoice_detail(invoice).await;
     assert_eq!(d["invoice"]["status"], "open");

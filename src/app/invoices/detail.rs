@@ -60,7 +60,7 @@ fn Invoice(
     cancel: ServerAction<CancelInvoice>,
 ) -> impl IntoView {
     let t = use_t();
-    let InvoiceDetail { invoice: inv, payments, events, today } = detail;
+    let InvoiceDetail { invoice: inv, payments, events, today, credit_notes } = detail;
     let title = inv.number.clone().map(|n| format!("{} {n}", t(Msg::MailInvoiceSubject))).unwrap_or_else(|| t(Msg::StatusDraft).to_string());
     let id = inv.id;
     let status = inv.status;
@@ -82,6 +82,9 @@ fn Invoice(
                         <input type="hidden" name="id" value=id />
                         <button type="submit" class="button primary" disabled=move || issue.pending().get()>{t(Msg::Issue)}</button>
                     </ActionForm>
+                })}
+                {matches!(status, InvoiceStatus::Open | InvoiceStatus::Paid).then(|| view! {
+                    <a class="button" href=format!("/invoices/{id}/credit")>{t(Msg::CreateCreditNote)}</a>
                 })}
                 {inv.number.is_some().then(|| view! {
                     <a class="button" href=format!("/invoices/{id}/pdf") download rel="nofollow">{t(Msg::DownloadPdf)}</a>
@@ -164,9 +167,25 @@ fn Invoice(
                 }.into_any()
             }}
         </section>
+        {(!credit_notes.is_empty()).then(|| view! {
+            <section class="card credit-notes" aria-labelledby="credit-notes-heading">
+                <h2 id="credit-notes-heading">{t(Msg::CreditNotes)}</h2>
+                <ul class="payment-list">
+                    {credit_notes.into_iter().map(|c| view! {
+                        <li data-testid="credit-note">
+                            <span class="mono">{c.number.clone()}</span>
+                            <span>{date(c.issue_date)}</span>
+                            <span>{t(if c.settlement == "refunded_by_hand" { Msg::SettlementRefundedByHand } else { Msg::SettlementLowers })}</span>
+                            <strong>{format_eur(-c.total_incl_cents)}</strong>
+                            <a href=format!("/credit-notes/{}/pdf", c.id) download rel="nofollow">{t(Msg::DownloadPdf)}</a>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            </section>
+        })}
         <Timeline events />
         {(status != InvoiceStatus::Draft).then(|| view! { <super::twikey_box::TwikeyBox invoice_id=id /> })}
-        {(status == InvoiceStatus::Open).then(|| view! { <CancelForm id cancel /> })}
+        {(status == InvoiceStatus::Draft).then(|| view! { <CancelForm id cancel /> })}
     }
 }
 

@@ -1,5 +1,6 @@
 //! Invoices: the list, the draft editor, the invoice page with its timeline, the outbox.
 
+pub mod credit;
 pub mod detail;
 pub mod editor;
 pub mod list;
@@ -40,6 +41,7 @@ pub fn method_msg(method: &str) -> Option<Msg> {
         "cash" => Msg::MethodCash,
         "other" => Msg::MethodOther,
         "direct_debit" => Msg::MethodDirectDebit,
+        "credit_note" => Msg::MethodCreditNote,
         _ => return None,
     })
 }

@@ -73,6 +73,11 @@ pub fn Timeline(events: Vec<TimelineEvent>) -> impl IntoView {
                             let why = crate::domain::sepa::describe(&text(d, "code"), Some(&text(d, "message")), lang);
                             (t(Msg::EvCollectionFailedWillRetry).to_string(), why)
                         }
+                        "credit_note_issued" => {
+                            let amount = d.get("amount_cents").and_then(Value::as_i64).map(|c| format_eur(-c)).unwrap_or_default();
+                            (format!("{} {}", t(Msg::EvCreditNoteIssued), text(d, "number")), amount)
+                        }
+                        "collection_cancelled" => (t(Msg::EvCollectionCancelled).to_string(), text(d, "reference")),
                         "collection_unconfirmed" => (t(Msg::EvCollectionUnconfirmed).to_string(), text(d, "error")),
                         "collection_prenotified" => (t(Msg::EvCollectionPrenotified).to_string(), text(d, "collection_date").parse().map(date).unwrap_or_default()),
                         "collection_paid" => {

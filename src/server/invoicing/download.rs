@@ -1,5 +1,6 @@
-//! `GET /invoices/{id}/pdf` and `GET /invoices/{id}/ubl`: the issued invoice as a PDF and as a
-//! Peppol e-invoice (with the PDF inside), for the signed-in user of the invoice's company.
+//! `GET /invoices/{id}/pdf` and `GET /invoices/{id}/ubl` (and the same under `/credit-notes/`):
+//! the issued invoice or credit note as a PDF and as a Peppol e-invoice (with the PDF inside),
+//! for the signed-in user of its company.
 
 use super::documents;
 use crate::domain::document::Document;
@@ -12,7 +13,18 @@ use axum::Extension;
 use http::{header, HeaderValue, StatusCode};
 
 pub async fn pdf(State(state): State<AppState>, Extension(user): Extension<Option<AuthUser>>, Path(id): Path<i64>) -> Response {
-    let doc = match document(&state, user, id, "pdf").await {
+    let doc = match document(&state, user, Which::Invoice(id), "pdf").await {
+        Ok(doc) => doc,
+        Err(response) => return response,
+    };
+    match render_pdf(doc.clone()).await {
+        Ok(bytes) => attachment(bytes, "application/pdf", &documents::file_name(&doc, "pdf")),
+        Err(response) => response,
+    }
+}
+
+pub async fn credit_pdf(State(state): State<AppState>, Extension(user): Extension<Option<AuthUser>>, Path(id): Path<i64>) -> Response {
+    let doc = match document(&state, user, Which::CreditNote(id), "pdf").await {
         Ok(doc) => doc,
         Err(response) => return response,
     };
@@ -23,7 +35,24 @@ pub async fn pdf(State(state): State<AppState>, Extension(user): Extension<Optio
 }
 
 pub async fn ubl(State(state): State<AppState>, Extension(user): Extension<Option<AuthUser>>, Path(id): Path<i64>) -> Response {
-    let doc = match document(&state, user, id, "ubl").await {
+    e_invoice(state, user, Which::Invoice(id)).await
+}
+
+pub async fn credit_ubl(State(state): State<AppState>, Extension(user): Extension<Option<AuthUser>>, Path(id): Path<i64>) -> Response {
+    e_invoice(state, user, Which::CreditNote(id)).await
+}
+
+#[derive(Clone, Copy)]
+enum Which {
+    Invoice(i64),
+    CreditNote(i64),
+}
+
+async fn e_invoice(state: AppState, user: Option<AuthUser>, which: Which) -> Response {
+    let id = match which {
+        Which::Invoice(id) | Which::CreditNote(id) => id,
+    };
+    let doc = match document(&state, user, which, "ubl").await {
         Ok(doc) => doc,
         Err(response) => return response,
     };
@@ -41,12 +70,21 @@ pub async fn ubl(State(state): State<AppState>, Extension(user): Extension<Optio
     }
 }
 
-/// The document of one of the user's company's invoices, or the answer to give instead.
-async fn document(state: &AppState, user: Option<AuthUser>, id: i64, what: &str) -> Result<Document, Response> {
-    let Some(user) = user else {
-        return Err(Redirect::to(&format!("/login?next=/invoices/{id}/{what}")).into_response());
+/// The document of one of the user's company's invoices or credit notes, or the answer to give
+/// instead.
+async fn document(state: &AppState, user: Option<AuthUser>, which: Which, what: &str) -> Result<Document, Response> {
+    let (found, id, path) = match which {
+        Which::Invoice(id) => (None, id, "invoices"),
+        Which::CreditNote(id) => (Some(()), id, "credit-notes"),
     };
-    match documents::current(&state.db, user.company_id, id).await {
+    let Some(user) = user else {
+        return Err(Redirect::to(&format!("/login?next=/{path}/{id}/{what}")).into_response());
+    };
+    let result = match found {
+        None => documents::current(&state.db, user.company_id, id).await,
+        Some(()) => super::credit_notes::document(state, user.company_id, id).await,
+    };
+    match result {
         Ok(Some(doc)) => Ok(doc),
         Ok(None) | Err(AppError::NotFound) => Err(StatusCode::NOT_FOUND.into_response()),
         Err(e) => {

@@ -1,6 +1,7 @@
 //! Invoicing use cases: the legal documents of an issued invoice or credit note (PDF, UBL) and
 //! the scheduler that invoices subscriptions.
 
+pub mod credit_notes;
 pub mod documents;
 pub mod download;
 pub mod pdf;

@@ -116,7 +116,7 @@ pub fn spawn(state: AppState, interval_secs: u64) {
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tick.tick().await;
-            let today = chrono::Utc::now().date_naive();
+            let today = state.today();
             match run_once(&state, &RunOptions::as_of(today)).await {
                 Ok(r) if r.invoices_created > 0 || r.emails_delivered > 0 => {
                     tracing::info!(invoices = r.invoices_created, emails = r.emails_delivered, "scheduler run")

@@ -219,11 +219,13 @@ pub async fn issue(db: &Db, company_id: i64, id: i64) -> Result<String, AppError
 }
 
 /// Cancels an open invoice with a reason.
+/// Discards a draft (not a legal document yet). An issued invoice is never cancelled: a credit
+/// note corrects it (Belgian law).
 pub async fn cancel(db: &Db, company_id: i64, id: i64, reason: &str) -> Result<(), AppError> {
     let mut tx = begin_write(db, company_id).await?;
     let done = on_db!(tx, |ex| sqlx::query(
         "UPDATE invoices SET status = 'cancelled', cancel_reason = $3, updated_at = $4
-         WHERE id = $1 AND company_id = $2 AND status = 'open'",
+         WHERE id = $1 AND company_id = $2 AND status = 'draft'",
     )
     .bind(id)
     .bind(company_id)
@@ -489,4 +491,16 @@ pub async fn number_of(db: &Db, company_id: i64, id: i64) -> Result<Option<Optio
         .bind(company_id)
         .fetch_optional(ex)
         .await)
+}
+
+/// [`open_cents`] inside the caller's transaction.
+pub async fn open_cents_in(tx: &mut Tx, company_id: i64, id: i64) -> Result<Option<i64>, sqlx::Error> {
+    let row: Option<(String, i64, i64)> = on_db!(tx, |ex| {
+        sqlx::query_as("SELECT status, total_incl_cents, paid_cents FROM invoices WHERE id = $1 AND company_id = $2")
+            .bind(id)
+            .bind(company_id)
+            .fetch_optional(ex)
+            .await
+    })?;
+    Ok(row.map(|(s, t, p)| open_amount(InvoiceStatus::parse(&s).unwrap_or(InvoiceStatus::Draft), t, p)))
 }

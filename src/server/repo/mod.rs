@@ -4,6 +4,7 @@
 pub mod batches;
 pub mod collections;
 pub mod companies;
+pub mod credit_notes;
 pub mod company_details;
 pub mod customers;
 pub mod documents;

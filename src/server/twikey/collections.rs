@@ -24,7 +24,7 @@ use crate::domain::invoice::PAYMENT_METHOD_DIRECT_DEBIT;
 use crate::domain::mandate::MandateState;
 use crate::domain::sepa;
 use twikey::{NewTransaction, Transaction, TransactionState, TwikeyClient, TwikeyError};
-use chrono::{Duration, Utc};
+use chrono::{Duration, NaiveDate};
 use rand::RngCore;
 use serde_json::json;
 
@@ -142,7 +142,7 @@ pub async fn start(state: &AppState, company_id: i64, invoice_id: i64, cause: Ca
     let mandate = e.mandate.expect("eligible means a signed mandate");
     let mut tx = begin_write(&state.db, company_id).await?;
     let facts = invoice_facts(&mut tx, company_id, invoice_id).await?.ok_or(AppError::NotFound)?;
-    let collection_date = settings.prenotify.then(|| Utc::now().date_naive() + Duration::days(PRENOTIFY_DAYS));
+    let collection_date = settings.prenotify.then(|| state.today() + Duration::days(PRENOTIFY_DAYS));
     let key = idempotency_key();
     let prefix = facts.number.clone().unwrap_or_else(|| format!("INV{invoice_id}"));
     let new = NewCollection {
@@ -305,7 +305,7 @@ async fn timeline(state: &AppState, company_id: i64, invoice_id: i64, kind: &str
 
 /// Applies one transaction-feed entry (inside the chunk's transaction). Returns the invoice it
 /// changed, if any. Entries Encaisse did not create are ignored.
-pub async fn apply_feed_entry(conn: &mut Tx, settings: &Settings, t: &Transaction) -> Result<Option<i64>, AppError> {
+pub async fn apply_feed_entry(conn: &mut Tx, settings: &Settings, t: &Transaction, today: NaiveDate) -> Result<Option<i64>, AppError> {
     let company_id = settings.company_id;
     let found = match &t.reference {
         Some(r) => collections::by_reference(conn, company_id, r).await?,
@@ -318,7 +318,7 @@ pub async fn apply_feed_entry(conn: &mut Tx, settings: &Settings, t: &Transactio
             None => return Ok(None),
         },
     };
-    let booked_on = t.bkdate.as_deref().and_then(twikey::lenient::parse_date_or_datetime).unwrap_or_else(|| Utc::now().date_naive());
+    let booked_on = t.bkdate.as_deref().and_then(twikey::lenient::parse_date_or_datetime).unwrap_or(today);
     match t.state() {
         TransactionState::Paid if c.state != "paid" => {
             if c.state == "failed" {

@@ -183,7 +183,7 @@ async fn sync_transactions(state: &AppState, settings: &twikey_settings::Setting
             continue;
         }
         for entry in &chunk.items {
-            crate::server::twikey::collections::apply_feed_entry(&mut tx, settings, entry).await.map_err(SyncError::Apply)?;
+            crate::server::twikey::collections::apply_feed_entry(&mut tx, settings, entry, state.today()).await.map_err(SyncError::Apply)?;
         }
         if let Some(p) = reached {
             crate::server::repo::collections::set_feed_position(&mut tx, company_id, p).await?;

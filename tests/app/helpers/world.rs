@@ -154,7 +154,7 @@ impl World {
     }
 
     pub fn today() -> chrono::NaiveDate {
-        chrono::Utc::now().date_naive()
+        encaisse::domain::time::brussels_today(chrono::Utc::now())
     }
 
     pub async fn fault(&self, fault: Value) {

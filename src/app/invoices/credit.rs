@@ -1,0 +1,98 @@
+//! `Create credit note` (`/invoices/{id}/credit`): which lines and quantities to credit, and,
+//! when the customer already paid, the confirmation that the company refunds it.
+
+use crate::api::invoices::{get_invoice, CreateCreditNote, InvoiceDetail};
+use crate::app::components::{action_error, FormError, LoadError, Loading, Protected};
+use crate::app::viewer::use_t;
+use crate::domain::money::{format_eur, quantity_input};
+use crate::i18n::Msg;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+#[component]
+pub fn CreditNotePage() -> impl IntoView {
+    view! { <Protected><CreditNote /></Protected> }
+}
+
+#[component]
+fn CreditNote() -> impl IntoView {
+    let t = use_t();
+    let params = use_params_map();
+    let id = move || params.read().get("id").and_then(|id| id.parse::<i64>().ok()).unwrap_or(0);
+    let detail = Resource::new(id, get_invoice);
+    view! {
+        <Title text=t(Msg::CreateCreditNote) />
+        <section class="page narrow">
+            <Suspense fallback=|| view! { <Loading /> }>
+                {move || Suspend::new(async move {
+                    match detail.await {
+                        Ok(d) => view! { <CreditForm detail=d /> }.into_any(),
+                        Err(e) => view! { <LoadError error=e /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn CreditForm(detail: InvoiceDetail) -> impl IntoView {
+    let t = use_t();
+    let create = ServerAction::<CreateCreditNote>::new();
+    let error = action_error(create);
+    let inv = detail.invoice;
+    let number = inv.number.clone().unwrap_or_default();
+    let paid = inv.paid_cents > 0;
+    view! {
+        <header class="page-header">
+            <div>
+                <p class="breadcrumb"><a href=format!("/invoices/{}", inv.id)>{format!("{} {number}", t(Msg::MailInvoiceSubject))}</a></p>
+                <h1>{t(Msg::CreateCreditNote)}</h1>
+                <p class="lead">{t(Msg::CreditNoteLead)}</p>
+            </div>
+        </header>
+        <FormError error />
+        <ActionForm action=create attr:class="card form credit-form" attr:novalidate=true>
+            <input type="hidden" name="invoice_id" value=inv.id />
+            <table class="data-table">
+                <thead>
+                    <tr>
+                        <th scope="col">{t(Msg::Description)}</th>
+                        <th scope="col" class="num">{t(Msg::Quantity)}</th>
+                        <th scope="col" class="num">{t(Msg::UnitPrice)}</th>
+                        <th scope="col" class="num">{t(Msg::QuantityToCredit)}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {inv.lines.iter().enumerate().map(|(i, l)| {
+                        let input_id = format!("credit-line-{i}");
+                        view! {
+                            <tr>
+                                <td><label for=input_id.clone()>{l.description.clone()}</label></td>
+                                <td class="num">{quantity_input(l.quantity_milli)}</td>
+                                <td class="num">{format_eur(l.unit_price_cents)}</td>
+                                <td class="num">
+                                    <input id=input_id type="text" inputmode="decimal" class="qty" name=format!("input[lines][{i}]")
+                                        value=quantity_input(l.quantity_milli) autocomplete="off" />
+                                </td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+            {paid.then(|| view! {
+                <div class="field checkbox-field">
+                    <label class="switch-label" for="refund_by_hand">
+                        <input id="refund_by_hand" name="input[refund_by_hand]" type="checkbox" value="on" />
+                        {t(Msg::RefundByHand)}
+                    </label>
+                </div>
+            })}
+            <div class="form-actions">
+                <a class="button ghost" href=format!("/invoices/{}", inv.id)>{t(Msg::Cancel)}</a>
+                <button type="submit" class="button primary" disabled=move || create.pending().get()>{t(Msg::IssueCreditNote)}</button>
+            </div>
+        </ActionForm>
+    }
+}

@@ -1,0 +1,164 @@
+//! Credit notes: the only way to correct an issued invoice (Belgian law). In full or in part
+//! (chosen lines and quantities), numbered in their own gapless series, frozen as a document
+//! like the invoice. What is still due goes down by the credit; money already collected is
+//! refunded by the company (the credit note says so). A Twikey collection still running is
+//! cancelled in Twikey first, or the credit note is refused with the reason.
+
+use super::documents;
+use crate::domain::document::{summarise, CreditSettlement, CreditedInvoice, Document, DocumentKind, DocumentLine, Payment};
+use crate::domain::invoice::PAYMENT_METHOD_CREDIT_NOTE;
+use crate::i18n::Msg;
+use crate::model::AppError;
+use crate::server::db::begin_write;
+use crate::server::repo::credit_notes::{self, NewCreditNote};
+use crate::server::repo::payments::{self, NewPayment};
+use crate::server::repo::{collections, invoice_events, twikey_settings};
+use crate::server::AppState;
+use chrono::Datelike;
+use serde_json::json;
+use twikey::TransactionSelector;
+
+/// Which lines of the invoice, and how much of each (thousandths of a unit).
+pub struct CreditRequest {
+    pub invoice_id: i64,
+    /// `(index of the invoice line, quantity)`
+    pub lines: Vec<(usize, i64)>,
+    /// Needed when money was already collected: how it goes back.
+    pub refund_by_hand: bool,
+}
+
+/// Issues the credit note; returns its id and number.
+pub async fn create(state: &AppState, company_id: i64, req: &CreditRequest) -> Result<(i64, String), AppError> {
+    let invoice = documents::current(&state.db, company_id, req.invoice_id).await?.ok_or(AppError::NotFound)?;
+    if invoice.kind != DocumentKind::Invoice {
+        return Err(AppError::NotFound);
+    }
+    let mut lines = Vec::new();
+    for &(index, quantity_milli) in &req.lines {
+        let Some(line) = invoice.lines.get(index) else {
+            return Err(AppError::field(&format!("lines[{index}]"), Msg::ErrCreditQuantity));
+        };
+        if quantity_milli <= 0 {
+            continue;
+        }
+        if quantity_milli > line.quantity_milli {
+            return Err(AppError::field(&format!("lines[{index}]"), Msg::ErrCreditQuantity));
+        }
+        let amount_cents = crate::domain::money::div_round_half_away(quantity_milli as i128 * line.unit_price_cents as i128, 1000) as i64;
+        lines.push(DocumentLine { quantity_milli, amount_cents, ..line.clone() });
+    }
+    if lines.is_empty() {
+        return Err(AppError::Refused(Msg::ErrCreditNothing));
+    }
+    let (vat_breakdown, totals) = summarise(&lines, 0);
+
+    cancel_running_collection(state, company_id, req.invoice_id).await?;
+
+    let mut tx = begin_write(&state.db, company_id).await?;
+    let credited = credit_notes::credited_in(&mut tx, company_id, req.invoice_id).await?;
+    if credited + totals.incl_vat_cents > invoice.totals.incl_vat_cents {
+        return Err(AppError::Refused(Msg::ErrCreditTooHigh));
+    }
+    let open = crate::server::repo::invoices::open_cents_in(&mut tx, company_id, req.invoice_id).await?.unwrap_or(0);
+    let lowers = open.min(totals.incl_vat_cents);
+    let settlement = if lowers == totals.incl_vat_cents {
+        CreditSettlement::LowersAmountDue
+    } else if req.refund_by_hand {
+        CreditSettlement::RefundedByHand
+    } else {
+        return Err(AppError::Refused(Msg::ErrCreditRefundChoice));
+    };
+    let today = crate::server::db::now().date_naive();
+    let number = credit_notes::next_number_in(&mut tx, company_id, today.year()).await?;
+    let credit = Document {
+        kind: DocumentKind::CreditNote,
+        number: number.clone(),
+        issue_date: today,
+        supply_date: None,
+        lines,
+        vat_breakdown,
+        totals: totals.clone(),
+        payment: Payment::Transfer,
+        credited_invoice: Some(CreditedInvoice { number: invoice.number.clone(), issue_date: invoice.issue_date, settlement: settlement.clone() }),
+        ..invoice.clone()
+    };
+    let json = serde_json::to_string(&credit).map_err(|_| AppError::Internal)?;
+    let settlement_name = match settlement {
+        CreditSettlement::LowersAmountDue => "lowers_amount_due",
+        CreditSettlement::RefundedByHand => "refunded_by_hand",
+        CreditSettlement::RefundedByTwikey => "refunded_by_twikey",
+    };
+    let id = credit_notes::insert_in(
+        &mut tx,
+        company_id,
+        &NewCreditNote {
+            invoice_id: req.invoice_id,
+            number: &number,
+            issue_date: today,
+            settlement: settlement_name,
+            total_excl_cents: totals.excl_vat_cents,
+            vat_cents: totals.vat_cents,
+            total_incl_cents: totals.incl_vat_cents,
+            document: &json,
+        },
+    )
+    .await?;
+    if lowers > 0 {
+        // What is still due goes down by the credit (recorded like a payment, exactly once).
+        let p = NewPayment { paid_on: today, amount_cents: lowers, method: PAYMENT_METHOD_CREDIT_NOTE, external_ref: Some(&number) };
+        payments::record(&mut tx, company_id, req.invoice_id, &p).await?;
+    }
+    invoice_events::append(
+        &mut tx,
+        company_id,
+        req.invoice_id,
+        "credit_note_issued",
+        json!({"number": number, "credit_note_id": id, "amount_cents": totals.incl_vat_cents, "settlement": settlement_name,
+               "refund_cents": totals.incl_vat_cents - lowers}),
+    )
+    .await?;
+    tx.commit().await?;
+    state.live.publish(company_id, "invoices");
+    tracing::info!(company_id, invoice_id = req.invoice_id, credit_note_id = id, "credit note issued");
+    Ok((id, number))
+}
+
+/// A collection still running in Twikey would debit the credited amount: cancel it in Twikey
+/// while Twikey still allows it (`DELETE /transaction` before it is sent to the bank), else
+/// refuse with the reason.
+async fn cancel_running_collection(state: &AppState, company_id: i64, invoice_id: i64) -> Result<(), AppError> {
+    let running = {
+        let mut conn = state.db.begin().await?;
+        collections::running(&mut conn, company_id, invoice_id).await?
+    };
+    let Some(c) = running else {
+        return Ok(());
+    };
+    let Some(twikey_id) = c.twikey_id else {
+        // Twikey has not confirmed it yet: it cannot be cancelled safely now.
+        return Err(AppError::Refused(Msg::ErrCreditCollectionRunning));
+    };
+    let settings = twikey_settings::get(&state.db, company_id).await?;
+    let client = state.twikey_client(&settings).map_err(|_| AppError::Refused(Msg::ErrCreditCollectionRunning))?;
+    match client.delete_transaction(&TransactionSelector::Id(twikey_id)).await {
+        Ok(()) => {
+            let mut tx = begin_write(&state.db, company_id).await?;
+            collections::mark_failed(&mut tx, c.id, "cancelled", Some("Cancelled in Twikey for a credit note"), false, None).await?;
+            invoice_events::append(&mut tx, company_id, invoice_id, "collection_cancelled", json!({"reference": c.reference})).await?;
+            tx.commit().await?;
+            Ok(())
+        }
+        Err(e) => {
+            tracing::info!(company_id, invoice_id, error = %e, "collection could not be cancelled for a credit note");
+            Err(AppError::Refused(Msg::ErrCreditCollectionRunning))
+        }
+    }
+}
+
+/// The frozen document of one of the company's credit notes.
+pub async fn document(state: &AppState, company_id: i64, id: i64) -> Result<Option<Document>, AppError> {
+    let Some(json) = credit_notes::document(&state.db, company_id, id).await? else {
+        return Ok(None);
+    };
+    serde_json::from_str(&json).map(Some).map_err(|_| AppError::Internal)
+}

@@ -1,0 +1,150 @@
+//! Credit notes: the only correction of an issued invoice. Their own gapless series, full or
+//! partial, the invoice's amount due follows, both timelines and documents say it, a Twikey
+//! collection still running is cancelled first.
+
+use crate::helpers::world::World;
+use crate::helpers::TestApp;
+use http::StatusCode;
+use serde_json::Value;
+
+async fn issued(app: &TestApp, cookie: &str, customer: i64, lines: &[(&str, &str, &str, &str)]) -> i64 {
+    let customer = customer.to_string();
+    let mut form: Vec<(String, String)> = vec![
+        ("input[customer_id]".into(), customer),
+        ("input[issue_date]".into(), chrono::Utc::now().date_naive().to_string()),
+        ("input[payment_term_days]".into(), "30".into()),
+        ("issue".into(), "true".into()),
+    ];
+    for (i, (d, q, p, v)) in lines.iter().enumerate() {
+        for (k, val) in [("description", d), ("quantity", q), ("unit_price", p), ("vat_rate", v)] {
+            form.push((format!("input[lines][{i}][{k}]"), val.to_string()));
+        }
+    }
+    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let r = app.call("/api/invoices/save", &pairs, Some(cookie)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    r.json().as_i64().unwrap()
+}
+
+async fn credit(app: &TestApp, cookie: &str, invoice: i64, lines: &[(usize, &str)], refund: bool) -> crate::helpers::Reply {
+    let invoice = invoice.to_string();
+    let mut form: Vec<(String, String)> = vec![("invoice_id".into(), invoice)];
+    for (i, q) in lines {
+        form.push((format!("input[lines][{i}]"), q.to_string()));
+    }
+    if refund {
+        form.push(("input[refund_by_hand]".into(), "on".into()));
+    }
+    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    app.call("/api/invoices/credit", &pairs, Some(cookie)).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_partial_credit_note_lowers_the_amount_due_and_both_sides_show_it() {
+    let app = TestApp::new().await;
+    let cookie = app.signup("A", "a@test.be").await;
+    let anne = app.create_customer(&cookie, "Anne", "Peeters").await;
+    let invoice = issued(&app, &cookie, anne, &[("Bread", "10", "4.50", "6"), ("Oven", "1", "150", "21")]).await;
+    // 10 × 4.50 at 6 % = 47.70; 150 at 21 % = 181.50 → 229.20
+    let d = app.call("/api/invoices/get", &[("id", &invoice.to_string())], Some(&cookie)).await.json();
+    assert_eq!(d["invoice"]["open_cents"], 22920);
+
+    // 4 of the 10 breads: 4 × 4.50 = 18.00 + 6 % = 19.08
+    let r = credit(&app, &cookie, invoice, &[(0, "4"), (1, "0")], false).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let id = r.json().as_i64().unwrap();
+    let d = app.call("/api/invoices/get", &[("id", &invoice.to_string())], Some(&cookie)).await.json();
+    assert_eq!(d["invoice"]["open_cents"], 22920 - 1908);
+    let year = chrono::Utc::now().date_naive().format("%Y").to_string();
+    assert_eq!(d["credit_notes"][0]["number"], format!("CN-{year}-0001"));
+    assert_eq!(d["credit_notes"][0]["total_incl_cents"], 1908);
+    let kinds: Vec<&str> = d["events"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
+    assert!(kinds.contains(&"credit_note_issued"), "{kinds:?}");
+
+    // its PDF names the invoice it corrects
+    let pdf = app.get(&format!("/credit-notes/{id}/pdf"), Some(&cookie)).await;
+    assert_eq!(pdf.status, StatusCode::OK);
+    let text = pdf_extract::extract_text_from_mem(&pdf.bytes).unwrap();
+    let number = d["invoice"]["number"].as_str().unwrap();
+    assert!(text.contains(number) && text.contains(&format!("CN-{year}-0001")), "{text}");
+
+    // never more than invoiced, in quantity or in total
+    assert_eq!(credit(&app, &cookie, invoice, &[(0, "11")], false).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(credit(&app, &cookie, invoice, &[(0, "0")], false).await.status, StatusCode::UNPROCESSABLE_ENTITY, "nothing chosen");
+    assert_eq!(credit(&app, &cookie, invoice, &[(0, "6"), (1, "1")], false).await.status, StatusCode::OK, "the rest");
+    let too_much = credit(&app, &cookie, invoice, &[(0, "1")], false).await;
+    assert!(too_much.body.contains("ErrCreditTooHigh"), "{}", too_much.body);
+    let d = app.call("/api/invoices/get", &[("id", &invoice.to_string())], Some(&cookie)).await.json();
+    assert_eq!(d["invoice"]["open_cents"], 0, "fully credited: nothing due");
+
+    // another company sees nothing of it
+    let other = app.signup("B", "b@test.be").await;
+    assert_eq!(app.get(&format!("/credit-notes/{id}/pdf"), Some(&other)).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(credit(&app, &other, invoice, &[(0, "1")], false).await.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn money_already_paid_is_refunded_only_when_the_company_says_so() {
+    let app = TestApp::new().await;
+    let cookie = app.signup("A", "a@test.be").await;
+    let anne = app.create_customer(&cookie, "Anne", "Peeters").await;
+    let invoice = issued(&app, &cookie, anne, &[("Bread", "1", "100", "0")]).await;
+    let id = invoice.to_string();
+    let today = chrono::Utc::now().date_naive().to_string();
+    let paid = app
+        .call("/api/invoices/pay", &[("id", &id), ("input[amount]", "100"), ("input[paid_on]", &today), ("input[method]", "bank_transfer")], Some(&cookie))
+        .await;
+    assert_eq!(paid.status, StatusCode::OK, "{}", paid.body);
+    let r = credit(&app, &cookie, invoice, &[(0, "1")], false).await;
+    assert!(r.body.contains("ErrCreditRefundChoice"), "{}", r.body);
+    let r = credit(&app, &cookie, invoice, &[(0, "1")], true).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let d = app.call("/api/invoices/get", &[("id", &id)], Some(&cookie)).await.json();
+    assert_eq!(d["credit_notes"][0]["settlement"], "refunded_by_hand");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn credit_notes_issued_at_once_are_numbered_without_gap_or_duplicate() {
+    let app = TestApp::new().await;
+    let cookie = app.signup("A", "a@test.be").await;
+    let anne = app.create_customer(&cookie, "Anne", "Peeters").await;
+    let mut invoices = Vec::new();
+    for _ in 0..12 {
+        invoices.push(issued(&app, &cookie, anne, &[("Bread", "1", "10", "6")]).await);
+    }
+    let results = futures::future::join_all(invoices.iter().map(|i| credit(&app, &cookie, *i, &[(0, "1")], false))).await;
+    assert!(results.iter().all(|r| r.status == StatusCode::OK), "{:?}", results.iter().map(|r| &r.body).collect::<Vec<_>>());
+    let mut numbers = Vec::new();
+    for i in &invoices {
+        let d = app.call("/api/invoices/get", &[("id", &i.to_string())], Some(&cookie)).await.json();
+        numbers.push(d["credit_notes"][0]["number"].as_str().unwrap().to_string());
+    }
+    numbers.sort();
+    let year = chrono::Utc::now().date_naive().format("%Y").to_string();
+    let expected: Vec<String> = (1..=12).map(|n| format!("CN-{year}-{n:04}")).collect();
+    assert_eq!(numbers, expected);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_running_collection_is_cancelled_in_twikey_first_or_the_credit_note_refused() {
+    let w = World::new().await;
+    // The profile does not send by itself, so the transaction stays deletable until a batch.
+    w.sandbox_template(serde_json::json!({"api_key": crate::helpers::world::KEY, "ct": 1001, "auto_send": false})).await;
+    w.configure().await;
+    let anne = w.signed_customer("Anne").await;
+    let a = w.invoice(anne, "120").await;
+    assert_eq!(w.collect(a).await.status, StatusCode::OK);
+    let r = credit(&w.app, &w.cookie, a, &[(0, "1")], false).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let b = w.invoice_twikey(a).await;
+    assert_eq!(b["collections"][0]["state"], "failed", "cancelled in Twikey: {b}");
+    assert_eq!(b["collections"][0]["reason_code"], "cancelled");
+    // once sent to the bank, Twikey cannot cancel it: refused with the reason
+    let c = w.invoice(anne, "60").await;
+    assert_eq!(w.collect(c).await.status, StatusCode::OK);
+    assert_eq!(w.send_batches(World::today()).await, 1);
+    let refused = credit(&w.app, &w.cookie, c, &[(0, "1")], false).await;
+    assert!(refused.body.contains("ErrCreditCollectionRunning"), "{}", refused.body);
+    assert_eq!(w.invoice_twikey(c).await["collections"][0]["state"], "open");
+    let _: Value = w.invoice_detail(c).await;
+}

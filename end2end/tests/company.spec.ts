@@ -18,6 +18,7 @@ test('an invoice needs the company details: refused with a link, filled, then is
   await page.getByLabel('Description').first().fill('Réparation');
   await page.getByLabel('Quantity').first().fill('1');
   await page.getByLabel('Unit price').first().fill('80');
+  await page.getByLabel('VAT rate').first().selectOption('0');
   await page.getByRole('button', { name: 'Issue' }).click();
   // kept as a draft; its page says why, with the link
   await expect(page).toHaveURL(/\/invoices\/\d+\?refused=company-details/);

@@ -72,6 +72,7 @@ messages! {
     ApplicationsConnections => "Applications & connections", "Applications et connexions", "Toepassingen en koppelingen";
     CompanyDetails => "Company details", "Données de l'entreprise", "Bedrijfsgegevens";
     DownloadPdf => "Download PDF", "Télécharger le PDF", "PDF downloaden";
+    MailAttachment => "Attachment", "Pièce jointe", "Bijlage";
     DownloadUbl => "Download e-invoice (UBL)", "Télécharger la facture électronique (UBL)", "E-factuur downloaden (UBL)";
     CompanyDetailsLead => "Your legal identity, printed on every invoice and credit note as Belgian law requires.", "Votre identité légale, imprimée sur chaque facture et note de crédit comme l'exige la loi belge.", "Uw wettelijke identiteit, op elke factuur en creditnota zoals de Belgische wet vereist.";
     CompanyDetailsSaved => "Company details saved.", "Données de l'entreprise enregistrées.", "Bedrijfsgegevens opgeslagen.";

@@ -64,6 +64,7 @@ test('invoice with two VAT rates: issue, send, record payment, timeline', async 
   await expect(page.getByTestId('outbox-message')).toContainText(number);
   await page.getByTestId('outbox-message').locator('summary').click();
   await expect(page.getByTestId('outbox-message')).toContainText('35,55');
+  await expect(page.getByTestId('mail-attachment')).toContainText(`${number}.pdf`);
   await shot(page, 'inv-04-outbox');
 
   // record a payment of the whole amount

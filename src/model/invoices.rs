@@ -334,6 +334,9 @@ pub struct OutboxMessage {
     pub body: String,
     pub status: String,
     pub created_at: DateTime<Utc>,
+    /// The file attached (the invoice's PDF), if any.
+    #[serde(default)]
+    pub attachment: Option<String>,
 }
 
 #[cfg(test)]

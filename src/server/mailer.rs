@@ -50,17 +50,25 @@ impl Mailer {
         Ok(Mailer::Smtp { transport, from })
     }
 
-    async fn deliver(&self, to: &str, subject: &str, body: &str) -> Result<&'static str, MailError> {
+    async fn deliver(&self, to: &str, subject: &str, body: &str, attachment: Option<(String, Vec<u8>)>) -> Result<&'static str, MailError> {
         match self {
             Mailer::Outbox => Ok("stored"),
             Mailer::Smtp { transport, from } => {
                 let to = to.parse::<Mailbox>().map_err(|e| MailError::Message(e.to_string()))?;
-                let message = Message::builder()
-                    .from(from.clone())
-                    .to(to)
-                    .subject(subject)
-                    .body(body.to_string())
-                    .map_err(|e| MailError::Message(e.to_string()))?;
+                let builder = Message::builder().from(from.clone()).to(to).subject(subject);
+                let message = match attachment {
+                    None => builder.body(body.to_string()),
+                    Some((name, bytes)) => {
+                        use lettre::message::{header::ContentType, Attachment, MultiPart, SinglePart};
+                        let pdf = ContentType::parse("application/pdf").map_err(|e| MailError::Message(e.to_string()))?;
+                        builder.multipart(
+                            MultiPart::mixed()
+                                .singlepart(SinglePart::plain(body.to_string()))
+                                .singlepart(Attachment::new(name).body(bytes, pdf)),
+                        )
+                    }
+                }
+                .map_err(|e| MailError::Message(e.to_string()))?;
                 transport.send(message).await.map_err(|e| MailError::Smtp(e.to_string()))?;
                 Ok("sent")
             }
@@ -90,7 +98,11 @@ pub async fn deliver(db: &Db, mailer: &Mailer, id: i64) -> Result<bool, sqlx::Er
     else {
         return Ok(false);
     };
-    let result = mailer.deliver(&to, &subject, &body).await;
+    let attachment = match (mailer, invoice_id) {
+        (Mailer::Smtp { .. }, Some(invoice_id)) => invoice_pdf(db, company_id, invoice_id).await,
+        _ => None,
+    };
+    let result = mailer.deliver(&to, &subject, &body, attachment).await;
     let mut tx = begin_write(db, company_id).await?;
     let delivered = match result {
         Ok(status) => {
@@ -114,6 +126,27 @@ pub async fn deliver(db: &Db, mailer: &Mailer, id: i64) -> Result<bool, sqlx::Er
     };
     tx.commit().await?;
     Ok(delivered)
+}
+
+/// The invoice's PDF to attach: `(file name, bytes)`. A document that cannot be made leaves
+/// the message without it (and says so in the log) rather than not sending the invoice.
+async fn invoice_pdf(db: &Db, company_id: i64, invoice_id: i64) -> Option<(String, Vec<u8>)> {
+    let doc = match super::invoicing::documents::current(db, company_id, invoice_id).await {
+        Ok(Some(doc)) => doc,
+        Ok(None) => return None,
+        Err(e) => {
+            tracing::warn!(invoice_id, error = %e, "no PDF for the invoice e-mail");
+            return None;
+        }
+    };
+    let name = super::invoicing::documents::file_name(&doc, "pdf");
+    match tokio::task::spawn_blocking(move || super::invoicing::pdf::render(&doc)).await {
+        Ok(Ok(bytes)) => Some((name, bytes)),
+        other => {
+            tracing::warn!(invoice_id, ?other, "the invoice PDF could not be made for its e-mail");
+            None
+        }
+    }
 }
 
 /// Delivers every queued message (the scheduler calls this each tick). Returns how many left.

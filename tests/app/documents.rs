@@ -78,6 +78,10 @@ async fn an_invoice_is_issued_only_with_the_company_details_then_comes_as_pdf_an
     for mention in ["Anne Peeters", communication.as_str(), number.as_str(), "Boulangerie SRL", "0123.456.749", "BE71 0961 2345 6769"] {
         assert!(text.contains(mention) || text.replace(' ', "").contains(&mention.replace(' ', "")), "{mention} missing from the PDF:\n{text}");
     }
+    // Sent by e-mail with its PDF attached (here kept in the outbox: no SMTP configured).
+    assert_eq!(app.call("/api/invoices/send", &[("id", &id.to_string())], Some(&cookie)).await.status, StatusCode::OK);
+    let outbox = app.call("/api/outbox/list", &[], Some(&cookie)).await.json();
+    assert_eq!(outbox[0]["attachment"], format!("{number}.pdf"), "{outbox}");
     // The same invoice gives the same document every time.
     assert_eq!(app.get(&format!("/invoices/{id}/pdf"), Some(&cookie)).await.bytes, pdf.bytes);
 

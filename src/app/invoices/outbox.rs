@@ -49,6 +49,11 @@ fn Outbox() -> impl IntoView {
                                                     <time class="muted" datetime=m.created_at.to_rfc3339()>{m.created_at.format("%d/%m/%Y %H:%M UTC").to_string()}</time>
                                                 </summary>
                                                 <pre class="mail-body">{m.body.clone()}</pre>
+                                                {m.attachment.clone().map(|name| view! {
+                                                    <p class="mail-attachment" data-testid="mail-attachment">{t(Msg::MailAttachment)}": "<span class="mono">{name}</span>
+                                                        {m.invoice_id.map(|id| view! { " · " <a href=format!("/invoices/{id}/pdf") download rel="nofollow">{t(Msg::DownloadPdf)}</a> })}
+                                                    </p>
+                                                })}
                                                 {m.invoice_id.map(|id| view! { <a href=format!("/invoices/{id}")>{t(Msg::InvoiceNumber)}</a> })}
                                             </details>
                                         </li>

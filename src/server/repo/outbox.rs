@@ -125,9 +125,14 @@ pub async fn invoice_mail(conn: &mut Tx, company_id: i64, invoice_id: i64) -> Re
 
 /// The company's last messages, newest first.
 pub async fn list(db: &Db, company_id: i64, limit: i64) -> Result<Vec<OutboxMessage>, sqlx::Error> {
-    let rows: Vec<(i64, Option<i64>, String, String, String, String, DateTime<Utc>)> = on_db!(db, |ex| sqlx::query_as(
-        "SELECT id, invoice_id, to_email, subject, body, status, created_at FROM outbox
-         WHERE company_id = $1 ORDER BY id DESC LIMIT $2",
+    // An invoice's message carries its PDF (the frozen document of an issued invoice).
+    let rows: Vec<(i64, Option<i64>, String, String, String, String, DateTime<Utc>, Option<String>)> = on_db!(db, |ex| sqlx::query_as(
+        "SELECT o.id, o.invoice_id, o.to_email, o.subject, o.body, o.status, o.created_at,
+                CASE WHEN d.invoice_id IS NOT NULL THEN i.number END
+         FROM outbox o
+           LEFT JOIN invoices i ON i.id = o.invoice_id AND i.company_id = o.company_id
+           LEFT JOIN invoice_documents d ON d.invoice_id = o.invoice_id AND d.company_id = o.company_id
+         WHERE o.company_id = $1 ORDER BY o.id DESC LIMIT $2",
     )
     .bind(company_id)
     .bind(limit)
@@ -135,7 +140,8 @@ pub async fn list(db: &Db, company_id: i64, limit: i64) -> Result<Vec<OutboxMess
     .await)?;
     Ok(rows
         .into_iter()
-        .map(|(id, invoice_id, to_email, subject, body, status, created_at)| OutboxMessage {
+        .map(|(id, invoice_id, to_email, subject, body, status, created_at, number)| OutboxMessage {
+            attachment: number.map(|n| format!("{n}.pdf")),
             id,
             invoice_id,
             to_email,

@@ -49,4 +49,11 @@ async fn an_invoice_issued_at_23_30_utc_on_new_years_eve_is_of_the_new_year() {
     assert_eq!(invoice["due_date"], "2027-01-31");
     assert_eq!(invoice["number"], "2027-0001", "numbered in the Brussels year");
     assert_eq!(detail["today"], "2027-01-01");
+
+    // Its credit note, at the same instant: dated and numbered in 2027 too.
+    let r = app.call("/api/invoices/credit", &[("invoice_id", id.as_str()), ("input[lines][0]", "1")], Some(&cookie)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let detail = app.call("/api/invoices/get", &[("id", &id)], Some(&cookie)).await.json();
+    let credit_note = &detail["credit_notes"][0];
+    assert_eq!((credit_note["number"].as_str(), credit_note["issue_date"].as_str()), (Some("CN-2027-0001"), Some("2027-01-01")));
 }

@@ -68,7 +68,7 @@ pub async fn create(state: &AppState, company_id: i64, req: &CreditRequest) -> R
     } else {
         return Err(AppError::Refused(Msg::ErrCreditRefundChoice));
     };
-    let today = crate::server::db::now().date_naive();
+    let today = state.today();
     let number = credit_notes::next_number_in(&mut tx, company_id, today.year()).await?;
     let credit = Document {
         kind: DocumentKind::CreditNote,

@@ -13,6 +13,7 @@ use serde_json::{json, Value};
 
 use super::faults::normalize_path;
 use super::security::Budget;
+use super::invoices::UblRequest;
 use super::state::{ApiError, NewTx};
 use super::SandboxState;
 
@@ -185,14 +186,15 @@ fn handle(st: &SandboxState, fault: Option<&super::faults::FaultSpec>, method: &
     };
     // Rate-limited snapshot reads: one budget per creditor and minute.
     let mut remaining = None;
-    if method == Method::GET && matches!(sub, "/mandate/detail" | "/transaction/detail") {
+    let invoice_detail = sub.strip_prefix("/invoice/").is_some_and(|id| !id.is_empty() && !id.contains('/') && !matches!(id, "ubl" | "bulk"));
+    if method == Method::GET && (matches!(sub, "/mandate/detail" | "/transaction/detail") || invoice_detail) {
         match st.rate_limits().detail(&api_key, std::time::Instant::now()) {
             Budget::RetryAfter(secs) => return rate_limited(secs, "Too many requests, rate limit reached"),
             Budget::Remaining(n) => remaining = Some(n),
             Budget::Unlimited => {}
         }
     }
-    let r = match route(st, &api_key, method, sub, &params, headers) {
+    let r = match route(st, &api_key, method, sub, &params, headers, body) {
         Ok(r) => r,
         Err(e) => error_response(&e),
     };
@@ -223,7 +225,7 @@ fn ct_param(params: &Params) -> Result<i64, ApiError> {
     ct.trim().parse().map_err(|_| ApiError::new("err_invalid_ct", "Invalid template").extra("ct"))
 }
 
-fn route(st: &SandboxState, key: &str, method: &Method, sub: &str, p: &Params, headers: &HeaderMap) -> Result<Response, ApiError> {
+fn route(st: &SandboxState, key: &str, method: &Method, sub: &str, p: &Params, headers: &HeaderMap, body: &[u8]) -> Result<Response, ApiError> {
     let templates = st.config().templates.clone();
     let public_url = st.public_url().to_string();
     let settle_after = st.settle_after();
@@ -410,6 +412,37 @@ fn route(st: &SandboxState, key: &str, method: &Method, sub: &str, p: &Params, h
             let body = st.mutate(|d| d.collect(key, ct, prenotify, until, &templates, settle_after, now))?;
             Ok(Json(body).into_response())
         }
+        (Method::POST, ["invoice", "ubl"]) => {
+            let req = UblRequest {
+                body,
+                invoice_id: header(headers, "X-INVOICE-ID"),
+                contract: header(headers, "X-CONTRACT"),
+                manual: header(headers, "X-MANUAL"),
+                template: header(headers, "X-TEMPLATE"),
+            };
+            let invoice = st.mutate(|d| d.upload_ubl(key, &req, &templates, settle_after, now))?;
+            Ok(Json(invoice).into_response())
+        }
+        (Method::GET, ["invoice"]) => {
+            let resume = match header(headers, "X-RESUME-AFTER") {
+                Some(v) => Some(v.parse::<i64>().map_err(|_| ApiError::new("err_invalid_params", "Invalid X-RESUME-AFTER").extra("X-RESUME-AFTER"))?),
+                None => None,
+            };
+            let (items, last) = st.mutate(|d| d.read_invoice_feed(key, resume, FEED_CHUNK));
+            let r = Json(json!({"Invoices": items})).into_response();
+            Ok(match last { Some(l) => with_header(r, "X-LAST", &l.to_string()), None => r })
+        }
+        (Method::GET, ["invoice", id]) => {
+            let id = percent_encoding::percent_decode_str(id).decode_utf8_lossy().into_owned();
+            let include = p.all("include");
+            let body = st.read(|d| d.invoice(key, &id).map(|i| i.json(include.contains(&"meta"), include.contains(&"customer"))))?;
+            Ok(Json(body).into_response())
+        }
+        (Method::POST, ["invoice", id, "action"]) => {
+            let id = percent_encoding::percent_decode_str(id).decode_utf8_lossy().into_owned();
+            st.mutate(|d| d.invoice_action(key, &id, p.get("type"), now))?;
+            Ok(no_content())
+        }
         _ => Err(ApiError::new("err_not_found", format!("No such call: {method} /creditor{sub}")).status(404)),
     }
 }
@@ -425,4 +458,27 @@ fn read_feed(st: &SandboxState, key: &str, mandates: bool, p: &Params, headers: 
         .map(|v| v.split(',').map(|t| t.trim().to_ascii_uppercase()).filter(|t| !t.is_empty()).collect::<Vec<_>>())
         .filter(|t| !t.is_empty() && mandates);
     Ok(st.mutate(|d| d.read_feed(key, mandates, resume, limit, types.as_deref())))
+}
+
+/// `GET /search/1.0/json?participant=iso6523-actorid-upis::0208:0403170701`: a stand-in of the
+/// Peppol Directory's search, answering who can receive (see [`super::invoices::registered`]).
+/// Faults on its path (`/search/1.0/json`) work as on the API.
+pub async fn peppol_directory(State(st): State<SandboxState>, uri: Uri) -> Response {
+    let fault = st.faults().take_call_fault("GET", uri.path());
+    if let Some(f) = &fault {
+        if let Some(ms) = f.delay_ms {
+            tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
+        }
+        if f.drop == Some(true) {
+            std::panic::resume_unwind(Box::new("sandbox fault: dropped connection"));
+        }
+        if f.status.is_some() {
+            return fault_response(f);
+        }
+    }
+    let q: Vec<(String, String)> = url::form_urlencoded::parse(uri.query().unwrap_or("").as_bytes()).into_owned().collect();
+    let Some((_, participant)) = q.iter().find(|(k, _)| k == "participant") else {
+        return (StatusCode::BAD_REQUEST, Json(json!({"error": "participant is required"}))).into_response();
+    };
+    Json(super::invoices::directory_answer(participant, Utc::now())).into_response()
 }

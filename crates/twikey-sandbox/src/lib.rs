@@ -14,6 +14,7 @@ mod api;
 mod config;
 mod html;
 pub mod faults;
+pub mod invoices;
 pub mod security;
 mod settings_page;
 pub mod side_doors;
@@ -175,6 +176,9 @@ pub fn router(state: SandboxState) -> Router {
         .route("/_sandbox/templates", post(side_doors::set_templates).get(side_doors::templates))
         .route("/_sandbox/security", post(side_doors::security))
         .route("/_sandbox/rate-limits", post(side_doors::set_rate_limits).get(side_doors::rate_limits))
+        .route("/_sandbox/peppol", get(side_doors::peppol))
+        // A stand-in of the Peppol Directory's search (who can receive over Peppol).
+        .route("/search/1.0/json", get(api::peppol_directory))
         .fallback(api::dispatch)
         .with_state(state)
 }

@@ -15,6 +15,10 @@
 //!   `[{"id","type","name","auto_send","reoffers"}]`.
 //! - `POST /_sandbox/security` `{"api_key","private_key"}`: enhanced security, the login of
 //!   that key needs the `otp` of the hex private key; `null` or `""` switches it off.
+//! - `GET /_sandbox/peppol` (optional `?api_key=`): every document handed to the Peppol network,
+//!   oldest first, with the UBL as received: `[{"id","api_key","merchant_id","invoice_id",
+//!   "number","document_type","sender","receiver","payment_means","mandate","contract","manual",
+//!   "ubl","time"}]`.
 //! - `POST /_sandbox/rate-limits` `{"detail_per_minute","logins_per_minute"}` (optional, 0: no
 //!   limit): changes the limits and starts every budget afresh; `GET` shows them.
 
@@ -47,6 +51,11 @@ pub async fn emails(State(st): State<SandboxState>) -> Response {
 
 pub async fn webhooks(State(st): State<SandboxState>) -> Response {
     Json(st.webhooks().log()).into_response()
+}
+
+pub async fn peppol(State(st): State<SandboxState>, Query(q): Query<WhichKey>) -> Response {
+    let key = q.api_key.filter(|k| !k.is_empty());
+    Json(st.read(|d| d.peppol.iter().filter(|p| key.as_ref().is_none_or(|k| *k == p.api_key)).cloned().collect::<Vec<_>>())).into_response()
 }
 
 pub async fn settle(State(st): State<SandboxState>) -> Response {

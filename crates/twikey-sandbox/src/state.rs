@@ -204,6 +204,13 @@ pub struct Tenant {
     pub mandate_cursor: i64,
     pub tx_cursor: i64,
     pub idempotency: BTreeMap<String, IdempotencyRec>,
+    /// Invoices uploaded as UBL, by UUID (see [`super::invoices`]).
+    #[serde(default)]
+    pub invoices: BTreeMap<String, super::invoices::InvoiceRec>,
+    #[serde(default)]
+    pub invoice_feed: Vec<FeedEvent>,
+    #[serde(default)]
+    pub invoice_cursor: i64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -245,6 +252,9 @@ pub struct Data {
     pub next_tx_id: i64,
     pub next_mandate: u64,
     pub next_batch: u64,
+    /// Every document handed to the Peppol network, oldest first (`GET /_sandbox/peppol`).
+    #[serde(default)]
+    pub peppol: Vec<super::invoices::PeppolDelivery>,
     #[serde(skip)]
     pub outbox: Vec<OutgoingWebhook>,
 }
@@ -325,6 +335,7 @@ impl Data {
             next_tx_id: 1001,
             next_mandate: 1,
             next_batch: 1,
+            peppol: vec![],
             outbox: vec![],
         };
         for k in &config.api_keys {
@@ -367,6 +378,9 @@ impl Data {
                 mandate_cursor: 0,
                 tx_cursor: 0,
                 idempotency: BTreeMap::new(),
+                invoices: BTreeMap::new(),
+                invoice_feed: vec![],
+                invoice_cursor: 0,
             },
         );
     }

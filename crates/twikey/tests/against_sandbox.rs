@@ -904,3 +904,108 @@ async fn transactions_are_checked_as_twikey_does() {
     assert_eq!((r.status().as_u16(), r.headers()["ApiErrorCode"].to_str().unwrap()), (400, "err_invalid_params"), "mndtId required");
     assert_eq!(c.transaction_detail_by_ref(&"R".repeat(35)).await.unwrap().len(), 1, "only the valid one was created");
 }
+
+// ---- invoices and Peppol ---------------------------------------------------------------------
+
+/// A Peppol BIS 3.0 invoice to `receiver` (scheme 0208), paid by direct debit on `mandate`.
+fn ubl(number: &str, receiver: &str, mandate: &str) -> Vec<u8> {
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2" xmlns:cac="urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2" xmlns:cbc="urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2">
+  <cbc:CustomizationID>urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0</cbc:CustomizationID>
+  <cbc:ProfileID>urn:fdc:peppol.eu:2017:poacc:billing:01:1.0</cbc:ProfileID>
+  <cbc:ID>{number}</cbc:ID>
+  <cbc:IssueDate>2026-03-18</cbc:IssueDate>
+  <cbc:DueDate>2026-04-17</cbc:DueDate>
+  <cbc:InvoiceTypeCode>380</cbc:InvoiceTypeCode>
+  <cac:AccountingSupplierParty><cac:Party><cbc:EndpointID schemeID="0208">0123456749</cbc:EndpointID></cac:Party></cac:AccountingSupplierParty>
+  <cac:AccountingCustomerParty><cac:Party><cbc:EndpointID schemeID="0208">{receiver}</cbc:EndpointID>
+    <cac:PartyLegalEntity><cbc:RegistrationName>Brasserie du Parc</cbc:RegistrationName></cac:PartyLegalEntity></cac:Party></cac:AccountingCustomerParty>
+  <cac:PaymentMeans><cbc:PaymentMeansCode>59</cbc:PaymentMeansCode><cac:PaymentMandate><cbc:ID>{mandate}</cbc:ID></cac:PaymentMandate></cac:PaymentMeans>
+  <cac:LegalMonetaryTotal><cbc:PayableAmount currencyID="EUR">121.00</cbc:PayableAmount></cac:LegalMonetaryTotal>
+</Invoice>"#
+    )
+    .into_bytes()
+}
+
+async fn peppol_log(sb: &SandboxHandle) -> Vec<Value> {
+    reqwest::get(format!("{}/_sandbox/peppol", sb.url())).await.unwrap().json().await.unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_ubl_invoice_is_delivered_over_peppol_once_per_action_and_its_id_is_single_use() {
+    let sb = start().await;
+    let c = client(&sb);
+    let mandate = signed_mandate(&c, "c-peppol").await;
+    let id = "6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f";
+    let upload = UblUpload { invoice_id: Some(id.into()), contract: Some(mandate.clone()), manual: true, ..Default::default() };
+    let invoice = c.upload_ubl(&ubl("2026-0001", "0403170701", &mandate), &upload).await.unwrap();
+    assert_eq!((invoice.id.as_deref(), invoice.number.as_deref(), invoice.manual), (Some(id), Some("2026-0001"), Some(true)));
+    assert_eq!(invoice.state.as_deref(), Some("BOOKED"));
+
+    // The same X-INVOICE-ID again (a retry after a lost answer): refused, no second invoice.
+    let again = c.upload_ubl(&ubl("2026-0001", "0403170701", &mandate), &upload).await.unwrap_err();
+    assert_eq!((api_code(&again), again.is_retryable()), ("invalid_file", false));
+    let other_id = UblUpload { invoice_id: Some("7f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f".into()), ..upload.clone() };
+    assert_eq!(api_code(&c.upload_ubl(&ubl("2026-0001", "0403170701", &mandate), &other_id).await.unwrap_err()), "invalid_file", "same number");
+    assert!(c.invoice_detail("7f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f", true).await.unwrap().is_none());
+    // X-MANUAL: Twikey collects nothing of its own.
+    assert!(c.transaction_detail_by_ref("2026-0001").await.unwrap().is_empty());
+
+    let before = c.invoice_detail(id, true).await.unwrap().expect("the invoice");
+    assert_eq!(before.peppol(), PeppolStatus::NotSent);
+    c.invoice_action(id, InvoiceAction::Peppol).await.unwrap();
+    assert_eq!(c.invoice_detail(id, true).await.unwrap().unwrap().peppol(), PeppolStatus::Delivered);
+    let log = peppol_log(&sb).await;
+    assert_eq!(log.len(), 1);
+    assert_eq!((log[0]["receiver"].as_str(), log[0]["payment_means"].as_str()), (Some("0208:0403170701"), Some("59")));
+    assert_eq!((log[0]["mandate"].as_str(), log[0]["contract"].as_str()), (Some(mandate.as_str()), Some(mandate.as_str())));
+    assert!(log[0]["ubl"].as_str().unwrap().contains("<cbc:ID>2026-0001</cbc:ID>"), "the UBL as received");
+    // Every action is a delivery: the caller makes sure it asks once.
+    c.invoice_action(id, InvoiceAction::Peppol).await.unwrap();
+    assert_eq!(peppol_log(&sb).await.len(), 2);
+
+    // A receiver ending in 9 is not on Peppol: the action is taken, the delivery fails.
+    let id9 = "8f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f";
+    let up9 = UblUpload { invoice_id: Some(id9.into()), manual: true, ..Default::default() };
+    c.upload_ubl(&ubl("2026-0002", "0123456749", &mandate), &up9).await.unwrap();
+    c.invoice_action(id9, InvoiceAction::Peppol).await.unwrap();
+    assert!(matches!(c.invoice_detail(id9, true).await.unwrap().unwrap().peppol(), PeppolStatus::Failed(Some(_))));
+    assert_eq!(peppol_log(&sb).await.len(), 2);
+
+    // Without X-MANUAL, Twikey collects an invoice on a mandate itself.
+    let auto = UblUpload { invoice_id: Some("9f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f".into()), contract: Some(mandate.clone()), ..Default::default() };
+    c.upload_ubl(&ubl("2026-0003", "0403170701", &mandate), &auto).await.unwrap();
+    assert_eq!(c.transaction_detail_by_ref("2026-0003").await.unwrap().len(), 1);
+
+    // Bad input, unknown invoices, and faults on these paths.
+    assert_eq!(api_code(&c.upload_ubl(b"<Order/>", &UblUpload::default()).await.unwrap_err()), "invalid_file");
+    let bad_id = UblUpload { invoice_id: Some("inv-7".into()), ..Default::default() };
+    assert_eq!(api_code(&c.upload_ubl(&ubl("2026-0004", "0403170701", &mandate), &bad_id).await.unwrap_err()), "err_invalid_params");
+    assert_eq!(api_code(&c.invoice_action("0f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f", InvoiceAction::Peppol).await.unwrap_err()), "err_not_found");
+    side_door(&sb, "/_sandbox/faults", json!([{"path": "/creditor/invoice/ubl", "status": 500}, {"path": "/creditor/invoice/*", "drop": true}])).await;
+    let fresh = UblUpload { invoice_id: Some("1f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f".into()), manual: true, ..Default::default() };
+    assert!(c.upload_ubl(&ubl("2026-0005", "0403170701", &mandate), &fresh).await.unwrap_err().is_retryable());
+    assert!(c.invoice_action(id, InvoiceAction::Peppol).await.unwrap_err().is_retryable());
+    assert_eq!(peppol_log(&sb).await.len(), 2, "a dropped call is not handled");
+
+    // The invoice feed shows them with their Peppol state.
+    let feed: Value = {
+        let t = token(&sb, DEFAULT_API_KEY).await;
+        reqwest::Client::new().get(format!("{}/invoice?include=meta", sb.api_base_url())).header("Authorization", t).send().await.unwrap().json().await.unwrap()
+    };
+    let states: Vec<&str> = feed["Invoices"].as_array().unwrap().iter().filter_map(|i| i["meta"]["peppol"]["state"].as_str()).collect();
+    assert!(states.contains(&"delivered") && states.contains(&"failed"), "{feed}");
+}
+
+#[tokio::test]
+async fn the_directory_stand_in_knows_belgian_numbers_except_those_ending_in_9() {
+    let sb = start().await;
+    let ask = |n: &str| format!("{}/search/1.0/json?participant=iso6523-actorid-upis::0208:{n}", sb.url());
+    let yes: Value = reqwest::get(ask("0403170701")).await.unwrap().json().await.unwrap();
+    assert_eq!(yes["matches"][0]["participantID"]["value"], "0208:0403170701");
+    let no: Value = reqwest::get(ask("0123456749")).await.unwrap().json().await.unwrap();
+    assert_eq!(no["total-result-count"], 0);
+    side_door(&sb, "/_sandbox/faults", json!({"path": "/search/1.0/json", "status": 503})).await;
+    assert_eq!(reqwest::get(ask("0403170701")).await.unwrap().status(), 503);
+}

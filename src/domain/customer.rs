@@ -60,3 +60,20 @@ impl CustomerFields {
         display_name(self.kind, &self.first_name, &self.last_name, &self.company_name)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_are_stored_as_these_words() {
+        for (kind, word) in [(CustomerKind::Individual, "individual"), (CustomerKind::Company, "company")] {
+            assert_eq!(kind.as_str(), word);
+            assert_eq!(CustomerKind::parse(word), Some(kind));
+            assert_eq!(serde_json::to_value(kind).unwrap(), word);
+        }
+        for unknown in ["", "Company", "COMPANY", "business"] {
+            assert_eq!(CustomerKind::parse(unknown), None, "{unknown:?}");
+        }
+    }
+}

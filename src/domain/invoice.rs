@@ -171,6 +171,28 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    #[test]
+    fn statuses_are_stored_and_sent_as_these_words() {
+        use InvoiceStatus as S;
+        for (status, word) in [(S::Draft, "draft"), (S::Open, "open"), (S::Paid, "paid"), (S::Cancelled, "cancelled")] {
+            assert_eq!(status.as_str(), word);
+            assert_eq!(S::parse(word), Some(status));
+            assert_eq!(serde_json::to_value(status).unwrap(), word);
+        }
+        use DisplayStatus as D;
+        let shown = [(D::Draft, "draft"), (D::Open, "open"), (D::Overdue, "overdue"), (D::Paid, "paid"), (D::Cancelled, "cancelled")];
+        for (status, word) in shown {
+            assert_eq!(status.as_str(), word);
+            assert_eq!(D::parse(word), Some(status));
+            assert_eq!(serde_json::to_value(status).unwrap(), word);
+        }
+        for unknown in ["", "Open", "OPEN", " open", "overdue "] {
+            assert_eq!(S::parse(unknown), None, "{unknown:?}");
+        }
+        assert_eq!(S::parse("overdue"), None, "not a stored status");
+        assert_eq!(D::parse("Paid"), None);
+    }
+
     fn line(q: i64, p: i64, rate: u8) -> Line {
         Line { description: "x".into(), quantity_milli: q, unit_price_cents: p, vat_rate: rate }
     }

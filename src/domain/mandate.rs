@@ -85,6 +85,21 @@ mod tests {
     use super::*;
 
     #[test]
+    fn states_are_stored_as_these_words() {
+        use MandateState as M;
+        let words =
+            [(M::Prepared, "prepared"), (M::Signed, "signed"), (M::PendingBank, "pending_bank"), (M::Suspended, "suspended"), (M::Cancelled, "cancelled")];
+        for (state, word) in words {
+            assert_eq!(state.as_str(), word);
+            assert_eq!(M::parse(word), Some(state));
+            assert_eq!(serde_json::to_value(state).unwrap(), word);
+        }
+        for unknown in ["", "SIGNED", "Signed", "pendingbank", "pending-bank", "PendingBank"] {
+            assert_eq!(M::parse(unknown), None, "{unknown:?}");
+        }
+    }
+
+    #[test]
     fn states_round_trip_and_map_from_twikey() {
         for s in [MandateState::Prepared, MandateState::Signed, MandateState::PendingBank, MandateState::Suspended, MandateState::Cancelled] {
             assert_eq!(MandateState::parse(s.as_str()), Some(s));

@@ -66,6 +66,19 @@ pub fn due_periods(start: NaiveDate, every_months: u32, end: Option<NaiveDate>, 
 mod tests {
     use super::*;
 
+    #[test]
+    fn statuses_are_stored_as_these_words() {
+        use SubscriptionStatus as S;
+        for (status, word) in [(S::Active, "active"), (S::Paused, "paused"), (S::Ended, "ended")] {
+            assert_eq!(status.as_str(), word);
+            assert_eq!(S::parse(word), Some(status));
+            assert_eq!(serde_json::to_value(status).unwrap(), word);
+        }
+        for unknown in ["", "Active", "ACTIVE", "stopped"] {
+            assert_eq!(S::parse(unknown), None, "{unknown:?}");
+        }
+    }
+
     fn d(s: &str) -> NaiveDate {
         s.parse().unwrap()
     }

@@ -72,6 +72,8 @@ messages! {
     ApplicationsConnections => "Applications & connections", "Applications et connexions", "Toepassingen en koppelingen";
     CompanyDetails => "Company details", "Données de l'entreprise", "Bedrijfsgegevens";
     DownloadPdf => "Download PDF", "Télécharger le PDF", "PDF downloaden";
+    YourReference => "Your reference", "Votre référence", "Uw referentie";
+    YourReferenceHelp => "Optional: the customer's order or purchase number, printed on the invoice and sent in the e-invoice.", "Facultatif : le numéro de commande du client, imprimé sur la facture et transmis dans la facture électronique.", "Optioneel: het bestelnummer van de klant, op de factuur en in de e-factuur.";
     MailAttachment => "Attachment", "Pièce jointe", "Bijlage";
     DownloadUbl => "Download e-invoice (UBL)", "Télécharger la facture électronique (UBL)", "E-factuur downloaden (UBL)";
     CompanyDetailsLead => "Your legal identity, printed on every invoice and credit note as Belgian law requires.", "Votre identité légale, imprimée sur chaque facture et note de crédit comme l'exige la loi belge.", "Uw wettelijke identiteit, op elke factuur en creditnota zoals de Belgische wet vereist.";

@@ -7,6 +7,7 @@ pub mod company;
 pub mod connections;
 pub mod customers;
 pub mod dashboard;
+pub mod peppol;
 pub mod twikey;
 pub mod invoices;
 pub mod subscriptions;

@@ -2,8 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default, strum::IntoStaticStr, strum::EnumString)]
 #[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
 pub enum CustomerKind {
     #[default]
     Individual,
@@ -12,17 +13,10 @@ pub enum CustomerKind {
 
 impl CustomerKind {
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Individual => "individual",
-            Self::Company => "company",
-        }
+        self.into()
     }
     pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "individual" => Some(Self::Individual),
-            "company" => Some(Self::Company),
-            _ => None,
-        }
+        s.parse().ok()
     }
 }
 

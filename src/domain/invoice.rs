@@ -78,8 +78,9 @@ pub fn totals(lines: &[Line]) -> Totals {
 }
 
 /// Where an invoice is in its life. `Overdue` is not stored: it is an open invoice past its due date.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, strum::IntoStaticStr, strum::EnumString)]
 #[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
 pub enum InvoiceStatus {
     Draft,
     Open,
@@ -89,27 +90,17 @@ pub enum InvoiceStatus {
 
 impl InvoiceStatus {
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Draft => "draft",
-            Self::Open => "open",
-            Self::Paid => "paid",
-            Self::Cancelled => "cancelled",
-        }
+        self.into()
     }
     pub fn parse(s: &str) -> Option<Self> {
-        Some(match s {
-            "draft" => Self::Draft,
-            "open" => Self::Open,
-            "paid" => Self::Paid,
-            "cancelled" => Self::Cancelled,
-            _ => return None,
-        })
+        s.parse().ok()
     }
 }
 
 /// What the lists and badges show: the stored status, with `overdue` derived from the due date.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, strum::IntoStaticStr, strum::EnumString)]
 #[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
 pub enum DisplayStatus {
     Draft,
     Open,
@@ -129,23 +120,10 @@ impl DisplayStatus {
         }
     }
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Draft => "draft",
-            Self::Open => "open",
-            Self::Overdue => "overdue",
-            Self::Paid => "paid",
-            Self::Cancelled => "cancelled",
-        }
+        self.into()
     }
     pub fn parse(s: &str) -> Option<Self> {
-        Some(match s {
-            "draft" => Self::Draft,
-            "open" => Self::Open,
-            "overdue" => Self::Overdue,
-            "paid" => Self::Paid,
-            "cancelled" => Self::Cancelled,
-            _ => return None,
-        })
+        s.parse().ok()
     }
 }
 

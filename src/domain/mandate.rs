@@ -3,8 +3,9 @@
 use crate::i18n::Msg;
 use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, strum::IntoStaticStr, strum::EnumString)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum MandateState {
     /// Prepared in Twikey, waiting for the debtor's signature.
     Prepared,
@@ -19,24 +20,11 @@ pub enum MandateState {
 
 impl MandateState {
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Prepared => "prepared",
-            Self::Signed => "signed",
-            Self::PendingBank => "pending_bank",
-            Self::Suspended => "suspended",
-            Self::Cancelled => "cancelled",
-        }
+        self.into()
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        Some(match s {
-            "prepared" => Self::Prepared,
-            "signed" => Self::Signed,
-            "pending_bank" => Self::PendingBank,
-            "suspended" => Self::Suspended,
-            "cancelled" => Self::Cancelled,
-            _ => return None,
-        })
+        s.parse().ok()
     }
 
     /// Twikey's `X-STATE` / webhook `state` value.

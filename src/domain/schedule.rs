@@ -8,8 +8,9 @@ use serde::{Deserialize, Serialize};
 /// Frequencies offered in the form (months between invoices).
 pub const FREQUENCIES: [u32; 3] = [1, 3, 12];
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr, strum::EnumString)]
 #[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
 pub enum SubscriptionStatus {
     Active,
     Paused,
@@ -18,19 +19,10 @@ pub enum SubscriptionStatus {
 
 impl SubscriptionStatus {
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Active => "active",
-            Self::Paused => "paused",
-            Self::Ended => "ended",
-        }
+        self.into()
     }
     pub fn parse(s: &str) -> Option<Self> {
-        Some(match s {
-            "active" => Self::Active,
-            "paused" => Self::Paused,
-            "ended" => Self::Ended,
-            _ => return None,
-        })
+        s.parse().ok()
     }
 }
 

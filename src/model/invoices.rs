@@ -32,6 +32,9 @@ pub struct InvoiceInput {
     pub issue_date: String,
     #[serde(default)]
     pub payment_term_days: String,
+    /// The buyer's own reference (their order or purchase number), optional.
+    #[serde(default)]
+    pub buyer_reference: String,
     #[serde(default)]
     pub lines: Vec<LineInput>,
 }
@@ -42,6 +45,7 @@ pub struct ValidInvoice {
     pub customer_id: i64,
     pub issue_date: NaiveDate,
     pub payment_term_days: i64,
+    pub buyer_reference: String,
     pub lines: Vec<Line>,
 }
 
@@ -134,7 +138,11 @@ impl InvoiceInput {
         };
         let lines = validate_lines(&self.lines, &mut problems);
         problems.into_result()?;
-        Ok(ValidInvoice { customer_id, issue_date, payment_term_days, lines })
+        let buyer_reference = self.buyer_reference.trim().to_string();
+        if buyer_reference.chars().count() > 100 {
+            return Err(AppError::field("buyer_reference", Msg::ErrTooLong));
+        }
+        Ok(ValidInvoice { customer_id, issue_date, payment_term_days, buyer_reference, lines })
     }
 }
 
@@ -157,6 +165,9 @@ pub struct Invoice {
     /// total incl. VAT − recorded payments (0 for drafts and cancelled invoices)
     pub open_cents: i64,
     pub cancel_reason: Option<String>,
+    /// The buyer's own reference ("Your reference"), or empty.
+    #[serde(default)]
+    pub buyer_reference: String,
     pub subscription_id: Option<i64>,
     pub period_start: Option<NaiveDate>,
 }
@@ -350,6 +361,7 @@ mod tests {
     #[test]
     fn valid_draft_with_two_rates() {
         let input = InvoiceInput {
+            buyer_reference: String::new(),
             customer_id: "7".into(),
             issue_date: "".into(),
             payment_term_days: "14".into(),
@@ -370,6 +382,7 @@ mod tests {
     #[test]
     fn problems_are_reported_at_each_line_field() {
         let input = InvoiceInput {
+            buyer_reference: String::new(),
             customer_id: "".into(),
             issue_date: "26/11/2026".into(),
             payment_term_days: "-1".into(),

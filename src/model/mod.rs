@@ -10,6 +10,7 @@ pub mod customers;
 pub mod dashboard;
 pub mod error;
 pub mod invoices;
+pub mod peppol;
 pub mod subscriptions;
 pub mod twikey;
 

@@ -13,6 +13,7 @@ async fn issue_new(app: &TestApp, cookie: &str, customer: i64) -> crate::helpers
             ("input[customer_id]", customer.as_str()),
             ("input[issue_date]", "2026-11-20"),
             ("input[payment_term_days]", "30"),
+            ("input[buyer_reference]", "PO-7781"),
             ("input[lines][0][description]", "Pain de campagne"),
             ("input[lines][0][quantity]", "12"),
             ("input[lines][0][unit_price]", "4.50"),
@@ -75,7 +76,7 @@ async fn an_invoice_is_issued_only_with_the_company_details_then_comes_as_pdf_an
     assert_eq!(pdf.headers["content-type"], "application/pdf");
     assert!(pdf.headers["content-disposition"].to_str().unwrap().contains(&format!("{number}.pdf")));
     let text = pdf_text(&pdf.bytes);
-    for mention in ["Anne Peeters", communication.as_str(), number.as_str(), "Boulangerie SRL", "0123.456.749", "BE71 0961 2345 6769"] {
+    for mention in ["Anne Peeters", "PO-7781", communication.as_str(), number.as_str(), "Boulangerie SRL", "0123.456.749", "BE71 0961 2345 6769"] {
         assert!(text.contains(mention) || text.replace(' ', "").contains(&mention.replace(' ', "")), "{mention} missing from the PDF:\n{text}");
     }
     // Sent by e-mail with its PDF attached (here kept in the outbox: no SMTP configured).

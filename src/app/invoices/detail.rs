@@ -105,6 +105,7 @@ fn Invoice(
                     <div class="dl-row"><dt>{t(Msg::IssueDate)}</dt><dd>{date(inv.issue_date)}</dd></div>
                     <div class="dl-row"><dt>{t(Msg::DueDate)}</dt><dd>{date(inv.due_date)}</dd></div>
                     <div class="dl-row"><dt>{t(Msg::StructuredCommunication)}</dt><dd class="mono" data-testid="structured-communication">{inv.structured_communication.clone()}</dd></div>
+                    {(!inv.buyer_reference.is_empty()).then(|| view! { <div class="dl-row"><dt>{t(Msg::YourReference)}</dt><dd>{inv.buyer_reference.clone()}</dd></div> })}
                     {inv.cancel_reason.clone().map(|r| view! { <div class="dl-row"><dt>{t(Msg::CancelReason)}</dt><dd>{r}</dd></div> })}
                 </dl>
             </div>

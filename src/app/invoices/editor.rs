@@ -233,12 +233,14 @@ fn EditorLoader(id: Option<i64>) -> impl IntoView {
                                     customer_id: inv.customer_id.to_string(),
                                     issue_date: inv.issue_date.to_string(),
                                     payment_term_days: inv.payment_term_days.to_string(),
+                                    buyer_reference: inv.buyer_reference.clone(),
                                     lines: Vec::new(),
                                 },
                                 None => InvoiceInput {
                                     customer_id: preselect,
                                     issue_date: data.today.to_string(),
                                     payment_term_days: "30".into(),
+                                    buyer_reference: String::new(),
                                     lines: Vec::new(),
                                 },
                             };
@@ -260,12 +262,14 @@ fn InvoiceEditor(id: Option<i64>, customers: Vec<CustomerChoice>, input: Invoice
     let customer = RwSignal::new(input.customer_id);
     let issue_date = RwSignal::new(input.issue_date);
     let term = RwSignal::new(input.payment_term_days);
+    let buyer_reference = RwSignal::new(input.buyer_reference);
     let lines = initial_lines(&lines);
     let submit = move |issue: bool| {
         let input = InvoiceInput {
             customer_id: customer.get_untracked(),
             issue_date: issue_date.get_untracked(),
             payment_term_days: term.get_untracked(),
+            buyer_reference: buyer_reference.get_untracked(),
             lines: lines.get_untracked().iter().map(LineState::input).collect(),
         };
         save.dispatch(SaveInvoice { id, input, issue });
@@ -286,6 +290,13 @@ fn InvoiceEditor(id: Option<i64>, customers: Vec<CustomerChoice>, input: Invoice
                     <input id="payment_term_days" type="number" min="0" max="365" prop:value=move || term.get() on:input=move |ev| term.set(event_target_value(&ev)) />
                     <p class="field-error" role="alert">{move || fe("payment_term_days").get().map(t)}</p>
                 </div>
+            </div>
+            <div class="field" class:has-error=move || fe("buyer_reference").get().is_some()>
+                <label for="buyer_reference">{t(Msg::YourReference)}</label>
+                <input id="buyer_reference" type="text" autocomplete="off" aria-describedby="buyer_reference-help"
+                    prop:value=move || buyer_reference.get() on:input=move |ev| buyer_reference.set(event_target_value(&ev)) />
+                <p class="help" id="buyer_reference-help">{t(Msg::YourReferenceHelp)}</p>
+                <p class="field-error" role="alert">{move || fe("buyer_reference").get().map(t)}</p>
             </div>
             <LinesEditor lines error />
             <div class="form-actions">

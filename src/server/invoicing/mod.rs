@@ -5,5 +5,6 @@ pub mod credit_notes;
 pub mod documents;
 pub mod download;
 pub mod pdf;
+pub mod peppol;
 pub mod scheduler;
 pub mod ubl;

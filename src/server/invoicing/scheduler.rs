@@ -84,6 +84,8 @@ pub async fn run_once(state: &AppState, options: &RunOptions) -> Result<RunRepor
             Err(e) => tracing::warn!(company_id, error = %e, "collection batches failed"),
         }
     }
+    // Issued documents to Peppol receivers (those that are not get their e-mail queued here).
+    crate::server::invoicing::peppol::deliver_due(state, state.clock.now()).await?;
     let mailer = Mailer::from_config(&state.config).map_err(|e| {
         tracing::error!(error = %e, "mailer configuration");
         AppError::Internal

@@ -83,9 +83,10 @@ pub async fn insert_draft(conn: &mut Tx, company_id: i64, v: &ValidInvoice, orig
         .fetch_one(ex)
         .await
     })?;
-    on_db!(conn, |ex| sqlx::query("UPDATE invoices SET structured_communication = $2 WHERE id = $1")
+    on_db!(conn, |ex| sqlx::query("UPDATE invoices SET structured_communication = $2, buyer_reference = $3 WHERE id = $1")
         .bind(id)
         .bind(structured_communication::for_invoice(id))
+        .bind(&v.buyer_reference)
         .execute(ex)
         .await
         .map(|r| r.rows_affected()))?;
@@ -106,7 +107,8 @@ async fn update_draft(conn: &mut Tx, company_id: i64, id: i64, v: &ValidInvoice,
     let done = on_db!(conn, |ex| {
         sqlx::query(
             "UPDATE invoices SET customer_id = $3, issue_date = $4, payment_term_days = $5, due_date = $6,
-           total_excl_cents = $7, vat_cents = $8, total_incl_cents = $9, search_text = $10, updated_at = $11
+           total_excl_cents = $7, vat_cents = $8, total_incl_cents = $9, search_text = $10, updated_at = $11,
+           buyer_reference = $12
          WHERE id = $1 AND company_id = $2 AND status = 'draft'",
         )
         .bind(id)
@@ -120,6 +122,7 @@ async fn update_draft(conn: &mut Tx, company_id: i64, id: i64, v: &ValidInvoice,
         .bind(t.incl_vat_cents)
         .bind(search_text(None, customer))
         .bind(now())
+        .bind(&v.buyer_reference)
         .execute(ex)
         .await
         .map(|r| r.rows_affected())
@@ -257,6 +260,7 @@ struct Row {
     total_incl_cents: i64,
     paid_cents: i64,
     cancel_reason: Option<String>,
+    buyer_reference: String,
     subscription_id: Option<i64>,
     period_start: Option<NaiveDate>,
 }
@@ -275,7 +279,7 @@ pub async fn get(db: &Db, company_id: i64, id: i64, today: NaiveDate) -> Result<
         sqlx::query_as(
             "SELECT i.id, i.number, i.customer_id, c.display_name AS customer_name, c.email AS customer_email, i.status,
            i.issue_date, i.payment_term_days, i.due_date, i.structured_communication, i.total_incl_cents, i.paid_cents,
-           i.cancel_reason, i.subscription_id, i.period_start
+           i.cancel_reason, i.buyer_reference, i.subscription_id, i.period_start
          FROM invoices i JOIN customers c ON c.id = i.customer_id
          WHERE i.id = $1 AND i.company_id = $2",
         )
@@ -315,6 +319,7 @@ pub async fn get(db: &Db, company_id: i64, id: i64, today: NaiveDate) -> Result<
         paid_cents: r.paid_cents,
         open_cents: open_amount(status, r.total_incl_cents, r.paid_cents),
         cancel_reason: r.cancel_reason,
+        buyer_reference: r.buyer_reference,
         subscription_id: r.subscription_id,
         period_start: r.period_start,
     }))

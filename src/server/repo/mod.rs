@@ -13,6 +13,7 @@ pub mod invoices;
 pub mod mandates;
 pub mod outbox;
 pub mod payments;
+pub mod peppol;
 pub mod sessions;
 pub mod subscriptions;
 pub mod throttle;

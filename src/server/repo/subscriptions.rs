@@ -318,7 +318,13 @@ pub async fn invoice_period(
     let period = format!(" ({} – {})", start.format("%d/%m/%Y"), end.format("%d/%m/%Y"));
     let lines: Vec<Line> = lines.into_iter().map(|l| Line { description: format!("{}{period}", l.description), ..l }).collect();
     let draft =
-        ValidInvoice { customer_id: due.customer_id, issue_date: as_of.max(start), payment_term_days: due.payment_term_days, lines };
+        ValidInvoice {
+        customer_id: due.customer_id,
+        issue_date: as_of.max(start),
+        payment_term_days: due.payment_term_days,
+        buyer_reference: String::new(),
+        lines,
+    };
     let invoice_id = match invoices::insert_draft(&mut tx, due.company_id, &draft, Some((due.id, start))).await {
         Ok(Some(id)) => id,
         Ok(None) => return Ok(None),

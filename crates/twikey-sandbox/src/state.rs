@@ -265,19 +265,16 @@ fn random_code(len: usize) -> String {
     (0..len).map(|_| CHARS[rng.gen_range(0..CHARS.len())] as char).collect()
 }
 
-/// IBAN mod-97 check.
+/// An IBAN Twikey would take: the IBAN registry's checks (`iban_validate`): check digits, and
+/// the country's length and account number format where the registry lists the country.
+/// Spaces and lower case are accepted.
 pub fn valid_iban(iban: &str) -> bool {
-    let s: String = iban.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_uppercase();
-    if s.len() < 15 || s.len() > 34 || !s.chars().all(|c| c.is_ascii_alphanumeric()) {
-        return false;
+    let s = normalize_iban(iban);
+    match s.parse::<iban::Iban>() {
+        Ok(_) => true,
+        Err(iban::ParseIbanError::UnknownCountry(_)) => (15..=34).contains(&s.len()),
+        Err(_) => false,
     }
-    let rearranged = format!("{}{}", &s[4..], &s[..4]);
-    let mut rem: u32 = 0;
-    for c in rearranged.chars() {
-        let v = if c.is_ascii_digit() { c as u32 - '0' as u32 } else { c as u32 - 'A' as u32 + 10 };
-        rem = if v >= 10 { (rem * 100 + v) % 97 } else { (rem * 10 + v) % 97 };
-    }
-    rem == 1
 }
 
 pub fn normalize_iban(iban: &str) -> String {
@@ -1146,6 +1143,11 @@ mod tests {
         assert!(valid_iban("BE68539007547034"));
         assert!(valid_iban("BE71 0961 2345 6769"));
         assert!(!valid_iban("BE68539007547035"));
+        assert!(valid_iban("pl61 1090 1014 0000 0712 1981 2874"));
+        // the check digits are right, the Belgian account number has letters
+        assert!(!valid_iban("BE945390075470AB"));
+        assert!(!valid_iban("BE68-5390-0754-7034"));
+        assert!(!valid_iban(""));
     }
 
     #[test]

@@ -81,6 +81,7 @@ messages! {
     LegalName => "Legal name", "Dénomination légale", "Juridische naam";
     EnterpriseNumber => "Enterprise number", "Numéro d'entreprise", "Ondernemingsnummer";
     EnterpriseNumberHelp => "KBO/BCE number, 10 digits: 0123.456.749.", "Numéro BCE, 10 chiffres : 0123.456.749.", "KBO-nummer, 10 cijfers: 0123.456.749.";
+    CustomerEnterpriseNumberHelp => "KBO/BCE number; filled from a Belgian VAT number. Needed for e-invoices over Peppol.", "Numéro BCE ; repris du numéro de TVA belge. Nécessaire pour les factures électroniques via Peppol.", "KBO-nummer; overgenomen van een Belgisch btw-nummer. Nodig voor e-facturen via Peppol.";
     VatRegime => "VAT", "TVA", "Btw";
     VatRegistered => "VAT registered: VAT number BE + enterprise number", "Assujetti à la TVA : numéro de TVA BE + numéro d'entreprise", "Btw-plichtig: btw-nummer BE + ondernemingsnummer";
     SmallBusinessExemption => "Small business exemption (art. 56bis): no VAT, the legal mention on the invoice", "Franchise des petites entreprises (art. 56bis) : pas de TVA, la mention légale sur la facture", "Vrijstellingsregeling kleine ondernemingen (art. 56bis): geen btw, de wettelijke vermelding op de factuur";
@@ -465,4 +466,19 @@ messages! {
     DashPaidThisMonth => "Paid this month", "Payé ce mois-ci", "Betaald deze maand";
     DashInvoicesByStatus => "Invoices by status", "Factures par statut", "Facturen per status";
     StepCreateInvoice => "Create and send your first invoice", "Créez et envoyez votre première facture", "Maak en verzend uw eerste factuur";
+    // Peppol delivery (invoice timeline, customer page, connections health)
+    EvPeppolDelivered => "Delivered over Peppol to", "Remise via Peppol à", "Afgeleverd via Peppol aan";
+    EvPeppolRetry => "Peppol delivery failed, retried at", "La remise via Peppol a échoué, nouvel essai le", "Aflevering via Peppol mislukt, nieuwe poging op";
+    EvPeppolFailed => "Peppol delivery failed", "La remise via Peppol a échoué", "Aflevering via Peppol mislukt";
+    EvPeppolNotReachable => "Not reachable over Peppol, sent by e-mail instead", "Non joignable via Peppol, envoyée par e-mail à la place", "Niet bereikbaar via Peppol, in de plaats per e-mail verstuurd";
+    EvPeppolNotReachableNoEmail => "Not reachable over Peppol, and the customer has no e-mail address: send the invoice yourself", "Non joignable via Peppol, et le client n'a pas d'adresse e-mail : envoyez la facture vous-même", "Niet bereikbaar via Peppol, en de klant heeft geen e-mailadres: verstuur de factuur zelf";
+    EvPeppolCreditNote => "Credit note", "Note de crédit", "Creditnota";
+    EvPeppolWithMandate => "with mandate", "avec le mandat", "met mandaat";
+    PeppolLabel => "Peppol", "Peppol", "Peppol";
+    PeppolReceives => "Receives e-invoices over Peppol", "Reçoit les factures électroniques via Peppol", "Ontvangt e-facturen via Peppol";
+    PeppolDoesNotReceive => "Does not receive e-invoices over Peppol: invoices go by e-mail", "Ne reçoit pas de factures électroniques via Peppol : les factures partent par e-mail", "Ontvangt geen e-facturen via Peppol: facturen gaan per e-mail";
+    PeppolUnknown => "Could not check Peppol right now; checked again at the next invoice", "Peppol n'a pas pu être vérifié pour l'instant ; nouvelle vérification à la prochaine facture", "Peppol kon nu niet gecontroleerd worden; opnieuw bij de volgende factuur";
+    PeppolDeliveries => "Peppol deliveries", "Remises Peppol", "Afleveringen via Peppol";
+    PeppolDeliveriesFailed => "failed, not delivered", "en échec, non remises", "mislukt, niet afgeleverd";
+    PeppolDeliveriesRetrying => "waiting for a new attempt", "en attente d'un nouvel essai", "wachten op een nieuwe poging";
 }

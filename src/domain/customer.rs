@@ -39,6 +39,9 @@ pub struct CustomerFields {
     pub last_name: String,
     pub company_name: String,
     pub vat_number: String,
+    /// Belgian enterprise number (10 digits) of a company; from its VAT number when it has one.
+    #[serde(default)]
+    pub enterprise_number: String,
     pub email: String,
     pub phone: String,
     pub language: String,

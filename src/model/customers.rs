@@ -20,6 +20,8 @@ pub struct CustomerInput {
     #[serde(default)]
     pub vat_number: String,
     #[serde(default)]
+    pub enterprise_number: String,
+    #[serde(default)]
     pub email: String,
     #[serde(default)]
     pub phone: String,
@@ -56,6 +58,7 @@ impl CustomerInput {
             last_name: t(&self.last_name),
             company_name: t(&self.company_name),
             vat_number: String::new(),
+            enterprise_number: String::new(),
             email: String::new(),
             phone: t(&self.phone),
             language: t(&self.language).to_lowercase(),
@@ -97,10 +100,22 @@ impl CustomerInput {
                 }
             }
         }
+        let enterprise = self.enterprise_number.trim();
+        if !enterprise.is_empty() && kind == CustomerKind::Company {
+            match crate::domain::validation::normalize_enterprise_number(enterprise) {
+                Some(n) => fields.enterprise_number = n,
+                None => problems.add("enterprise_number", Msg::ErrEnterpriseNumber),
+            }
+        }
         let vat = self.vat_number.trim();
         if !vat.is_empty() {
             match normalize_be_vat(vat) {
-                Some(v) => fields.vat_number = v,
+                Some(v) => {
+                    if fields.enterprise_number.is_empty() && kind == CustomerKind::Company {
+                        fields.enterprise_number = v[2..].to_string();
+                    }
+                    fields.vat_number = v
+                }
                 None => problems.add("vat_number", Msg::ErrVat),
             }
         }

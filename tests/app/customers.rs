@@ -208,3 +208,29 @@ async fn list_stays_fast_with_ten_thousand_customers() {
     let page = app.get("/customers?page=200", Some(&cookie)).await;
     assert!(page.body.contains("Customer 04975"), "SSR page 200 renders its rows");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_company_customer_has_its_enterprise_number_checked_or_taken_from_its_vat_number() {
+    let app = TestApp::new().await;
+    let cookie = app.signup("A", "a@test.be").await;
+    let save = |fields: Vec<(&'static str, &'static str)>| {
+        let cookie = cookie.clone();
+        let app = &app;
+        async move {
+            let mut form = vec![("input[kind]", "company"), ("input[company_name]", "Brasserie du Parc"), ("input[email]", "info@parc.be")];
+            form.extend(fields);
+            app.call("/api/customers/save", &form, Some(&cookie)).await
+        }
+    };
+    let bad = save(vec![("input[enterprise_number]", "0403.170.702")]).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("ErrEnterpriseNumber"), "{}", bad.body);
+    let from_vat = save(vec![("input[vat_number]", "BE0403170701")]).await;
+    let id = from_vat.json().as_i64().unwrap().to_string();
+    let c = app.call("/api/customers/get", &[("id", &id)], Some(&cookie)).await.json();
+    assert_eq!(c["fields"]["enterprise_number"], "0403170701");
+    let without_vat = save(vec![("input[enterprise_number]", "0123 456 749")]).await;
+    let id = without_vat.json().as_i64().unwrap().to_string();
+    let c = app.call("/api/customers/get", &[("id", &id)], Some(&cookie)).await.json();
+    assert_eq!((c["fields"]["enterprise_number"].as_str(), c["fields"]["vat_number"].as_str()), (Some("0123456749"), Some("")));
+}

@@ -1,5 +1,6 @@
 use crate::api::connections::get_connections;
 use crate::api::customers::{get_customer, ArchiveCustomer, Customer};
+use crate::api::peppol::{customer_peppol, PeppolReach};
 use crate::app::components::{action_error, FormError, LoadError, Loading, Protected};
 use crate::app::viewer::use_t;
 use crate::domain::customer::CustomerKind;
@@ -112,10 +113,37 @@ fn Details(customer: Customer) -> impl IntoView {
             {row(Msg::Email, f.email.clone())}
             {row(Msg::Phone, f.phone.clone())}
             {row(Msg::VatNumber, f.vat_number.clone())}
+            {row(Msg::EnterpriseNumber, crate::domain::validation::format_enterprise_number(&f.enterprise_number))}
             {row(Msg::Language, f.language.to_uppercase())}
             {row(Msg::Address, address)}
             {row(Msg::Iban, if f.iban.is_empty() { String::new() } else { mask_iban(&f.iban) })}
             {row(Msg::CustomerNumber, customer.number)}
+            {(f.kind == CustomerKind::Company).then(|| view! { <PeppolRow customer_id=customer.id /> })}
         </dl>
+    }
+}
+
+/// Whether the company customer receives its invoices over Peppol (else by e-mail).
+#[component]
+fn PeppolRow(customer_id: i64) -> impl IntoView {
+    let t = use_t();
+    let reach = Resource::new(move || customer_id, customer_peppol);
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let shown = match reach.await {
+                    Ok(PeppolReach::Receives) => Some((Msg::PeppolReceives, "receives", "good")),
+                    Ok(PeppolReach::DoesNotReceive) => Some((Msg::PeppolDoesNotReceive, "does_not_receive", "")),
+                    Ok(PeppolReach::Unknown) => Some((Msg::PeppolUnknown, "unknown", "muted")),
+                    Ok(PeppolReach::NotApplicable) | Err(_) => None,
+                };
+                shown.map(|(text, state, class)| view! {
+                    <div class="dl-row" data-testid="peppol-status" data-state=state>
+                        <dt>{t(Msg::PeppolLabel)}</dt>
+                        <dd class=class>{t(text)}</dd>
+                    </div>
+                })
+            })}
+        </Suspense>
     }
 }

@@ -98,6 +98,11 @@ fn CustomerForm(customer: Option<Customer>) -> impl IntoView {
                 <Field label=Msg::CompanyName name="input[company_name]" id="company_name" value=f.company_name.clone() autocomplete="off" error=fe("company_name") />
                 <Field label=Msg::VatNumber name="input[vat_number]" id="vat_number" value=f.vat_number.clone() autocomplete="off" error=fe("vat_number") />
             </div>
+            <div class="grid-2 company-only">
+                <Field label=Msg::EnterpriseNumber name="input[enterprise_number]" id="enterprise_number"
+                    value=crate::domain::validation::format_enterprise_number(&f.enterprise_number) help=Msg::CustomerEnterpriseNumberHelp
+                    autocomplete="off" error=fe("enterprise_number") />
+            </div>
             <div class="grid-2">
                 <Field label=Msg::Email name="input[email]" id="email" kind="email" value=f.email.clone() autocomplete="off" error=fe("email") />
                 <Field label=Msg::Phone name="input[phone]" id="phone" kind="tel" value=f.phone.clone() autocomplete="off" error=fe("phone") />

@@ -13,6 +13,7 @@ struct Row {
     last_name: String,
     company_name: String,
     vat_number: String,
+    enterprise_number: String,
     email: String,
     phone: String,
     language: String,
@@ -38,6 +39,7 @@ impl From<Row> for Customer {
                 last_name: r.last_name,
                 company_name: r.company_name,
                 vat_number: r.vat_number,
+                enterprise_number: r.enterprise_number,
                 email: r.email,
                 phone: r.phone,
                 language: r.language,
@@ -94,7 +96,10 @@ pub async fn insert(db: &Db, company_id: i64, number: Option<&str>, f: &Customer
             .await
         });
         match result {
-            Ok(id) => return Ok(Some(id)),
+            Ok(id) => {
+                set_enterprise_number(db, company_id, id, &f.enterprise_number).await?;
+                return Ok(Some(id));
+            }
             // A number the user chose is taken: tell them. An automatic one: take the next.
             Err(e) if is_unique_violation(&e) && number.is_none() => continue,
             Err(e) if is_unique_violation(&e) => return Ok(None),
@@ -155,10 +160,24 @@ pub async fn update(db: &Db, company_id: i64, id: i64, f: &CustomerFields) -> Re
         .await
         .map(|r| r.rows_affected())
     })?;
+    if done == 1 {
+        set_enterprise_number(db, company_id, id, &f.enterprise_number).await?;
+    }
     Ok(done == 1)
 }
 
-const COLUMNS: &str = "id, number, kind, first_name, last_name, company_name, vat_number, email, phone, language,
+async fn set_enterprise_number(db: &Db, company_id: i64, id: i64, number: &str) -> Result<(), sqlx::Error> {
+    on_db!(db, |ex| sqlx::query("UPDATE customers SET enterprise_number = $3 WHERE id = $1 AND company_id = $2")
+        .bind(id)
+        .bind(company_id)
+        .bind(number)
+        .execute(ex)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+const COLUMNS: &str = "id, number, kind, first_name, last_name, company_name, vat_number, enterprise_number, email, phone, language,
     street, postcode, city, country, iban, display_name, archived_at";
 
 pub async fn get(db: &Db, company_id: i64, id: i64) -> Result<Option<Customer>, sqlx::Error> {

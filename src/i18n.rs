@@ -78,6 +78,11 @@ messages! {
     DownloadUbl => "Download e-invoice (UBL)", "Télécharger la facture électronique (UBL)", "E-factuur downloaden (UBL)";
     CompanyDetailsLead => "Your legal identity, printed on every invoice and credit note as Belgian law requires.", "Votre identité légale, imprimée sur chaque facture et note de crédit comme l'exige la loi belge.", "Uw wettelijke identiteit, op elke factuur en creditnota zoals de Belgische wet vereist.";
     CompanyDetailsSaved => "Company details saved.", "Données de l'entreprise enregistrées.", "Bedrijfsgegevens opgeslagen.";
+    Logo => "Logo", "Logo", "Logo";
+    LogoFile => "Logo file (PNG or SVG)", "Fichier du logo (PNG ou SVG)", "Logobestand (PNG of SVG)";
+    LogoSaved => "Logo saved: it appears on the invoices issued from now on.", "Logo enregistré : il figure sur les factures émises désormais.", "Logo opgeslagen: het staat op de facturen die u vanaf nu uitreikt.";
+    UploadLogo => "Upload logo", "Envoyer le logo", "Logo uploaden";
+    RemoveLogo => "Remove logo", "Retirer le logo", "Logo verwijderen";
     LegalName => "Legal name", "Dénomination légale", "Juridische naam";
     EnterpriseNumber => "Enterprise number", "Numéro d'entreprise", "Ondernemingsnummer";
     EnterpriseNumberHelp => "KBO/BCE number, 10 digits: 0123.456.749.", "Numéro BCE, 10 chiffres : 0123.456.749.", "KBO-nummer, 10 cijfers: 0123.456.749.";

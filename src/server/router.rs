@@ -24,6 +24,7 @@ pub fn router(state: AppState) -> Router {
         .route("/invoices/{id}/pdf", get(super::invoicing::download::pdf))
         .route("/invoices/{id}/ubl", get(super::invoicing::download::ubl))
         .route("/credit-notes/{id}/pdf", get(super::invoicing::download::credit_pdf))
+        .route("/settings/company/logo", get(super::invoicing::logo::show).post(super::invoicing::logo::upload))
         .route("/credit-notes/{id}/ubl", get(super::invoicing::download::credit_ubl))
         .leptos_routes_with_context(&state, routes, provide_state.clone(), {
             let options = state.leptos_options.clone();

@@ -128,3 +128,41 @@ async fn a_company_invoice_collected_by_direct_debit_is_a_peppol_document_with_i
     assert!(text.contains(mandate) && text.contains("7034"), "the direct-debit sentence:\n{text}");
     assert!(!text.contains("BE68539007547034"), "never the whole debtor IBAN");
 }
+
+fn multipart(field: &str, file: &[u8]) -> (String, Vec<u8>) {
+    let boundary = "encaisse-test-boundary";
+    let mut body = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"logo\"\r\nContent-Type: application/octet-stream\r\n\r\n").into_bytes();
+    body.extend_from_slice(file);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_logo_is_a_small_png_or_a_script_free_svg_of_the_company_itself() {
+    let app = TestApp::new().await;
+    let cookie = app.signup("A", "a@test.be").await;
+    let upload = |file: Vec<u8>, cookie: Option<String>| {
+        let app = &app;
+        async move {
+            let (content_type, body) = multipart("logo", &file);
+            let mut req = http::Request::post("/settings/company/logo").header("content-type", content_type);
+            if let Some(c) = cookie {
+                req = req.header("cookie", c);
+            }
+            app.send(req.body(axum::body::Body::from(body)).unwrap()).await
+        }
+    };
+    let svg = br##"<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"><rect width="40" height="20" fill="#e67e22"/></svg>"##.to_vec();
+    let saved = upload(svg.clone(), Some(cookie.clone())).await;
+    assert_eq!(saved.headers["location"], "/settings/company?logo=saved");
+    let shown = app.get("/settings/company/logo", Some(&cookie)).await;
+    assert_eq!((shown.status, shown.headers["content-type"].to_str().unwrap()), (StatusCode::OK, "image/svg+xml"));
+    assert_eq!(shown.bytes, svg);
+    let scripted = upload(br#"<svg><script>alert(1)</script></svg>"#.to_vec(), Some(cookie.clone())).await;
+    assert_eq!(scripted.headers["location"], "/settings/company?logo=invalid");
+    assert_eq!(app.get("/settings/company/logo", Some(&cookie)).await.bytes, svg, "the refused file changed nothing");
+    // nobody else's
+    let other = app.signup("B", "b@test.be").await;
+    assert_eq!(app.get("/settings/company/logo", Some(&other)).await.status, StatusCode::NOT_FOUND);
+    assert!(upload(svg, None).await.status.is_redirection());
+}

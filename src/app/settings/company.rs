@@ -25,7 +25,10 @@ pub fn CompanyDetailsPage() -> impl IntoView {
                 <Suspense fallback=|| view! { <Loading /> }>
                     {move || Suspend::new(async move {
                         match details.await {
-                            Ok(d) => view! { <CompanyForm input=d.input complete=d.complete save /> }.into_any(),
+                            Ok(d) => view! {
+                                <CompanyForm input=d.input complete=d.complete save />
+                                <LogoForm has_logo=d.has_logo complete=d.complete />
+                            }.into_any(),
                             Err(e) => view! { <LoadError error=e /> }.into_any(),
                         }
                     })}
@@ -91,5 +94,36 @@ fn CompanyForm(input: CompanyDetailsInput, complete: bool, save: ServerAction<Sa
                 </button>
             </div>
         </ActionForm>
+    }
+}
+
+/// The logo: a plain multipart form (the browser sends the file; no client code needed).
+#[component]
+fn LogoForm(has_logo: bool, complete: bool) -> impl IntoView {
+    let t = use_t();
+    let query = leptos_router::hooks::use_query_map();
+    let status = move || query.read().get("logo");
+    view! {
+        <section class="card form logo-form" aria-labelledby="logo-heading">
+            <h2 id="logo-heading">{t(Msg::Logo)}</h2>
+            {move || match status().as_deref() {
+                Some("saved") => view! { <div class="banner banner-ok" role="status">{t(Msg::LogoSaved)}</div> }.into_any(),
+                Some("invalid") => view! { <div class="banner banner-error" role="alert">{t(Msg::ErrLogo)}</div> }.into_any(),
+                Some("details-first") => view! { <div class="banner banner-error" role="alert">{t(Msg::ErrCompanyDetailsMissing)}</div> }.into_any(),
+                _ => ().into_any(),
+            }}
+            {has_logo.then(|| view! { <img class="logo-preview" src="/settings/company/logo" alt=t(Msg::Logo) /> })}
+            <form method="post" action="/settings/company/logo" enctype="multipart/form-data">
+                <div class="field">
+                    <label for="logo">{t(Msg::LogoFile)}</label>
+                    <input id="logo" name="logo" type="file" accept="image/png,image/svg+xml" aria-describedby="logo-help" disabled=!complete />
+                    <p class="help" id="logo-help">{t(Msg::ErrLogo)}</p>
+                </div>
+                <div class="form-actions">
+                    {has_logo.then(|| view! { <button type="submit" name="remove" value="1" class="button ghost">{t(Msg::RemoveLogo)}</button> })}
+                    <button type="submit" class="button" disabled=!complete>{t(Msg::UploadLogo)}</button>
+                </div>
+            </form>
+        </section>
     }
 }

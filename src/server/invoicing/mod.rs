@@ -4,6 +4,7 @@
 pub mod credit_notes;
 pub mod documents;
 pub mod download;
+pub mod logo;
 pub mod pdf;
 pub mod peppol;
 pub mod scheduler;

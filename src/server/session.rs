@@ -31,17 +31,17 @@ pub struct AuthUser {
     pub lang: Lang,
 }
 
-/// A cookie's value from the request headers.
+/// A cookie's value from the request's `Cookie` headers (the first of that name).
 pub fn cookie(parts: &Parts, name: &str) -> Option<String> {
     parts
         .headers
         .get_all(COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.to_string())
+        .flat_map(cookie::Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == name)
+        .map(|c| c.value().to_string())
 }
 
 fn request_parts() -> Option<Parts> {
@@ -123,15 +123,70 @@ pub fn session_token() -> Option<String> {
 
 /// Adds a `Set-Cookie` to the server function's response.
 pub fn set_cookie(name: &str, value: &str, max_age_secs: i64, http_only: bool) {
-    let state = state();
-    let mut cookie = format!("{name}={value}; Path=/; SameSite=Lax; Max-Age={max_age_secs}");
-    if http_only {
-        cookie.push_str("; HttpOnly");
-    }
-    if state.config.secure_cookies() {
-        cookie.push_str("; Secure");
-    }
+    let cookie = set_cookie_value(name, value, max_age_secs, http_only, state().config.secure_cookies());
     if let (Some(options), Ok(value)) = (use_context::<leptos_axum::ResponseOptions>(), HeaderValue::from_str(&cookie)) {
         options.append_header(SET_COOKIE, value);
+    }
+}
+
+/// A `Set-Cookie` value for the whole site (`Path=/`, `SameSite=Lax`), kept `max_age_secs`
+/// (0 removes it), `HttpOnly` when scripts need not read it, `Secure` over HTTPS.
+fn set_cookie_value(name: &str, value: &str, max_age_secs: i64, http_only: bool, secure: bool) -> String {
+    cookie::Cookie::build((name, value))
+        .path("/")
+        .same_site(cookie::SameSite::Lax)
+        .max_age(cookie::time::Duration::seconds(max_age_secs))
+        .http_only(http_only)
+        .secure(secure)
+        .build()
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parts(cookie_headers: &[&str]) -> Parts {
+        let mut req = http::Request::builder();
+        for h in cookie_headers {
+            req = req.header(COOKIE, *h);
+        }
+        req.body(()).unwrap().into_parts().0
+    }
+
+    #[test]
+    fn a_cookie_is_found_by_its_exact_name_in_any_cookie_header() {
+        let p = parts(&["a=1; encaisse_session=tok-en_1; encaisse_lang=nl", "other=x"]);
+        assert_eq!(cookie(&p, SESSION_COOKIE).as_deref(), Some("tok-en_1"));
+        assert_eq!(cookie(&p, LANG_COOKIE).as_deref(), Some("nl"));
+        assert_eq!(cookie(&p, "other").as_deref(), Some("x"));
+        assert_eq!(cookie(&p, "encaisse"), None);
+        assert_eq!(cookie(&parts(&[]), SESSION_COOKIE), None);
+        // a longer name that starts with it, pieces without a value, spaces
+        let p = parts(&["encaisse_session_old=zz;garbage;  encaisse_session=abc=="]);
+        assert_eq!(cookie(&p, SESSION_COOKIE).as_deref(), Some("abc=="));
+        // the first of two wins
+        assert_eq!(cookie(&parts(&["encaisse_lang=fr", "encaisse_lang=en"]), LANG_COOKIE).as_deref(), Some("fr"));
+    }
+
+    fn attributes(set_cookie: &str) -> Vec<String> {
+        let mut a: Vec<String> = set_cookie.split(';').skip(1).map(|a| a.trim().to_string()).collect();
+        a.sort();
+        a
+    }
+
+    #[test]
+    fn set_cookie_values_carry_the_site_attributes() {
+        let session = set_cookie_value(SESSION_COOKIE, "tok", 2_592_000, true, false);
+        assert!(session.starts_with("encaisse_session=tok;"), "{session}");
+        assert_eq!(attributes(&session), ["HttpOnly", "Max-Age=2592000", "Path=/", "SameSite=Lax"]);
+        let secure = set_cookie_value(SESSION_COOKIE, "tok", 2_592_000, true, true);
+        assert_eq!(attributes(&secure), ["HttpOnly", "Max-Age=2592000", "Path=/", "SameSite=Lax", "Secure"]);
+        let removed = set_cookie_value(SESSION_COOKIE, "", 0, true, false);
+        assert!(removed.starts_with("encaisse_session=;"), "{removed}");
+        assert!(attributes(&removed).contains(&"Max-Age=0".to_string()), "{removed}");
+        let lang = set_cookie_value(LANG_COOKIE, "fr", 31_536_000, false, true);
+        assert!(lang.starts_with("encaisse_lang=fr;"), "{lang}");
+        assert_eq!(attributes(&lang), ["Max-Age=31536000", "Path=/", "SameSite=Lax", "Secure"]);
     }
 }

@@ -122,3 +122,50 @@ async fn an_absurdly_long_email_is_an_ordinary_failed_login() {
         assert!(r.status.is_client_error(), "{} {}", r.status, r.body);
     }
 }
+
+/// The scheduler's tick clears what no one can use any more: expired sessions and login
+/// failures old enough to be forgotten. Live sessions and recent failures stay.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_scheduler_purges_expired_sessions_and_forgotten_login_failures() {
+    use chrono::Duration;
+    use encaisse::on_db;
+    use encaisse::server::invoicing::scheduler::{run_once, RunOptions};
+    use encaisse::server::repo::throttle;
+
+    let app = TestApp::new().await;
+    let cookie = app.signup("A", "a@test.be").await;
+    let db = &app.state.db;
+    let now = encaisse::server::db::now();
+    let user: i64 = on_db!(db, |ex| sqlx::query_scalar("SELECT id FROM users").fetch_one(ex).await).unwrap();
+    for (hash, expires) in [("expired", now - Duration::minutes(1)), ("long-expired", now - Duration::days(40))] {
+        on_db!(db, |ex| sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
+            .bind(hash)
+            .bind(user)
+            .bind(expires - Duration::days(30))
+            .bind(expires)
+            .execute(ex)
+            .await
+            .map(|r| r.rows_affected()))
+        .unwrap();
+    }
+    // failures of an hour and more ago, then two recent ones for another address
+    throttle::record_failure(db, "old@test.be").await.unwrap();
+    let forgotten = now - Duration::seconds(throttle::FORGET_AFTER_SECS + 60);
+    on_db!(db, |ex| sqlx::query("UPDATE login_throttle SET last_failure_at = $1")
+        .bind(forgotten)
+        .execute(ex)
+        .await
+        .map(|r| r.rows_affected()))
+    .unwrap();
+    throttle::record_failure(db, "recent@test.be").await.unwrap();
+    throttle::record_failure(db, "recent@test.be").await.unwrap();
+    assert_eq!(db.scalar("SELECT COUNT(*) FROM sessions").await.unwrap(), 3);
+    assert_eq!(db.scalar("SELECT COUNT(*) FROM login_throttle").await.unwrap(), 2);
+
+    run_once(&app.state, &RunOptions::as_of(app.state.today())).await.unwrap();
+
+    assert_eq!(db.scalar("SELECT COUNT(*) FROM sessions").await.unwrap(), 1, "only the live session is left");
+    assert_eq!(app.call("/api/customers/list", &[], Some(&cookie)).await.status, StatusCode::OK);
+    assert_eq!(db.scalar("SELECT COUNT(*) FROM login_throttle").await.unwrap(), 1, "the recent failures are kept");
+    assert_eq!(db.scalar("SELECT failures FROM login_throttle").await.unwrap(), 2);
+}

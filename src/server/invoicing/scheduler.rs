@@ -1,6 +1,7 @@
 //! The scheduler: invoices every subscription period due up to "today", issues the invoice,
 //! queues its e-mail when the subscription asks, sends the day's collection batches to the
-//! bank (see `batches`), then delivers queued e-mail.
+//! bank (see `batches`), then delivers queued e-mail and deletes expired sessions and
+//! forgotten login failures.
 //!
 //! Exactly once per subscription and period, also across crashes and overlapping runs: each
 //! period is one transaction (invoice + number + e-mail + the subscription's move to the next
@@ -91,7 +92,24 @@ pub async fn run_once(state: &AppState, options: &RunOptions) -> Result<RunRepor
         AppError::Internal
     })?;
     report.emails_delivered = mailer::deliver_queued(db, &mailer).await?;
+    purge(state).await;
     Ok(report)
+}
+
+/// Housekeeping: sessions past their expiry and login failures old enough to be forgotten are
+/// deleted (they count for nothing). A failure here is logged; the run's work stands.
+async fn purge(state: &AppState) {
+    let at = crate::server::db::now();
+    match crate::server::repo::sessions::purge_expired(&state.db, at).await {
+        Ok(n) if n > 0 => tracing::debug!(sessions = n, "expired sessions deleted"),
+        Ok(_) => {}
+        Err(e) => tracing::warn!(error = %e, "expired sessions not deleted"),
+    }
+    match crate::server::repo::throttle::purge_stale(&state.db, at).await {
+        Ok(n) if n > 0 => tracing::debug!(keys = n, "forgotten login failures deleted"),
+        Ok(_) => {}
+        Err(e) => tracing::warn!(error = %e, "forgotten login failures not deleted"),
+    }
 }
 
 /// After a period's invoice is committed (issued, e-mail queued if asked): with "Collect with

@@ -3,7 +3,7 @@
 use crate::server::db::{now, on_db, Db};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use chrono::Duration;
+use chrono::{DateTime, Duration, Utc};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
@@ -50,6 +50,11 @@ pub async fn delete(db: &Db, token: &str) -> Result<(), sqlx::Error> {
     Ok(())
 }
 
+/// Deletes the sessions expired at `at` (the scheduler's tick). Returns how many.
+pub async fn purge_expired(db: &Db, at: DateTime<Utc>) -> Result<u64, sqlx::Error> {
+    on_db!(db, |ex| sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(at).execute(ex).await.map(|r| r.rows_affected()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -67,5 +72,17 @@ mod tests {
         assert_ne!(stored, token, "only the digest is stored");
         delete(&db, &token).await.unwrap();
         assert_eq!(user_id(&db, &token).await.unwrap(), None);
+    }
+
+    #[tokio::test]
+    async fn expired_sessions_are_purged() {
+        let (db, _dir) = crate::server::db::test_db().await;
+        let c = crate::server::repo::companies::create(&db, "Acme").await.unwrap();
+        let u = crate::server::repo::users::create(&db, c.id, "A", "a@b.be", "h", Lang::En).await.unwrap();
+        let token = create(&db, u).await.unwrap();
+        assert_eq!(purge_expired(&db, now()).await.unwrap(), 0, "a live session stays");
+        assert_eq!(user_id(&db, &token).await.unwrap(), Some(u));
+        assert_eq!(purge_expired(&db, now() + Duration::days(SESSION_DAYS)).await.unwrap(), 1, "expired by then");
+        assert_eq!(db.scalar("SELECT COUNT(*) FROM sessions").await.unwrap(), 0);
     }
 }

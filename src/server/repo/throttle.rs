@@ -69,6 +69,17 @@ pub async fn clear(db: &Db, key: &str) -> Result<(), sqlx::Error> {
     Ok(())
 }
 
+/// Deletes the failures old enough to be forgotten at `at` (they count for nothing any more;
+/// the scheduler's tick). Returns how many keys.
+pub async fn purge_stale(db: &Db, at: DateTime<Utc>) -> Result<u64, sqlx::Error> {
+    let forget_before = at - chrono::Duration::seconds(FORGET_AFTER_SECS);
+    on_db!(db, |ex| sqlx::query("DELETE FROM login_throttle WHERE last_failure_at < $1")
+        .bind(forget_before)
+        .execute(ex)
+        .await
+        .map(|r| r.rows_affected()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -94,5 +105,15 @@ mod tests {
         assert_eq!(retry_after(&db, "other@b.be").await.unwrap(), 0);
         clear(&db, "a@b.be").await.unwrap();
         assert_eq!(retry_after(&db, "a@b.be").await.unwrap(), 0);
+    }
+
+    #[tokio::test]
+    async fn forgotten_failures_are_purged() {
+        let (db, _dir) = crate::server::db::test_db().await;
+        record_failure(&db, "a@b.be").await.unwrap();
+        assert_eq!(purge_stale(&db, now()).await.unwrap(), 0, "recent: kept");
+        let later = now() + chrono::Duration::seconds(FORGET_AFTER_SECS + 1);
+        assert_eq!(purge_stale(&db, later).await.unwrap(), 1, "forgotten by then");
+        assert_eq!(db.scalar("SELECT COUNT(*) FROM login_throttle").await.unwrap(), 0);
     }
 }

@@ -12,6 +12,7 @@ mod dates;
 mod documents;
 mod invoices;
 mod multi_instance;
+mod peppol_delivery;
 mod peppol_documents;
 mod reliability;
 mod security;

@@ -20,6 +20,10 @@ pub const TEST_BASE_URL: &str = "https://api.beta.twikey.com/creditor";
 /// Safety net for a feed that never runs dry.
 const MAX_FEED_CHUNKS: usize = 1000;
 
+/// What a path segment (an invoice UUID) keeps as it is: RFC 3986's unreserved characters.
+const PATH_SEGMENT: &percent_encoding::AsciiSet =
+    &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+
 /// Client settings. `Debug` never shows the API key.
 #[derive(Clone)]
 pub struct TwikeyConfig {
@@ -543,7 +547,7 @@ impl TwikeyClient {
     /// `GET /invoice/{uuid}` (rate limited), with `include=meta` when `with_meta`. `None`
     /// when Twikey has no such invoice (404 or `err_not_found`).
     pub async fn invoice_detail(&self, id: &str, with_meta: bool) -> Result<Option<Invoice>, TwikeyError> {
-        let path = format!("/invoice/{}", percent_encoding::utf8_percent_encode(id, percent_encoding::NON_ALPHANUMERIC));
+        let path = format!("/invoice/{}", percent_encoding::utf8_percent_encode(id, PATH_SEGMENT));
         let mut call = Call::new(Method::GET, &path);
         if with_meta {
             call = call.query("include", "meta");
@@ -558,7 +562,7 @@ impl TwikeyClient {
 
     /// `POST /invoice/{uuid}/action` (204): `peppol` delivers the invoice over Peppol.
     pub async fn invoice_action(&self, id: &str, action: InvoiceAction) -> Result<(), TwikeyError> {
-        let path = format!("/invoice/{}/action", percent_encoding::utf8_percent_encode(id, percent_encoding::NON_ALPHANUMERIC));
+        let path = format!("/invoice/{}/action", percent_encoding::utf8_percent_encode(id, PATH_SEGMENT));
         let form: Form = vec![("type", action.as_str().into())];
         self.execute(Call::new(Method::POST, &path).form(form)).await?;
         Ok(())

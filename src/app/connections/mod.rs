@@ -6,6 +6,7 @@ use super::components::{action_error, FormError, LoadError, Loading, Protected};
 use super::live::use_live_tick;
 use super::viewer::use_t;
 use crate::api::connections::SetTwikeyEnabled;
+use crate::api::peppol::peppol_deliveries_health;
 use crate::api::twikey::{get_twikey_settings, TwikeyHealth};
 use crate::i18n::Msg;
 use leptos::prelude::*;
@@ -114,7 +115,37 @@ fn Health(health: TwikeyHealth) -> impl IntoView {
                         })}
                     </dd>
                 </div>
+                <PeppolHealthRow />
             </dl>
         </section>
+    }
+}
+
+/// Peppol deliveries that failed or wait for a retry (`server::invoicing::peppol`).
+#[component]
+fn PeppolHealthRow() -> impl IntoView {
+    let t = use_t();
+    let health = Resource::new(use_live_tick, |_| peppol_deliveries_health());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                health.await.ok().map(|h| view! {
+                    <div class="dl-row" data-status=if h.failed == 0 { "ok" } else { "bad" } data-testid="peppol-health">
+                        <dt>{t(Msg::PeppolDeliveries)}</dt>
+                        <dd>
+                            {if h.failed == 0 && h.retrying == 0 {
+                                view! { <span class="good">{t(Msg::Ok)}</span> }.into_any()
+                            } else {
+                                view! {
+                                    {(h.failed > 0).then(|| view! { <span class="bad">{format!("{} {}", h.failed, t(Msg::PeppolDeliveriesFailed))}</span> })}
+                                    {(h.failed > 0 && h.retrying > 0).then_some(" · ")}
+                                    {(h.retrying > 0).then(|| view! { <span>{format!("{} {}", h.retrying, t(Msg::PeppolDeliveriesRetrying))}</span> })}
+                                }.into_any()
+                            }}
+                        </dd>
+                    </div>
+                })
+            })}
+        </Suspense>
     }
 }

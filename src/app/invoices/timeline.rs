@@ -17,6 +17,46 @@ fn text(details: &Value, key: &str) -> String {
     }
 }
 
+/// The Peppol delivery events (`server::invoicing::peppol`): title and detail.
+fn peppol_event(kind: &str, d: &Value, t: impl Fn(Msg) -> &'static str) -> (String, String) {
+    let receiver = text(d, "receiver");
+    let receiver = match receiver.split_once(':') {
+        Some((_, digits)) if digits.len() == 10 => crate::domain::validation::format_enterprise_number(digits),
+        _ => receiver,
+    };
+    // A credit note of the invoice says so first.
+    let of_credit_note = |detail: String| match d.get("credit_note_id") {
+        Some(Value::Number(_)) if detail.is_empty() => t(Msg::EvPeppolCreditNote).to_string(),
+        Some(Value::Number(_)) => format!("{} · {detail}", t(Msg::EvPeppolCreditNote)),
+        _ => detail,
+    };
+    match kind {
+        "peppol_delivered" => {
+            let mut via = match text(d, "access_point").as_str() {
+                "twikey" => "Twikey".to_string(),
+                other => other.to_string(),
+            };
+            let contract = text(d, "contract");
+            if !contract.is_empty() {
+                via = format!("{via} · {} {contract}", t(Msg::EvPeppolWithMandate));
+            }
+            (format!("{} {receiver}", t(Msg::EvPeppolDelivered)), of_credit_note(via))
+        }
+        "peppol_retry" => {
+            let at = chrono::DateTime::parse_from_rfc3339(&text(d, "retry_at"))
+                .map(|at| crate::domain::time::format_brussels(at.with_timezone(&chrono::Utc)))
+                .unwrap_or_default();
+            (format!("{} {at}", t(Msg::EvPeppolRetry)), of_credit_note(text(d, "error")))
+        }
+        "peppol_failed" => (t(Msg::EvPeppolFailed).to_string(), of_credit_note(text(d, "error"))),
+        _ => {
+            let emailed = d.get("emailed").and_then(Value::as_bool) != Some(false);
+            let title = if emailed { Msg::EvPeppolNotReachable } else { Msg::EvPeppolNotReachableNoEmail };
+            (t(title).to_string(), of_credit_note(receiver))
+        }
+    }
+}
+
 #[component]
 pub fn Timeline(events: Vec<TimelineEvent>) -> impl IntoView {
     let t = use_t();
@@ -105,6 +145,7 @@ pub fn Timeline(events: Vec<TimelineEvent>) -> impl IntoView {
                                 .unwrap_or_default();
                             (t(Msg::EvCollectionNotStarted).to_string(), why)
                         }
+                        "peppol_delivered" | "peppol_retry" | "peppol_failed" | "peppol_not_reachable" => peppol_event(&e.kind, d, t),
                         other => (other.replace('_', " "), if d.as_object().is_some_and(|o| !o.is_empty()) { d.to_string() } else { String::new() }),
                     };
                     let at = crate::domain::time::format_brussels(e.at);

@@ -86,7 +86,9 @@ pub async fn run_once(state: &AppState, options: &RunOptions) -> Result<RunRepor
         }
     }
     // Issued documents to Peppol receivers (those that are not get their e-mail queued here).
-    crate::server::invoicing::peppol::deliver_due(state, state.clock.now()).await?;
+    if let Err(e) = crate::server::invoicing::peppol::deliver_due(state, state.clock.now()).await {
+        tracing::warn!(error = ?e, "Peppol deliveries failed");
+    }
     let mailer = Mailer::from_config(&state.config).map_err(|e| {
         tracing::error!(error = %e, "mailer configuration");
         AppError::Internal

@@ -15,6 +15,7 @@ mod multi_instance;
 mod peppol_delivery;
 mod peppol_documents;
 mod reliability;
+mod schema;
 mod security;
 mod subscriptions;
 mod twikey_collections;

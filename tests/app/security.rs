@@ -46,7 +46,10 @@ const PROTECTED: &[(&str, &[(&str, &str)])] = &[
     ("invoices/send", &[("id", "1")]),
     ("invoices/pay", &[("id", "1"), ("input[amount]", "1"), ("input[method]", "cash")]),
     ("invoices/cancel", &[("id", "1"), ("reason", "x")]),
+    ("invoices/credit", &[("invoice_id", "1"), ("input[lines][0]", "1")]),
     ("outbox/list", &[]),
+    ("company/get", &[]),
+    ("company/save", &[("input[legal_name]", "X")]),
     ("subscriptions/list", &[]),
     ("subscriptions/get", &[("id", "1")]),
     (
@@ -73,6 +76,8 @@ const PROTECTED: &[(&str, &[(&str, &str)])] = &[
     ("twikey/invoice", &[("invoice_id", "1")]),
     ("twikey/collect", &[("invoice_id", "1")]),
     ("twikey/collect/bulk", &[("invoice_ids[a]", "1")]),
+    ("peppol/customer", &[("customer_id", "1")]),
+    ("peppol/health", &[]),
 ];
 
 const IBAN: &str = "BE68539007547034";

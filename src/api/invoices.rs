@@ -62,7 +62,7 @@ pub async fn save_invoice(id: Option<i64>, input: InvoiceInput, issue: bool) -> 
         // Saved first: a refused issue (company details missing) keeps what was typed.
         let id = invoices::save_draft(db, user.company_id, id, &valid, false).await?;
         if issue {
-            match crate::server::invoicing::documents::issue(db, user.company_id, id).await {
+            match crate::server::invoicing::issuing::issue(db, user.company_id, id).await {
                 // The draft is kept; its page says what is missing, with the link.
                 Err(AppError::Refused(crate::i18n::Msg::ErrCompanyDetailsMissing)) => {
                     leptos_axum::redirect(&format!("/invoices/{id}?refused=company-details"));
@@ -84,18 +84,18 @@ pub async fn issue_invoice(id: i64) -> Result<String, AppError> {
     use crate::server::{respond, session};
     respond(async {
         let user = session::require_user().await?;
-        crate::server::invoicing::documents::issue(&session::state().db, user.company_id, id).await
+        crate::server::invoicing::issuing::issue(&session::state().db, user.company_id, id).await
     }.await)
 }
 
 /// E-mails the invoice to its customer (SMTP, or the outbox when no SMTP is configured).
 #[server(endpoint = "invoices/send")]
 pub async fn send_invoice(id: i64) -> Result<(), AppError> {
-    use crate::server::{mailer, respond, session};
+    use crate::server::{respond, session};
     respond(async {
         let user = session::require_user().await?;
         let state = session::state();
-        mailer::send_invoice(&state.db, &state.config, user.company_id, id).await
+        crate::server::invoicing::sending::send_invoice(&state.db, &state.mailer, user.company_id, id).await
     }.await)
 }
 

@@ -109,9 +109,6 @@ impl Config {
         if self.twikey_sync_interval_secs == 0 {
             return Err("TWIKEY_SYNC_INTERVAL_SECS must be at least 1".into());
         }
-        if self.smtp_url.as_deref().is_some_and(|u| !u.is_empty()) {
-            super::mailer::Mailer::from_config(self).map_err(|e| e.to_string())?;
-        }
         tracing_subscriber::EnvFilter::try_new(&self.log_level).map_err(|e| format!("LOG_LEVEL is not a valid filter: {e}"))?;
         Ok(())
     }

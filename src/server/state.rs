@@ -18,6 +18,8 @@ pub struct AppState {
     pub twikey_clients: super::twikey::link::ClientCache,
     /// What day it is (the system clock; a fixed instant in tests).
     pub clock: super::clock::Clock,
+    /// How e-mail leaves (SMTP, or kept in the outbox), built once at start-up.
+    pub mailer: Arc<super::mailer::Mailer>,
 }
 
 impl AppState {
@@ -34,6 +36,7 @@ impl AppState {
             .site_pkg_dir("pkg")
             .site_addr(config.listen)
             .build();
+        let mailer = super::mailer::Mailer::from_config(&config).map_err(|e| e.to_string())?;
         let live = super::live::LiveHub::new(&db);
         Ok(AppState {
             leptos_options,
@@ -44,6 +47,7 @@ impl AppState {
             sync: Default::default(),
             twikey_clients: Default::default(),
             clock: super::clock::Clock::system(),
+            mailer: Arc::new(mailer),
         })
     }
 

@@ -12,18 +12,10 @@ use crate::model::AppError;
 use crate::server::db::{Db, Tx};
 use crate::server::repo::{company_details, documents};
 
-/// Builds the invoice's document and stores it, inside the issuing transaction, and queues its
-/// Peppol delivery there when the buyer is reached over Peppol (`invoicing::peppol`). Refused
-/// when the company's legal details are missing (the law requires them on every invoice) or
-/// when a small business under the VAT exemption has a line with VAT.
+/// Builds the invoice's document and stores it, inside the issuing transaction. Refused when
+/// the company's legal details are missing (the law requires them on every invoice) or when a
+/// small business under the VAT exemption has a line with VAT.
 pub async fn freeze_in(tx: &mut Tx, company_id: i64, invoice_id: i64) -> Result<Document, AppError> {
-    let doc = store_in(tx, company_id, invoice_id).await?;
-    super::peppol::queue_in(tx, company_id, invoice_id, None, &doc).await?;
-    Ok(doc)
-}
-
-/// Builds and stores the document (without queuing anything).
-async fn store_in(tx: &mut Tx, company_id: i64, invoice_id: i64) -> Result<Document, AppError> {
     let details = company_details::get_in(tx, company_id).await?.ok_or(AppError::Refused(Msg::ErrCompanyDetailsMissing))?;
     let facts = documents::facts_in(tx, company_id, invoice_id).await?.ok_or(AppError::NotFound)?;
     let lines = documents::lines_in(tx, company_id, invoice_id).await?;
@@ -141,7 +133,7 @@ pub async fn current(db: &Db, company_id: i64, invoice_id: i64) -> Result<Option
             if !issued {
                 return Ok(None);
             }
-            let doc = store_in(&mut tx, company_id, invoice_id).await?;
+            let doc = freeze_in(&mut tx, company_id, invoice_id).await?;
             tx.commit().await?;
             serde_json::to_string(&doc).map_err(|_| AppError::Internal)?
         }
@@ -160,14 +152,4 @@ pub async fn current(db: &Db, company_id: i64, invoice_id: i64) -> Result<Option
 pub fn file_name(doc: &Document, extension: &str) -> String {
     let safe: String = doc.number.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect();
     format!("{safe}.{extension}")
-}
-
-/// Issues a draft: the next number of its year and the frozen document, in one transaction.
-/// Returns the number.
-pub async fn issue(db: &Db, company_id: i64, invoice_id: i64) -> Result<String, AppError> {
-    let mut tx = crate::server::db::begin_write(db, company_id).await?;
-    let number = crate::server::repo::invoices::issue_in(&mut tx, company_id, invoice_id).await?;
-    freeze_in(&mut tx, company_id, invoice_id).await?;
-    tx.commit().await?;
-    Ok(number)
 }

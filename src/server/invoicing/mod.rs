@@ -4,8 +4,10 @@
 pub mod credit_notes;
 pub mod documents;
 pub mod download;
+pub mod issuing;
 pub mod logo;
 pub mod pdf;
 pub mod peppol;
 pub mod scheduler;
+pub mod sending;
 pub mod ubl;

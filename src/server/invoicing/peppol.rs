@@ -327,7 +327,7 @@ async fn email_instead(tx: &mut Tx, d: &Delivery) -> Result<bool, AppError> {
     if repo::invoice_mailed_in(tx, d.company_id, d.invoice_id).await? {
         return Ok(true);
     }
-    match crate::server::mailer::enqueue_invoice(tx, d.company_id, d.invoice_id).await {
+    match crate::server::invoicing::sending::enqueue_invoice(tx, d.company_id, d.invoice_id).await {
         Ok(_) => Ok(true),
         Err(AppError::Refused(why)) => {
             tracing::info!(invoice_id = d.invoice_id, ?why, "not reachable over Peppol and not by e-mail");

@@ -12,7 +12,6 @@
 //! "Today" is injectable ([`RunOptions::as_of`]): `encaisse run-scheduler --as-of 2027-03-01`
 //! and the tests run as of any date without waiting.
 
-use crate::server::mailer::{self, Mailer};
 use crate::server::repo::subscriptions::{self, CrashPoint, Generated};
 use crate::server::AppState;
 use crate::model::AppError;
@@ -89,11 +88,7 @@ pub async fn run_once(state: &AppState, options: &RunOptions) -> Result<RunRepor
     if let Err(e) = crate::server::invoicing::peppol::deliver_due(state, state.clock.now()).await {
         tracing::warn!(error = ?e, "Peppol deliveries failed");
     }
-    let mailer = Mailer::from_config(&state.config).map_err(|e| {
-        tracing::error!(error = %e, "mailer configuration");
-        AppError::Internal
-    })?;
-    report.emails_delivered = mailer::deliver_queued(db, &mailer).await?;
+    report.emails_delivered = super::sending::deliver_queued(db, &state.mailer).await?;
     purge(state).await;
     Ok(report)
 }

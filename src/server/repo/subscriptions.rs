@@ -335,9 +335,9 @@ pub async fn invoice_period(
         return Err(AppError::Internal);
     }
     invoices::issue_in(&mut tx, due.company_id, invoice_id).await?;
-    crate::server::invoicing::documents::freeze_in(&mut tx, due.company_id, invoice_id).await?;
+    crate::server::invoicing::issuing::complete_in(&mut tx, due.company_id, invoice_id).await?;
     let email_id = if due.send_email {
-        match crate::server::mailer::enqueue_invoice(&mut tx, due.company_id, invoice_id).await {
+        match crate::server::invoicing::sending::enqueue_invoice(&mut tx, due.company_id, invoice_id).await {
             Ok(id) => Some(id),
             // A customer without an e-mail address still gets the invoice; the page shows it unsent.
             Err(AppError::Refused(_)) => None,

@@ -301,3 +301,19 @@ async fn thirty_documents_under_faults_are_each_delivered_exactly_once() {
     }
     assert!(total.retrying >= 16 + DOCUMENTS / 2, "the faults were met: {total:?}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_credit_note_follows_its_invoice_over_peppol() {
+    let w = World::new().await;
+    w.configure().await;
+    let (firm, _mandate) = firm_with_mandate(&w).await;
+    let invoice = w.invoice(firm, "120").await;
+    assert_eq!(deliver(&w, 0).await.delivered, 1);
+    let r = w.call("/api/invoices/credit", &[("invoice_id", &invoice.to_string()), ("input[lines][0]", "1")]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(deliver(&w, 0).await.delivered, 1);
+    let sent = delivered(&w).await;
+    assert_eq!(sent.len(), 2, "{sent:?}");
+    assert_eq!(sent[1]["document_type"], "CreditNote");
+    assert!(sent[1]["ubl"].as_str().unwrap().contains("<cac:BillingReference>"), "it refers to its invoice");
+}

@@ -108,6 +108,8 @@ pub async fn create(state: &AppState, company_id: i64, req: &CreditRequest) -> R
         let p = NewPayment { paid_on: today, amount_cents: lowers, method: PAYMENT_METHOD_CREDIT_NOTE, external_ref: Some(&number) };
         payments::record(&mut tx, company_id, req.invoice_id, &p).await?;
     }
+    // A business reached over Peppol gets it as an e-invoice too, like the invoice.
+    super::peppol::queue_in(&mut tx, company_id, req.invoice_id, Some(id), &credit).await?;
     invoice_events::append(
         &mut tx,
         company_id,
@@ -153,12 +155,4 @@ async fn cancel_running_collection(state: &AppState, company_id: i64, invoice_id
             Err(AppError::Refused(Msg::ErrCreditCollectionRunning))
         }
     }
-}
-
-/// The frozen document of one of the company's credit notes.
-pub async fn document(state: &AppState, company_id: i64, id: i64) -> Result<Option<Document>, AppError> {
-    let Some(json) = credit_notes::document(&state.db, company_id, id).await? else {
-        return Ok(None);
-    };
-    serde_json::from_str(&json).map(Some).map_err(|_| AppError::Internal)
 }

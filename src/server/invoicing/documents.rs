@@ -153,3 +153,11 @@ pub fn file_name(doc: &Document, extension: &str) -> String {
     let safe: String = doc.number.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect();
     format!("{safe}.{extension}")
 }
+
+/// The frozen document of one of the company's credit notes.
+pub async fn credit_note(db: &Db, company_id: i64, id: i64) -> Result<Option<Document>, AppError> {
+    let Some(json) = crate::server::repo::credit_notes::document(db, company_id, id).await? else {
+        return Ok(None);
+    };
+    serde_json::from_str(&json).map(Some).map_err(|_| AppError::Internal)
+}

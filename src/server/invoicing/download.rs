@@ -82,7 +82,7 @@ async fn document(state: &AppState, user: Option<AuthUser>, which: Which, what: 
     };
     let result = match found {
         None => documents::current(&state.db, user.company_id, id).await,
-        Some(()) => super::credit_notes::document(state, user.company_id, id).await,
+        Some(()) => documents::credit_note(&state.db, user.company_id, id).await,
     };
     match result {
         Ok(Some(doc)) => Ok(doc),

@@ -238,7 +238,7 @@ async fn deliver_one(state: &AppState, id: i64, at: DateTime<Utc>) -> Result<Opt
 async fn document(state: &AppState, d: &Delivery) -> Result<Document, AccessPointError> {
     let doc = match d.credit_note_id {
         None => super::documents::current(&state.db, d.company_id, d.invoice_id).await,
-        Some(credit_note_id) => super::credit_notes::document(state, d.company_id, credit_note_id).await,
+        Some(credit_note_id) => super::documents::credit_note(&state.db, d.company_id, credit_note_id).await,
     };
     match doc {
         Ok(Some(doc)) => Ok(doc),

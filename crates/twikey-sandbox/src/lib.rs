@@ -14,6 +14,7 @@ mod api;
 mod config;
 mod html;
 pub mod faults;
+pub mod invoice_records;
 pub mod invoices;
 pub mod security;
 mod settings_page;

@@ -206,7 +206,7 @@ pub struct Tenant {
     pub idempotency: BTreeMap<String, IdempotencyRec>,
     /// Invoices uploaded as UBL, by UUID (see [`super::invoices`]).
     #[serde(default)]
-    pub invoices: BTreeMap<String, super::invoices::InvoiceRec>,
+    pub invoices: BTreeMap<String, super::invoice_records::InvoiceRec>,
     #[serde(default)]
     pub invoice_feed: Vec<FeedEvent>,
     #[serde(default)]
@@ -254,7 +254,7 @@ pub struct Data {
     pub next_batch: u64,
     /// Every document handed to the Peppol network, oldest first (`GET /_sandbox/peppol`).
     #[serde(default)]
-    pub peppol: Vec<super::invoices::PeppolDelivery>,
+    pub peppol: Vec<super::invoice_records::PeppolDelivery>,
     #[serde(skip)]
     pub outbox: Vec<OutgoingWebhook>,
 }

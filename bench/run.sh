@@ -196,6 +196,10 @@ CPU=$(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)
 say "results (also in bench/RESULTS.md)"
 cat "$RESULTS"
 
+# ---- one invoice document: a 20-line PDF and its e-invoice (benches/invoice_pdf.rs) --------
+say "invoice PDF (20 lines) and e-invoice"
+cargo bench --quiet --no-default-features --features ssr --bench invoice_pdf | tee -a "$RESULTS"
+
 # ---- PostgreSQL beside SQLite: bench/postgres.sh (BENCH_POSTGRES=0 skips it) ---------------
 if [ "${BENCH_POSTGRES:-1}" != 0 ]; then
   BENCH_NO_BUILD=1 BENCH_BIN_DIR="$BIN" bench/postgres.sh || echo "bench: the PostgreSQL part failed (SQLite results above are kept)" >&2

@@ -141,13 +141,18 @@ pub async fn list_outbox() -> Result<Vec<OutboxMessage>, AppError> {
 /// `Create credit note`: corrects an issued invoice in full or in part. Returns its id.
 #[server(endpoint = "invoices/credit")]
 pub async fn create_credit_note(invoice_id: i64, input: CreditNoteInput) -> Result<i64, AppError> {
-    use crate::server::invoicing::credit_notes::{create, CreditRequest};
+    use crate::server::invoicing::credit_notes::{create, CreditRequest, Refund};
     use crate::server::{respond, session};
     respond(
         async {
             let user = session::require_user().await?;
             let lines = input.validate()?;
-            let request = CreditRequest { invoice_id, lines, refund_by_hand: input.refund_by_hand.is_some() };
+            let refund = match input.refund.as_deref() {
+                Some("twikey") => Some(Refund::ByTwikey),
+                Some("hand") => Some(Refund::ByHand),
+                _ => None,
+            };
+            let request = CreditRequest { invoice_id, lines, refund };
             let (id, _number) = create(&session::state(), user.company_id, &request).await?;
             leptos_axum::redirect(&format!("/invoices/{invoice_id}"));
             Ok(id)

@@ -214,13 +214,14 @@ pub struct CreditNoteView {
 }
 
 /// The credit-note form as posted: `lines[i]` = the quantity of invoice line `i` to credit
-/// (empty or 0: not credited); `refund_by_hand` confirms refunding money already paid.
+/// (empty or 0: not credited); `refund` says how money already paid goes back: `twikey`
+/// (refunded through Twikey to the account it was collected from) or `hand` (by the company).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CreditNoteInput {
     #[serde(default)]
     pub lines: std::collections::BTreeMap<String, String>,
     #[serde(default)]
-    pub refund_by_hand: Option<String>,
+    pub refund: Option<String>,
 }
 
 impl CreditNoteInput {

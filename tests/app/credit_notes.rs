@@ -33,7 +33,7 @@ async fn credit(app: &TestApp, cookie: &str, invoice: i64, lines: &[(usize, &str
         form.push((format!("input[lines][{i}]"), q.to_string()));
     }
     if refund {
-        form.push(("input[refund_by_hand]".into(), "on".into()));
+        form.push(("input[refund]".into(), "hand".into()));
     }
     let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     app.call("/api/invoices/credit", &pairs, Some(cookie)).await
@@ -147,4 +147,41 @@ async fn a_running_collection_is_cancelled_in_twikey_first_or_the_credit_note_re
     assert!(refused.body.contains("ErrCreditCollectionRunning"), "{}", refused.body);
     assert_eq!(w.invoice_twikey(c).await["collections"][0]["state"], "open");
     let _: Value = w.invoice_detail(c).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn money_collected_by_direct_debit_is_refunded_through_twikey_once() {
+    let w = World::new().await;
+    w.configure().await;
+    let anne = w.signed_customer("Anne").await;
+    let invoice = w.invoice(anne, "120").await;
+    assert_eq!(w.collect(invoice).await.status, StatusCode::OK);
+    w.settle().await;
+    w.sync().await;
+    assert_eq!(w.invoice_detail(invoice).await["invoice"]["status"], "paid");
+    let refund = |how: &'static str| {
+        let w = &w;
+        async move {
+            w.call("/api/invoices/credit", &[("invoice_id", &invoice.to_string()), ("input[lines][0]", "0,25"), ("input[refund]", how)]).await
+        }
+    };
+    // Twikey refuses (an injected 400): no credit note, nothing refunded.
+    w.fault(serde_json::json!({"path": "/creditor/transaction/refund", "method": "POST", "count": 1, "status": 400, "code": "err_invalid_params"})).await;
+    let refused = refund("twikey").await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
+    assert!(w.invoice_detail(invoice).await["credit_notes"].as_array().unwrap().is_empty());
+    // A quarter of the invoice back to the account it was collected from.
+    let ok = refund("twikey").await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
+    let refunds = w.sandbox.state.read(|d| d.tenants[crate::helpers::world::KEY].refunds.clone());
+    assert_eq!(refunds.len(), 1, "{refunds:?}");
+    assert_eq!(refunds[0].amount_cents, 3000);
+    let d = w.invoice_detail(invoice).await;
+    assert_eq!(d["credit_notes"][0]["settlement"], "refunded_by_twikey");
+    // An invoice not paid by direct debit cannot be refunded through Twikey.
+    let cash = w.invoice(anne, "50").await;
+    let today = chrono::Utc::now().date_naive().to_string();
+    w.call("/api/invoices/pay", &[("id", &cash.to_string()), ("input[amount]", "50"), ("input[paid_on]", &today), ("input[method]", "cash")]).await;
+    let r = w.call("/api/invoices/credit", &[("invoice_id", &cash.to_string()), ("input[lines][0]", "1"), ("input[refund]", "twikey")]).await;
+    assert!(r.body.contains("ErrRefundNoDirectDebit"), "{}", r.body);
 }

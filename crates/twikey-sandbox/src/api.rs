@@ -332,6 +332,11 @@ fn route(st: &SandboxState, key: &str, method: &Method, sub: &str, p: &Params, h
                 .collect();
             Ok(Json(list).into_response())
         }
+        (Method::POST, ["transaction", "refund"]) => {
+            let idem = header(headers, "Idempotency-Key");
+            let rec = st.mutate(|d| d.refund(key, p.get("id"), p.get("message"), p.get("amount"), p.get("ref"), idem, now))?;
+            Ok(Json(json!({"id": rec.tx_id, "amount": rec.amount_cents as f64 / 100.0, "ref": rec.reference})).into_response())
+        }
         (Method::POST, ["transaction"]) => {
             let idem = header(headers, "Idempotency-Key");
             if idem.as_ref().is_some_and(|k| k.len() > 64) {

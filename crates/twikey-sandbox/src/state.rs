@@ -211,6 +211,9 @@ pub struct Tenant {
     pub invoice_feed: Vec<FeedEvent>,
     #[serde(default)]
     pub invoice_cursor: i64,
+    /// Refunds of collected transactions (`POST /transaction/refund`).
+    #[serde(default)]
+    pub refunds: Vec<RefundRec>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -378,6 +381,7 @@ impl Data {
                 invoices: BTreeMap::new(),
                 invoice_feed: vec![],
                 invoice_cursor: 0,
+                refunds: vec![],
             },
         );
     }
@@ -1120,6 +1124,54 @@ pub fn parse_iso_date(s: &str) -> Option<NaiveDate> {
 
 /// `10`, `10.5`, `10.90` → cents; rejects zero, negatives, a decimal comma and more than
 /// 2 decimals.
+/// A refund of (part of) a paid transaction, back to the account it was collected from.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RefundRec {
+    pub tx_id: i64,
+    pub amount_cents: i64,
+    pub message: String,
+    pub reference: Option<String>,
+    pub time: DateTime<Utc>,
+}
+
+impl Data {
+    /// `POST /transaction/refund`: only a PAID transaction, at most what was collected minus what
+    /// was refunded already; an Idempotency-Key is single use (409), as on `POST /transaction`.
+    pub fn refund(
+        &mut self,
+        api_key: &str,
+        id: Option<&str>,
+        message: Option<&str>,
+        amount: Option<&str>,
+        reference: Option<&str>,
+        idempotency_key: Option<String>,
+        now: DateTime<Utc>,
+    ) -> Result<RefundRec, ApiError> {
+        let tenant = self.tenant(api_key);
+        if let Some(key) = &idempotency_key {
+            tenant.idempotency.retain(|_, r| now - r.used_at < chrono::Duration::hours(IDEMPOTENCY_HOURS));
+            if tenant.idempotency.contains_key(key) {
+                return Err(ApiError::new("err_duplicate_ref", "Idempotency-Key already used within 24 hours").status(409));
+            }
+        }
+        let message = message.map(str::trim).filter(|m| !m.is_empty()).ok_or_else(|| ApiError::new("err_msg_missing", "Message parameter missing").extra("message"))?;
+        let invalid = |field: &str| ApiError::new("err_invalid_params", format!("Invalid parameter {field}")).extra(field);
+        let tx_id: i64 = id.and_then(|i| i.trim().parse().ok()).ok_or_else(|| invalid("id"))?;
+        let amount_cents = amount.and_then(parse_amount).ok_or_else(|| invalid("amount"))?;
+        let collected = tenant.transactions.iter().find(|t| t.id == tx_id && t.state == "PAID").map(|t| t.amount_cents).ok_or_else(|| invalid("id"))?;
+        let refunded: i64 = tenant.refunds.iter().filter(|r| r.tx_id == tx_id).map(|r| r.amount_cents).sum();
+        if refunded + amount_cents > collected {
+            return Err(invalid("amount"));
+        }
+        let rec = RefundRec { tx_id, amount_cents, message: message.to_string(), reference: reference.map(str::to_string), time: now };
+        tenant.refunds.push(rec.clone());
+        if let Some(key) = idempotency_key {
+            tenant.idempotency.insert(key, IdempotencyRec { used_at: now, tx_id: Some(tx_id) });
+        }
+        Ok(rec)
+    }
+}
+
 pub fn parse_amount(s: &str) -> Option<i64> {
     let s = s.trim();
     let (int, frac) = match s.split_once('.') {

@@ -477,6 +477,21 @@ impl TwikeyClient {
         Ok(())
     }
 
+    /// `POST /transaction/refund`: pays back (part of) a collected transaction to the account it
+    /// came from. Pass the same `idempotency_key` when retrying: Twikey answers a reuse with
+    /// 409 `err_duplicate_ref` (the refund was already asked for).
+    pub async fn refund_transaction(&self, refund: &RefundRequest, idempotency_key: Option<&str>) -> Result<(), TwikeyError> {
+        let mut call = Call::new(Method::POST, "/transaction/refund").form(refund.to_form());
+        if let Some(k) = idempotency_key {
+            if k.len() > 64 {
+                return Err(TwikeyError::Config("Idempotency-Key longer than 64 characters".into()));
+            }
+            call = call.header("Idempotency-Key", k);
+        }
+        self.execute(call).await?;
+        Ok(())
+    }
+
     /// One chunk of the transaction feed (status changes), see [`Self::mandate_feed_chunk`].
     pub async fn transaction_feed_chunk(
         &self,

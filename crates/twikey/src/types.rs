@@ -491,6 +491,26 @@ pub(crate) struct EntriesResponse {
     pub entries: Vec<Transaction>,
 }
 
+/// `POST /transaction/refund`.
+#[derive(Debug, Clone, Default)]
+pub struct RefundRequest {
+    /// The collected transaction's id.
+    pub id: i64,
+    /// Shown to the debtor.
+    pub message: String,
+    pub amount_cents: i64,
+    /// Your reference for the refund.
+    pub reference: Option<String>,
+}
+
+impl RefundRequest {
+    pub(crate) fn to_form(&self) -> Form {
+        let mut f: Form = vec![("id", self.id.to_string()), ("message", self.message.clone()), ("amount", format_amount(self.amount_cents))];
+        push(&mut f, "ref", &self.reference);
+        f
+    }
+}
+
 /// Which transaction(s) `DELETE /transaction` removes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TransactionSelector {

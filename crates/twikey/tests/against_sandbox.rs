@@ -1009,3 +1009,23 @@ async fn the_directory_stand_in_knows_belgian_numbers_except_those_ending_in_9()
     side_door(&sb, "/_sandbox/faults", json!({"path": "/search/1.0/json", "status": 503})).await;
     assert_eq!(reqwest::get(ask("0403170701")).await.unwrap().status(), 503);
 }
+
+#[tokio::test]
+async fn refunds_only_what_was_collected_once_per_key() {
+    let sb = start().await;
+    let c = client(&sb);
+    let m = signed_mandate(&c, "R1").await;
+    let tx = NewTransaction { mndt_id: m, message: "Invoice 1".into(), amount_cents: 10000, reference: Some("INV-R1".into()), reqcolldt: None, place: None };
+    let t = c.create_transaction(&tx, None).await.unwrap();
+    let refund = |cents| RefundRequest { id: t.id, message: "Credit note".into(), amount_cents: cents, reference: Some("CN-1".into()) };
+    // not collected yet: nothing to refund
+    assert!(c.refund_transaction(&refund(1000), None).await.is_err());
+    side_door(&sb, "/_sandbox/settle", json!({})).await;
+    c.refund_transaction(&refund(4000), Some("refund-1")).await.unwrap();
+    let again = c.refund_transaction(&refund(4000), Some("refund-1")).await.unwrap_err();
+    assert!(again.is_duplicate_request(), "{again}");
+    // at most what was collected
+    assert!(c.refund_transaction(&refund(7000), Some("refund-2")).await.is_err());
+    c.refund_transaction(&refund(6000), Some("refund-3")).await.unwrap();
+    assert_eq!(sb.state.read(|d| d.tenants[DEFAULT_API_KEY].refunds.iter().map(|r| r.amount_cents).sum::<i64>()), 10000);
+}

@@ -148,6 +148,17 @@ fn endpoints() -> Vec<Endpoint> {
             ],
         },
         Endpoint {
+            method: "POST",
+            path: "/transaction/refund",
+            items: None,
+            calls: vec![call("refund_transaction", |c| {
+                Box::pin(async move {
+                    let refund = RefundRequest { id: 86860, message: "Credit note CN-2026-0001".into(), amount_cents: 1250, reference: Some("CN-2026-0001".into()) };
+                    c.refund_transaction(&refund, Some("refund-key-1")).await.map(|_| None)
+                })
+            })],
+        },
+        Endpoint {
             method: "DELETE",
             path: "/transaction",
             items: None,

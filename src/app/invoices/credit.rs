@@ -82,12 +82,17 @@ fn CreditForm(detail: InvoiceDetail) -> impl IntoView {
                 </tbody>
             </table>
             {paid.then(|| view! {
-                <div class="field checkbox-field">
-                    <label class="switch-label" for="refund_by_hand">
-                        <input id="refund_by_hand" name="input[refund_by_hand]" type="checkbox" value="on" />
+                <fieldset class="kind-choice vat-regime">
+                    <legend>{t(Msg::ErrCreditRefundChoice)}</legend>
+                    <label class="radio">
+                        <input type="radio" name="input[refund]" value="twikey" />
+                        {t(Msg::RefundByTwikey)}
+                    </label>
+                    <label class="radio">
+                        <input type="radio" name="input[refund]" value="hand" />
                         {t(Msg::RefundByHand)}
                     </label>
-                </div>
+                </fieldset>
             })}
             <div class="form-actions">
                 <a class="button ghost" href=format!("/invoices/{}", inv.id)>{t(Msg::Cancel)}</a>

@@ -176,7 +176,11 @@ fn Invoice(
                         <li data-testid="credit-note">
                             <span class="mono">{c.number.clone()}</span>
                             <span>{date(c.issue_date)}</span>
-                            <span>{t(if c.settlement == "refunded_by_hand" { Msg::SettlementRefundedByHand } else { Msg::SettlementLowers })}</span>
+                            <span>{t(match c.settlement.as_str() {
+                                "refunded_by_hand" => Msg::SettlementRefundedByHand,
+                                "refunded_by_twikey" => Msg::SettlementRefundedByTwikey,
+                                _ => Msg::SettlementLowers,
+                            })}</span>
                             <strong>{format_eur(-c.total_incl_cents)}</strong>
                             <a href=format!("/credit-notes/{}/pdf", c.id) download rel="nofollow">{t(Msg::DownloadPdf)}</a>
                         </li>

@@ -23,8 +23,17 @@ pub struct CreditRequest {
     pub invoice_id: i64,
     /// `(index of the invoice line, quantity)`
     pub lines: Vec<(usize, i64)>,
-    /// Needed when money was already collected: how it goes back.
-    pub refund_by_hand: bool,
+    /// Needed when money was already paid: how it goes back.
+    pub refund: Option<Refund>,
+}
+
+/// How money already paid goes back to the customer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Refund {
+    /// The company pays it back by bank transfer.
+    ByHand,
+    /// Twikey refunds it to the account it was collected from (`POST /transaction/refund`).
+    ByTwikey,
 }
 
 /// Issues the credit note; returns its id and number.
@@ -63,10 +72,20 @@ pub async fn create(state: &AppState, company_id: i64, req: &CreditRequest) -> R
     let lowers = open.min(totals.incl_vat_cents);
     let settlement = if lowers == totals.incl_vat_cents {
         CreditSettlement::LowersAmountDue
-    } else if req.refund_by_hand {
-        CreditSettlement::RefundedByHand
     } else {
-        return Err(AppError::Refused(Msg::ErrCreditRefundChoice));
+        match req.refund {
+            Some(Refund::ByHand) => CreditSettlement::RefundedByHand,
+            Some(Refund::ByTwikey) => {
+                // Before anything is written: a refused refund refuses the credit note. The key
+                // is the same for a retry of the same request, so Twikey refunds once.
+                drop(tx);
+                let key = format!("refund-{}-{}-{}", req.invoice_id, credited, totals.incl_vat_cents - lowers);
+                refund_through_twikey(state, company_id, req.invoice_id, totals.incl_vat_cents - lowers, &key).await?;
+                tx = begin_write(&state.db, company_id).await?;
+                CreditSettlement::RefundedByTwikey
+            }
+            None => return Err(AppError::Refused(Msg::ErrCreditRefundChoice)),
+        }
     };
     let today = state.today();
     let number = credit_notes::next_number_in(&mut tx, company_id, today.year()).await?;
@@ -123,6 +142,34 @@ pub async fn create(state: &AppState, company_id: i64, req: &CreditRequest) -> R
     state.live.publish(company_id, "invoices");
     tracing::info!(company_id, invoice_id = req.invoice_id, credit_note_id = id, "credit note issued");
     Ok((id, number))
+}
+
+/// Refunds `amount_cents` of the invoice's paid direct debit through Twikey. A reused key
+/// (409, a retry after a lost answer) means the refund was already asked for.
+async fn refund_through_twikey(state: &AppState, company_id: i64, invoice_id: i64, amount_cents: i64, key: &str) -> Result<(), AppError> {
+    let paid = {
+        let mut conn = state.db.begin().await?;
+        collections::paid_for_invoice(&mut conn, company_id, invoice_id).await?
+    };
+    let Some((twikey_id, reference)) = paid else {
+        return Err(AppError::Refused(Msg::ErrRefundNoDirectDebit));
+    };
+    let settings = twikey_settings::get(&state.db, company_id).await?;
+    let client = state.twikey_client(&settings).map_err(|_| AppError::Refused(Msg::ErrRefundNoDirectDebit))?;
+    let refund = twikey::RefundRequest {
+        id: twikey_id,
+        message: crate::domain::sepa::message(&format!("Refund {reference}")),
+        amount_cents,
+        reference: Some(format!("R-{reference}")),
+    };
+    match client.refund_transaction(&refund, Some(key)).await {
+        Ok(()) => Ok(()),
+        Err(e) if e.is_duplicate_request() => Ok(()),
+        Err(e) => {
+            tracing::warn!(company_id, invoice_id, error = %e, "Twikey refused the refund");
+            Err(e.into())
+        }
+    }
 }
 
 /// A collection still running in Twikey would debit the credited amount: cancel it in Twikey

@@ -319,3 +319,15 @@ pub async fn set_feed_position(conn: &mut Tx, company_id: i64, position: i64) ->
         .map(|r| r.rows_affected()))?;
     Ok(())
 }
+
+/// The invoice's paid direct debit: `(Twikey's transaction id, our reference)`, newest first.
+pub async fn paid_for_invoice(conn: &mut Tx, company_id: i64, invoice_id: i64) -> Result<Option<(i64, String)>, sqlx::Error> {
+    on_db!(conn, |ex| sqlx::query_as(
+        "SELECT twikey_id, reference FROM collections
+         WHERE company_id = $1 AND invoice_id = $2 AND state = 'paid' AND twikey_id IS NOT NULL ORDER BY id DESC LIMIT 1",
+    )
+    .bind(company_id)
+    .bind(invoice_id)
+    .fetch_optional(ex)
+    .await)
+}

@@ -32,6 +32,7 @@ db_url=${E2E_DATABASE_URL:-sqlite://$work/e2e.db}
 DATA_DIR="$work" DATABASE_URL="$db_url" PUBLIC_URL="http://127.0.0.1:$port" \
   LISTEN_ADDR="127.0.0.1:$port" LOG_LEVEL="${LOG_LEVEL:-warn}" LEPTOS_SITE_ROOT="$site_root" \
   TWIKEY_API_URL="http://127.0.0.1:$sandbox_port/creditor" TWIKEY_SYNC_INTERVAL_SECS=5 \
+  SCHEDULER_INTERVAL_SECS=0 \
   "$bin" >"$log" 2>&1 &
 server_pid=$!
 
@@ -42,7 +43,8 @@ for _ in $(seq 1 100); do
 done
 
 mkdir -p end2end/screenshots
-# The tests may run `encaisse run-scheduler --as-of …` against the same database.
+# The tests may run `encaisse run-scheduler --as-of …` against the same database. The server's own
+# scheduler is off (SCHEDULER_INTERVAL_SECS=0): journeys run it when their story says so.
 (cd end2end && BASE_URL="http://127.0.0.1:$port" SANDBOX_URL="http://127.0.0.1:$sandbox_port" E2E_ENCAISSE_BIN="$bin" \
   TWIKEY_API_URL="http://127.0.0.1:$sandbox_port/creditor" PUBLIC_URL="http://127.0.0.1:$port" \
   E2E_DATABASE_URL="$db_url" E2E_DATA_DIR="$work" npx playwright test "$@")

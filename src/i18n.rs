@@ -431,7 +431,9 @@ messages! {
     ErrNotCancellable => "An issued invoice is never cancelled: create a credit note. Only a draft can be discarded.", "Une facture émise n'est jamais annulée : créez une note de crédit. Seul un brouillon peut être abandonné.", "Een uitgereikte factuur wordt nooit geannuleerd: maak een creditnota. Alleen een ontwerp kan worden weggegooid.";
     CreateCreditNote => "Create credit note", "Créer une note de crédit", "Creditnota maken";
     CreditNotes => "Credit notes", "Notes de crédit", "Creditnota's";
-    CreditNoteLead => "A credit note corrects this invoice: choose the lines and quantities to credit (0 leaves a line out).", "Une note de crédit corrige cette facture : choisissez les lignes et quantités à créditer (0 exclut une ligne).", "Een creditnota corrigeert deze factuur: kies de regels en hoeveelheden om te crediteren (0 laat een regel weg).";
+    CreditNoteLead => "A credit note corrects this invoice: type the quantity to credit of each line (empty leaves a line out), or a reduction per VAT rate below.", "Une note de crédit corrige cette facture : indiquez la quantité à créditer de chaque ligne (vide l'exclut), ou une réduction par taux de TVA ci-dessous.", "Een creditnota corrigeert deze factuur: geef de te crediteren hoeveelheid per regel (leeg laat een regel weg), of hieronder een korting per btw-tarief.";
+    CreditAmountsLead => "Or a reduction: an amount excl. VAT per VAT rate", "Ou une réduction : un montant HTVA par taux de TVA", "Of een korting: een bedrag exclusief btw per btw-tarief";
+    CreditAmountAtRate => "Amount excl. VAT at", "Montant HTVA à", "Bedrag excl. btw aan";
     QuantityToCredit => "Quantity to credit", "Quantité à créditer", "Te crediteren hoeveelheid";
     RefundByHand => "The customer already paid: I refund the credited amount by bank transfer", "Le client a déjà payé : je rembourse le montant crédité par virement", "De klant betaalde al: ik betaal het gecrediteerde bedrag terug per overschrijving";
     IssueCreditNote => "Issue credit note", "Émettre la note de crédit", "Creditnota uitreiken";

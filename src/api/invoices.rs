@@ -152,7 +152,8 @@ pub async fn create_credit_note(invoice_id: i64, input: CreditNoteInput) -> Resu
                 Some("hand") => Some(Refund::ByHand),
                 _ => None,
             };
-            let request = CreditRequest { invoice_id, lines, refund };
+            let amounts = input.amounts()?;
+            let request = CreditRequest { invoice_id, lines, amounts, refund };
             let (id, _number) = create(&session::state(), user.company_id, &request).await?;
             leptos_axum::redirect(&format!("/invoices/{invoice_id}"));
             Ok(id)

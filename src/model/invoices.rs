@@ -222,6 +222,9 @@ pub struct CreditNoteInput {
     pub lines: std::collections::BTreeMap<String, String>,
     #[serde(default)]
     pub refund: Option<String>,
+    /// Or (and) an amount excl. VAT per rate: `amounts[21]` = "12,50".
+    #[serde(default)]
+    pub amounts: std::collections::BTreeMap<String, String>,
 }
 
 impl CreditNoteInput {
@@ -238,6 +241,28 @@ impl CreditNoteInput {
             match crate::domain::money::parse_quantity(value) {
                 Some(q) if q >= 0 => out.push((index, q)),
                 _ => problems.add(&format!("lines[{index}]"), Msg::ErrNumber),
+            }
+        }
+        problems.into_result()?;
+        Ok(out)
+    }
+
+    /// `(VAT rate, amount excl. VAT in cents)` to credit as amounts.
+    pub fn amounts(&self) -> Result<Vec<(u8, i64)>, AppError> {
+        let mut problems = Problems::default();
+        let mut out = Vec::new();
+        for (key, value) in &self.amounts {
+            let value = value.trim();
+            if value.is_empty() {
+                continue;
+            }
+            match (key.parse::<u8>(), parse_cents(value)) {
+                (Ok(rate), Some(cents)) if crate::domain::invoice::VAT_RATES.contains(&rate) && cents >= 0 => {
+                    if cents > 0 {
+                        out.push((rate, cents))
+                    }
+                }
+                _ => problems.add(&format!("amounts[{key}]"), Msg::ErrNumber),
             }
         }
         problems.into_result()?;

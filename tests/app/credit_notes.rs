@@ -185,3 +185,25 @@ async fn money_collected_by_direct_debit_is_refunded_through_twikey_once() {
     let r = w.call("/api/invoices/credit", &[("invoice_id", &cash.to_string()), ("input[lines][0]", "1"), ("input[refund]", "twikey")]).await;
     assert!(r.body.contains("ErrRefundNoDirectDebit"), "{}", r.body);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reduction_per_vat_rate_is_a_credit_note_too() {
+    let app = TestApp::new().await;
+    let cookie = app.signup("A", "a@test.be").await;
+    let anne = app.create_customer(&cookie, "Anne", "Peeters").await;
+    let invoice = issued(&app, &cookie, anne, &[("Bread", "10", "4.50", "6"), ("Oven", "1", "150", "21")]).await;
+    let id = invoice.to_string();
+    // the quantity field of each line left empty: only amounts
+    let r = app
+        .call("/api/invoices/credit", &[("invoice_id", &id), ("input[amounts][21]", "50"), ("input[amounts][6]", "5")], Some(&cookie))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let d = app.call("/api/invoices/get", &[("id", &id)], Some(&cookie)).await.json();
+    // 50 + 21 % = 60.50; 5 + 6 % = 5.30
+    assert_eq!(d["credit_notes"][0]["total_incl_cents"], 6580);
+    assert_eq!(d["invoice"]["open_cents"], 22920 - 6580);
+    let too_much = app.call("/api/invoices/credit", &[("invoice_id", &id), ("input[amounts][21]", "151")], Some(&cookie)).await;
+    assert_eq!(too_much.status, StatusCode::UNPROCESSABLE_ENTITY, "more than the base at 21 %");
+    let no_such_rate = app.call("/api/invoices/credit", &[("invoice_id", &id), ("input[amounts][12]", "1")], Some(&cookie)).await;
+    assert_eq!(no_such_rate.status, StatusCode::UNPROCESSABLE_ENTITY, "the invoice has no 12 % line");
+}

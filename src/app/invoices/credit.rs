@@ -74,13 +74,28 @@ fn CreditForm(detail: InvoiceDetail) -> impl IntoView {
                                 <td class="num">{format_eur(l.unit_price_cents)}</td>
                                 <td class="num">
                                     <input id=input_id type="text" inputmode="decimal" class="qty" name=format!("input[lines][{i}]")
-                                        value=quantity_input(l.quantity_milli) autocomplete="off" />
+                                        placeholder=quantity_input(l.quantity_milli) autocomplete="off" />
                                 </td>
                             </tr>
                         }
                     }).collect_view()}
                 </tbody>
             </table>
+            <fieldset class="credit-amounts">
+                <legend>{t(Msg::CreditAmountsLead)}</legend>
+                <div class="grid-3">
+                    {inv.totals.per_rate.iter().map(|r| {
+                        let id = format!("credit-amount-{}", r.rate);
+                        view! {
+                            <div class="field">
+                                <label for=id.clone()>{format!("{} {} %", t(Msg::CreditAmountAtRate), r.rate)}</label>
+                                <input id=id type="text" inputmode="decimal" name=format!("input[amounts][{}]", r.rate) autocomplete="off" placeholder="0,00" />
+                                <p class="help">{format!("≤ {}", format_eur(r.base_cents))}</p>
+                            </div>
+                        }
+                    }).collect_view()}
+                </div>
+            </fieldset>
             {paid.then(|| view! {
                 <fieldset class="kind-choice vat-regime">
                     <legend>{t(Msg::ErrCreditRefundChoice)}</legend>

@@ -23,6 +23,8 @@ pub struct CreditRequest {
     pub invoice_id: i64,
     /// `(index of the invoice line, quantity)`
     pub lines: Vec<(usize, i64)>,
+    /// `(VAT rate, amount excl. VAT)`: a reduction per rate rather than per line.
+    pub amounts: Vec<(u8, i64)>,
     /// Needed when money was already paid: how it goes back.
     pub refund: Option<Refund>,
 }
@@ -55,6 +57,24 @@ pub async fn create(state: &AppState, company_id: i64, req: &CreditRequest) -> R
         }
         let amount_cents = crate::domain::money::div_round_half_away(quantity_milli as i128 * line.unit_price_cents as i128, 1000) as i64;
         lines.push(DocumentLine { quantity_milli, amount_cents, ..line.clone() });
+    }
+    for &(rate, cents) in &req.amounts {
+        // Only a rate the invoice has, and at most its base at that rate.
+        let Some(base) = invoice.vat_breakdown.iter().find(|b| b.rate == rate) else {
+            return Err(AppError::field(&format!("amounts[{rate}]"), Msg::ErrCreditQuantity));
+        };
+        if cents > base.base_cents {
+            return Err(AppError::field(&format!("amounts[{rate}]"), Msg::ErrCreditQuantity));
+        }
+        let description = format!("{} {} ({} {rate} %)", credit_on(invoice.language), invoice.number, vat_word(invoice.language));
+        lines.push(DocumentLine {
+            description,
+            quantity_milli: 1000,
+            unit_price_cents: cents,
+            vat_rate: rate,
+            category: base.category.clone(),
+            amount_cents: cents,
+        });
     }
     if lines.is_empty() {
         return Err(AppError::Refused(Msg::ErrCreditNothing));
@@ -142,6 +162,23 @@ pub async fn create(state: &AppState, company_id: i64, req: &CreditRequest) -> R
     state.live.publish(company_id, "invoices");
     tracing::info!(company_id, invoice_id = req.invoice_id, credit_note_id = id, "credit note issued");
     Ok((id, number))
+}
+
+/// "Reduction on invoice", in the document's language.
+fn credit_on(lang: crate::i18n::Lang) -> &'static str {
+    match lang {
+        crate::i18n::Lang::Fr => "Réduction sur la facture",
+        crate::i18n::Lang::Nl => "Korting op factuur",
+        crate::i18n::Lang::En => "Reduction on invoice",
+    }
+}
+
+fn vat_word(lang: crate::i18n::Lang) -> &'static str {
+    match lang {
+        crate::i18n::Lang::Fr => "TVA",
+        crate::i18n::Lang::Nl => "btw",
+        crate::i18n::Lang::En => "VAT",
+    }
 }
 
 /// Refunds `amount_cents` of the invoice's paid direct debit through Twikey. A reused key

@@ -431,6 +431,10 @@ messages! {
     ErrNotCancellable => "An issued invoice is never cancelled: create a credit note. Only a draft can be discarded.", "Une facture émise n'est jamais annulée : créez une note de crédit. Seul un brouillon peut être abandonné.", "Een uitgereikte factuur wordt nooit geannuleerd: maak een creditnota. Alleen een ontwerp kan worden weggegooid.";
     CreateCreditNote => "Create credit note", "Créer une note de crédit", "Creditnota maken";
     CreditNotes => "Credit notes", "Notes de crédit", "Creditnota's";
+    CreditNoteNumber => "Credit note number", "Numéro de la note de crédit", "Nummer van de creditnota";
+    CreditNoteSent => "Sent.", "Envoyée.", "Verzonden.";
+    MailCreditNoteSubject => "Credit note", "Note de crédit", "Creditnota";
+    MailCreditNoteGreeting => "Hello,\n\nPlease find our credit note attached.", "Bonjour,\n\nVeuillez trouver notre note de crédit en pièce jointe.", "Goedendag,\n\nIn bijlage vindt u onze creditnota.";
     CreditNoteLead => "A credit note corrects this invoice: type the quantity to credit of each line (empty leaves a line out), or a reduction per VAT rate below.", "Une note de crédit corrige cette facture : indiquez la quantité à créditer de chaque ligne (vide l'exclut), ou une réduction par taux de TVA ci-dessous.", "Een creditnota corrigeert deze factuur: geef de te crediteren hoeveelheid per regel (leeg laat een regel weg), of hieronder een korting per btw-tarief.";
     CreditAmountsLead => "Or a reduction: an amount excl. VAT per VAT rate", "Ou une réduction : un montant HTVA par taux de TVA", "Of een korting: een bedrag exclusief btw per btw-tarief";
     CreditAmountAtRate => "Amount excl. VAT at", "Montant HTVA à", "Bedrag excl. btw aan";

@@ -161,3 +161,17 @@ pub async fn create_credit_note(invoice_id: i64, input: CreditNoteInput) -> Resu
         .await,
     )
 }
+
+/// Sends a credit note by e-mail (with its PDF) to the invoice's customer.
+#[server(endpoint = "invoices/credit/send")]
+pub async fn send_credit_note(id: i64) -> Result<(), AppError> {
+    use crate::server::{respond, session};
+    respond(
+        async {
+            let user = session::require_user().await?;
+            let state = session::state();
+            crate::server::invoicing::sending::send_credit_note(&state.db, &state.mailer, user.company_id, id).await
+        }
+        .await,
+    )
+}

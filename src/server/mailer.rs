@@ -95,7 +95,7 @@ pub async fn claim(db: &Db, id: i64) -> Result<Option<Claimed>, sqlx::Error> {
 /// Sends a claimed message (with its attachment, if any); writes the invoice's `sent` event
 /// when it leaves (or is stored). Returns whether it was delivered.
 pub async fn send_claimed(db: &Db, mailer: &Mailer, id: i64, claimed: Claimed, attachment: Option<(String, Vec<u8>)>) -> Result<bool, sqlx::Error> {
-    let Claimed { company_id, invoice_id, to_email: to, subject, body } = claimed;
+    let Claimed { company_id, invoice_id, to_email: to, subject, body, .. } = claimed;
     let result = mailer.deliver(&to, &subject, &body, attachment).await;
     let mut tx = begin_write(db, company_id).await?;
     let delivered = match result {

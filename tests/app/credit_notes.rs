@@ -68,6 +68,11 @@ async fn a_partial_credit_note_lowers_the_amount_due_and_both_sides_show_it() {
     let number = d["invoice"]["number"].as_str().unwrap();
     assert!(text.contains(number) && text.contains(&format!("CN-{year}-0001")), "{text}");
 
+    // sent by e-mail with its PDF (kept in the outbox here: no SMTP)
+    let sent = app.call("/api/invoices/credit/send", &[("id", &id.to_string())], Some(&cookie)).await;
+    assert_eq!(sent.status, StatusCode::OK, "{}", sent.body);
+    let outbox = app.call("/api/outbox/list", &[], Some(&cookie)).await.json();
+    assert_eq!(outbox[0]["attachment"], format!("CN-{year}-0001.pdf"), "{outbox}");
     // never more than invoiced, in quantity or in total
     assert_eq!(credit(&app, &cookie, invoice, &[(0, "11")], false).await.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(credit(&app, &cookie, invoice, &[(0, "0")], false).await.status, StatusCode::UNPROCESSABLE_ENTITY, "nothing chosen");

@@ -47,6 +47,7 @@ const PROTECTED: &[(&str, &[(&str, &str)])] = &[
     ("invoices/pay", &[("id", "1"), ("input[amount]", "1"), ("input[method]", "cash")]),
     ("invoices/cancel", &[("id", "1"), ("reason", "x")]),
     ("invoices/credit", &[("invoice_id", "1"), ("input[lines][0]", "1")]),
+    ("invoices/credit/send", &[("id", "1")]),
     ("outbox/list", &[]),
     ("company/get", &[]),
     ("company/save", &[("input[legal_name]", "X")]),

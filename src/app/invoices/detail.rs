@@ -183,6 +183,7 @@ fn Invoice(
                             })}</span>
                             <strong>{format_eur(-c.total_incl_cents)}</strong>
                             <a href=format!("/credit-notes/{}/pdf", c.id) download rel="nofollow">{t(Msg::DownloadPdf)}</a>
+                            <SendCreditNoteButton id=c.id />
                         </li>
                     }).collect_view()}
                 </ul>
@@ -191,6 +192,22 @@ fn Invoice(
         <Timeline events />
         {(status != InvoiceStatus::Draft).then(|| view! { <super::twikey_box::TwikeyBox invoice_id=id /> })}
         {(status == InvoiceStatus::Draft).then(|| view! { <CancelForm id cancel /> })}
+    }
+}
+
+/// `Send` a credit note by e-mail (with its PDF); says when it went.
+#[component]
+fn SendCreditNoteButton(id: i64) -> impl IntoView {
+    let t = use_t();
+    let send = ServerAction::<crate::api::invoices::SendCreditNote>::new();
+    let sent = move || matches!(send.value().get(), Some(Ok(())));
+    view! {
+        <ActionForm action=send attr:class="inline">
+            <input type="hidden" name="id" value=id />
+            <button type="submit" class="button small" disabled=move || send.pending().get()>{t(Msg::Send)}</button>
+            <Show when=sent><span class="good" role="status">" "{t(Msg::CreditNoteSent)}</span></Show>
+            <FormError error=action_error(send) />
+        </ActionForm>
     }
 }
 

@@ -16,8 +16,9 @@ pub async fn deliver(db: &Db, mailer: &Mailer, id: i64) -> Result<bool, sqlx::Er
     let Some(claimed) = mailer::claim(db, id).await? else {
         return Ok(false);
     };
-    let attachment = match (mailer.sends(), claimed.invoice_id) {
-        (true, Some(invoice_id)) => invoice_pdf(db, claimed.company_id, invoice_id).await,
+    let attachment = match (mailer.sends(), claimed.credit_note_id, claimed.invoice_id) {
+        (true, Some(credit_note_id), _) => credit_note_pdf(db, claimed.company_id, credit_note_id).await,
+        (true, None, Some(invoice_id)) => invoice_pdf(db, claimed.company_id, invoice_id).await,
         _ => None,
     };
     mailer::send_claimed(db, mailer, id, claimed, attachment).await
@@ -41,6 +42,50 @@ async fn invoice_pdf(db: &Db, company_id: i64, invoice_id: i64) -> Option<(Strin
             tracing::warn!(invoice_id, ?other, "the invoice PDF could not be made for its e-mail");
             None
         }
+    }
+}
+
+/// A credit note's PDF to attach.
+async fn credit_note_pdf(db: &Db, company_id: i64, credit_note_id: i64) -> Option<(String, Vec<u8>)> {
+    let doc = super::documents::credit_note(db, company_id, credit_note_id).await.ok().flatten()?;
+    let name = super::documents::file_name(&doc, "pdf");
+    match tokio::task::spawn_blocking(move || super::pdf::render(&doc)).await {
+        Ok(Ok(bytes)) => Some((name, bytes)),
+        _ => {
+            tracing::warn!(credit_note_id, "the credit note PDF could not be made for its e-mail");
+            None
+        }
+    }
+}
+
+/// Queues and delivers a credit note's e-mail (with its PDF) to the invoice's customer.
+pub async fn send_credit_note(db: &Db, mailer: &Mailer, company_id: i64, credit_note_id: i64) -> Result<(), AppError> {
+    let mut tx = begin_write(db, company_id).await?;
+    let (number, total, invoice_number, email, language, company) =
+        outbox::credit_note_mail(&mut tx, company_id, credit_note_id).await?.ok_or(AppError::NotFound)?;
+    if email.trim().is_empty() {
+        return Err(AppError::Refused(Msg::ErrCustomerHasNoEmail));
+    }
+    let lang = Lang::parse(&language).unwrap_or(Lang::Fr);
+    let t = |m: Msg| m.text(lang);
+    let subject = format!("{} {number} · {company}", t(Msg::MailCreditNoteSubject));
+    let body = format!(
+        "{}\n\n{}: {number}\n{}: {}\n{}: {}\n\n{}\n{company}\n",
+        t(Msg::MailCreditNoteGreeting),
+        t(Msg::CreditNoteNumber),
+        t(Msg::InvoiceNumber),
+        invoice_number.unwrap_or_default(),
+        t(Msg::TotalInclVat),
+        format_eur(total),
+        t(Msg::MailInvoiceClosing),
+    );
+    let id = mailer::enqueue(&mut tx, company_id, None, &email, &subject, &body).await?;
+    outbox::set_credit_note(&mut tx, id, credit_note_id).await?;
+    tx.commit().await?;
+    if deliver(db, mailer, id).await? {
+        Ok(())
+    } else {
+        Err(AppError::Refused(Msg::ErrMailNotDelivered))
     }
 }
 

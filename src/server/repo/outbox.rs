@@ -27,11 +27,39 @@ pub async fn insert(
     .await)
 }
 
+/// Marks a queued message as a credit note's (inside the transaction that queued it).
+pub async fn set_credit_note(tx: &mut Tx, id: i64, credit_note_id: i64) -> Result<(), sqlx::Error> {
+    on_db!(tx, |ex| sqlx::query("UPDATE outbox SET credit_note_id = $2 WHERE id = $1")
+        .bind(id)
+        .bind(credit_note_id)
+        .execute(ex)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// What a credit note's e-mail says: `(number, total incl. VAT, invoice number, e-mail,
+/// language, company name)`.
+pub async fn credit_note_mail(tx: &mut Tx, company_id: i64, id: i64) -> Result<Option<(String, i64, Option<String>, String, String, String)>, sqlx::Error> {
+    on_db!(tx, |ex| sqlx::query_as(
+        "SELECT cn.number, cn.total_incl_cents, i.number, c.email, c.language, co.name
+         FROM credit_notes cn JOIN invoices i ON i.id = cn.invoice_id JOIN customers c ON c.id = i.customer_id
+           JOIN companies co ON co.id = cn.company_id
+         WHERE cn.id = $1 AND cn.company_id = $2",
+    )
+    .bind(id)
+    .bind(company_id)
+    .fetch_optional(ex)
+    .await)
+}
+
 /// A queued message claimed for one delivery attempt.
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct Claimed {
     pub company_id: i64,
     pub invoice_id: Option<i64>,
+    /// A credit note's message (its PDF goes with it).
+    pub credit_note_id: Option<i64>,
     pub to_email: String,
     pub subject: String,
     pub body: String,
@@ -44,7 +72,7 @@ pub async fn claim(db: &Db, id: i64, at: DateTime<Utc>, until: DateTime<Utc>) ->
         sqlx::query_as(
             "UPDATE outbox SET claimed_until = $2, attempts = attempts + 1
              WHERE id = $1 AND status = 'queued' AND (claimed_until IS NULL OR claimed_until < $3)
-             RETURNING company_id, invoice_id, to_email, subject, body",
+             RETURNING company_id, invoice_id, credit_note_id, to_email, subject, body",
         )
         .bind(id)
         .bind(until)
@@ -128,8 +156,9 @@ pub async fn list(db: &Db, company_id: i64, limit: i64) -> Result<Vec<OutboxMess
     // An invoice's message carries its PDF (the frozen document of an issued invoice).
     let rows: Vec<(i64, Option<i64>, String, String, String, String, DateTime<Utc>, Option<String>)> = on_db!(db, |ex| sqlx::query_as(
         "SELECT o.id, o.invoice_id, o.to_email, o.subject, o.body, o.status, o.created_at,
-                CASE WHEN d.invoice_id IS NOT NULL THEN i.number END
+                CASE WHEN d.invoice_id IS NOT NULL THEN i.number ELSE cn.number END
          FROM outbox o
+           LEFT JOIN credit_notes cn ON cn.id = o.credit_note_id AND cn.company_id = o.company_id
            LEFT JOIN invoices i ON i.id = o.invoice_id AND i.company_id = o.company_id
            LEFT JOIN invoice_documents d ON d.invoice_id = o.invoice_id AND d.company_id = o.company_id
          WHERE o.company_id = $1 ORDER BY o.id DESC LIMIT $2",

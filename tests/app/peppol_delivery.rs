@@ -18,6 +18,25 @@ async fn deliver(w: &World, days_later: i64) -> DeliveryReport {
     peppol::deliver_due(&w.app.state, at).await.expect("the delivery run")
 }
 
+/// The documents as Twikey received them pass the official Peppol rules.
+fn passes_the_rules(ubls: &[&str]) {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let rules = std::env::var_os("PEPPOL_RULES_DIR").map(std::path::PathBuf::from).unwrap_or_else(|| root.join("../shared/peppol"));
+    let dir = tempfile::tempdir().unwrap();
+    let files: Vec<_> = ubls
+        .iter()
+        .enumerate()
+        .map(|(i, xml)| {
+            let path = dir.path().join(format!("delivered-{i}.xml"));
+            std::fs::write(&path, xml).unwrap();
+            path
+        })
+        .collect();
+    let out = std::process::Command::new(root.join("scripts/peppol.sh")).args(&files).env("PEPPOL_RULES_DIR", &rules).output().expect("scripts/peppol.sh");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success() && !stdout.contains(": fatal "), "the delivered documents fail the Peppol rules:\n{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+}
+
 async fn delivered(w: &World) -> Vec<Value> {
     w.http.get(format!("{}/_sandbox/peppol", w.sandbox.url())).send().await.unwrap().json().await.unwrap()
 }
@@ -95,6 +114,7 @@ async fn a_collected_company_invoice_is_delivered_over_peppol_once_with_its_mand
     assert_eq!(doc["manual"], true, "Twikey starts no collection of its own");
     let ubl = doc["ubl"].as_str().unwrap();
     assert!(ubl.contains("mimeCode=\"application/pdf\""), "the PDF inside");
+    passes_the_rules(&[ubl]);
     // Twikey holds the one collection Encaisse started, nothing of its own.
     let transactions = w.sandbox.state.read(|d| d.tenants[KEY].transactions.len());
     assert_eq!(transactions, 1);
@@ -316,4 +336,5 @@ async fn a_credit_note_follows_its_invoice_over_peppol() {
     assert_eq!(sent.len(), 2, "{sent:?}");
     assert_eq!(sent[1]["document_type"], "CreditNote");
     assert!(sent[1]["ubl"].as_str().unwrap().contains("<cac:BillingReference>"), "it refers to its invoice");
+    passes_the_rules(&[sent[0]["ubl"].as_str().unwrap(), sent[1]["ubl"].as_str().unwrap()]);
 }

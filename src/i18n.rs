@@ -432,6 +432,8 @@ messages! {
     CreateCreditNote => "Create credit note", "Créer une note de crédit", "Creditnota maken";
     CreditNotes => "Credit notes", "Notes de crédit", "Creditnota's";
     CreditNoteNumber => "Credit note number", "Numéro de la note de crédit", "Nummer van de creditnota";
+    CreditNoteCorrects => "Corrects invoice", "Corrige la facture", "Corrigeert factuur";
+    CreditNoteDeliveredPeppol => "Delivered over Peppol", "Livrée via Peppol", "Geleverd via Peppol";
     CreditNoteSent => "Sent.", "Envoyée.", "Verzonden.";
     MailCreditNoteSubject => "Credit note", "Note de crédit", "Creditnota";
     MailCreditNoteGreeting => "Hello,\n\nPlease find our credit note attached.", "Bonjour,\n\nVeuillez trouver notre note de crédit en pièce jointe.", "Goedendag,\n\nIn bijlage vindt u onze creditnota.";

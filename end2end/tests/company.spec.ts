@@ -65,4 +65,10 @@ test('an invoice needs the company details: refused with a link, filled, then is
   await expect(page.getByTestId('timeline-event').filter({ hasText: 'Credit note issued' })).toBeVisible();
   await expect(page.getByTestId('open-amount')).toContainText('40,00');
   await shot(page, 'legal-04-credited');
+  // the credit note's own page: its timeline links back to the invoice
+  await page.getByTestId('credit-note').getByRole('link', { name: /CN-\d{4}-0001/ }).click();
+  const corrects = page.getByTestId('timeline-event').filter({ hasText: 'Corrects invoice' });
+  await expect(corrects).toBeVisible();
+  await expect(corrects.getByRole('link', { name: /\d{4}-0001/ })).toBeVisible();
+  await shot(page, 'legal-05-credit-note-page');
 });

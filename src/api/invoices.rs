@@ -175,3 +175,20 @@ pub async fn send_credit_note(id: i64) -> Result<(), AppError> {
         .await,
     )
 }
+
+/// A credit note's page: its document, the invoice it corrects, its own timeline.
+#[server(endpoint = "invoices/credit/get")]
+pub async fn get_credit_note(id: i64) -> Result<CreditNoteDetail, AppError> {
+    use crate::server::{repo::credit_notes, respond, session};
+    respond(
+        async {
+            let user = session::require_user().await?;
+            let db = &session::state().db;
+            let document = crate::server::invoicing::documents::credit_note(db, user.company_id, id).await?.ok_or(AppError::NotFound)?;
+            let invoice_id = credit_notes::invoice_of(db, user.company_id, id).await?.ok_or(AppError::NotFound)?;
+            let events = credit_notes::events(db, user.company_id, id).await?;
+            Ok(CreditNoteDetail { id, document, invoice_id, events })
+        }
+        .await,
+    )
+}

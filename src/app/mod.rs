@@ -80,6 +80,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/invoices/:id") view=invoices::detail::InvoicePage />
                     <Route path=path!("/invoices/:id/edit") view=invoices::editor::EditInvoicePage />
                     <Route path=path!("/invoices/:id/credit") view=invoices::credit::CreditNotePage />
+                    <Route path=path!("/credit-notes/:id") view=invoices::credit_note_page::CreditNotePage />
                     <Route path=path!("/outbox") view=invoices::outbox::OutboxPage />
                     <Route path=path!("/subscriptions") view=subscriptions::list::SubscriptionListPage />
                     <Route path=path!("/subscriptions/new") view=subscriptions::form::NewSubscriptionPage />

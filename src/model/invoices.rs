@@ -202,6 +202,16 @@ pub struct InvoiceDetail {
     pub today: NaiveDate,
 }
 
+/// A credit note's own page: the document as issued, the invoice it corrects, what happened.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CreditNoteDetail {
+    pub id: i64,
+    pub document: crate::domain::document::Document,
+    pub invoice_id: i64,
+    /// `(time, kind, detail)`: `issued`, `mail_<status>`, `peppol_<state>`
+    pub events: Vec<(DateTime<Utc>, String, String)>,
+}
+
 /// A credit note, as the invoice page lists it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CreditNoteView {

@@ -73,6 +73,14 @@ async fn a_partial_credit_note_lowers_the_amount_due_and_both_sides_show_it() {
     assert_eq!(sent.status, StatusCode::OK, "{}", sent.body);
     let outbox = app.call("/api/outbox/list", &[], Some(&cookie)).await.json();
     assert_eq!(outbox[0]["attachment"], format!("CN-{year}-0001.pdf"), "{outbox}");
+    // its own page: what it corrects (a link) and its own timeline
+    let page = app.call("/api/invoices/credit/get", &[("id", &id.to_string())], Some(&cookie)).await.json();
+    assert_eq!(page["invoice_id"], invoice);
+    assert_eq!(page["document"]["credited_invoice"]["number"], number);
+    let kinds: Vec<&str> = page["events"].as_array().unwrap().iter().map(|e| e[1].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["issued", "mail_stored"], "issued, then e-mailed");
+    let html = app.get(&format!("/credit-notes/{id}"), Some(&cookie)).await;
+    assert!(html.body.contains(&format!("href=\"/invoices/{invoice}\"")), "links to its invoice");
     // never more than invoiced, in quantity or in total
     assert_eq!(credit(&app, &cookie, invoice, &[(0, "11")], false).await.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(credit(&app, &cookie, invoice, &[(0, "0")], false).await.status, StatusCode::UNPROCESSABLE_ENTITY, "nothing chosen");
@@ -85,6 +93,7 @@ async fn a_partial_credit_note_lowers_the_amount_due_and_both_sides_show_it() {
     // another company sees nothing of it
     let other = app.signup("B", "b@test.be").await;
     assert_eq!(app.get(&format!("/credit-notes/{id}/pdf"), Some(&other)).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.call("/api/invoices/credit/get", &[("id", &id.to_string())], Some(&other)).await.status, StatusCode::NOT_FOUND);
     assert_eq!(credit(&app, &other, invoice, &[(0, "1")], false).await.status, StatusCode::NOT_FOUND);
 }
 

@@ -48,6 +48,7 @@ const PROTECTED: &[(&str, &[(&str, &str)])] = &[
     ("invoices/cancel", &[("id", "1"), ("reason", "x")]),
     ("invoices/credit", &[("invoice_id", "1"), ("input[lines][0]", "1")]),
     ("invoices/credit/send", &[("id", "1")]),
+    ("invoices/credit/get", &[("id", "1")]),
     ("outbox/list", &[]),
     ("company/get", &[]),
     ("company/save", &[("input[legal_name]", "X")]),

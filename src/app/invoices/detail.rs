@@ -174,7 +174,7 @@ fn Invoice(
                 <ul class="payment-list">
                     {credit_notes.into_iter().map(|c| view! {
                         <li data-testid="credit-note">
-                            <span class="mono">{c.number.clone()}</span>
+                            <a class="mono" href=format!("/credit-notes/{}", c.id)>{c.number.clone()}</a>
                             <span>{date(c.issue_date)}</span>
                             <span>{t(match c.settlement.as_str() {
                                 "refunded_by_hand" => Msg::SettlementRefundedByHand,

@@ -1,6 +1,7 @@
 //! Invoices: the list, the draft editor, the invoice page with its timeline, the outbox.
 
 pub mod credit;
+pub mod credit_note_page;
 pub mod detail;
 pub mod editor;
 pub mod list;

@@ -89,3 +89,45 @@ pub async fn document(db: &Db, company_id: i64, id: i64) -> Result<Option<String
         .fetch_optional(ex)
         .await)
 }
+
+/// What happened to a credit note, from its records: `(time, kind, detail)`, oldest first —
+/// issued, each e-mail (with its status), its Peppol delivery (with its state).
+pub async fn events(db: &Db, company_id: i64, id: i64) -> Result<Vec<(chrono::DateTime<chrono::Utc>, String, String)>, sqlx::Error> {
+    let issued: Option<(chrono::DateTime<chrono::Utc>, String)> =
+        on_db!(db, |ex| sqlx::query_as("SELECT created_at, number FROM credit_notes WHERE id = $1 AND company_id = $2")
+            .bind(id)
+            .bind(company_id)
+            .fetch_optional(ex)
+            .await)?;
+    let Some((at, number)) = issued else {
+        return Ok(Vec::new());
+    };
+    let mut out = vec![(at, "issued".to_string(), number)];
+    let mails: Vec<(chrono::DateTime<chrono::Utc>, String, String)> = on_db!(db, |ex| sqlx::query_as(
+        "SELECT created_at, status, to_email FROM outbox WHERE company_id = $1 AND credit_note_id = $2 ORDER BY id",
+    )
+    .bind(company_id)
+    .bind(id)
+    .fetch_all(ex)
+    .await)?;
+    out.extend(mails.into_iter().map(|(at, status, to)| (at, format!("mail_{status}"), to)));
+    let peppol: Vec<(chrono::DateTime<chrono::Utc>, String, String)> = on_db!(db, |ex| sqlx::query_as(
+        "SELECT updated_at, state, enterprise_number FROM peppol_deliveries WHERE company_id = $1 AND credit_note_id = $2 ORDER BY id",
+    )
+    .bind(company_id)
+    .bind(id)
+    .fetch_all(ex)
+    .await)?;
+    out.extend(peppol.into_iter().map(|(at, state, to)| (at, format!("peppol_{state}"), to)));
+    out.sort_by_key(|e| e.0);
+    Ok(out)
+}
+
+/// The invoice a credit note of the company corrects.
+pub async fn invoice_of(db: &Db, company_id: i64, id: i64) -> Result<Option<i64>, sqlx::Error> {
+    on_db!(db, |ex| sqlx::query_scalar("SELECT invoice_id FROM credit_notes WHERE id = $1 AND company_id = $2")
+        .bind(id)
+        .bind(company_id)
+        .fetch_optional(ex)
+        .await)
+}

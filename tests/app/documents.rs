@@ -166,3 +166,68 @@ async fn a_logo_is_a_small_png_or_a_script_free_svg_of_the_company_itself() {
     assert_eq!(app.get("/settings/company/logo", Some(&other)).await.status, StatusCode::NOT_FOUND);
     assert!(upload(svg, None).await.status.is_redirection());
 }
+
+/// A minimal SMTP server on 127.0.0.1 that keeps what it is sent (one message per session).
+async fn smtp_catcher() -> (u16, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let got = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let keep = got.clone();
+    tokio::spawn(async move {
+        while let Ok((socket, _)) = listener.accept().await {
+            let keep = keep.clone();
+            tokio::spawn(async move {
+                let (read, mut write) = socket.into_split();
+                let mut lines = BufReader::new(read).lines();
+                write.write_all(b"220 test ESMTP\r\n").await.unwrap();
+                let mut data = String::new();
+                let mut in_data = false;
+                while let Ok(Some(line)) = lines.next_line().await {
+                    if in_data {
+                        if line == "." {
+                            in_data = false;
+                            keep.lock().unwrap().push(std::mem::take(&mut data));
+                            write.write_all(b"250 queued\r\n").await.unwrap();
+                        } else {
+                            data.push_str(&line);
+                            data.push('\n');
+                        }
+                        continue;
+                    }
+                    let verb = line.split_whitespace().next().unwrap_or("").to_ascii_uppercase();
+                    let answer: &[u8] = match verb.as_str() {
+                        "EHLO" | "HELO" => b"250 test\r\n",
+                        "DATA" => {
+                            in_data = true;
+                            b"354 go on\r\n"
+                        }
+                        "QUIT" => {
+                            let _ = write.write_all(b"221 bye\r\n").await;
+                            break;
+                        }
+                        _ => b"250 ok\r\n",
+                    };
+                    write.write_all(answer).await.unwrap();
+                }
+            });
+        }
+    });
+    (port, got)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_invoice_e_mail_carries_its_pdf_over_smtp() {
+    let (port, got) = smtp_catcher().await;
+    let app = TestApp::with_config(|c| c.smtp_url = Some(format!("smtp://127.0.0.1:{port}"))).await;
+    let cookie = app.signup("Boulangerie", "owner@test.be").await;
+    let anne = app.create_customer(&cookie, "Anne", "Peeters").await;
+    let id = issue_new(&app, &cookie, anne).await.json().as_i64().unwrap();
+    let sent = app.call("/api/invoices/send", &[("id", &id.to_string())], Some(&cookie)).await;
+    assert_eq!(sent.status, StatusCode::OK, "{}", sent.body);
+    let messages = got.lock().unwrap().clone();
+    assert_eq!(messages.len(), 1);
+    let m = &messages[0];
+    assert!(m.contains("multipart/mixed"), "{m}");
+    assert!(m.contains("application/pdf") && m.contains("filename=\"2026-0001.pdf\""), "{m}");
+}

@@ -22,6 +22,10 @@ installed_version() {
   "$PY" -c 'import importlib.metadata as m; print(m.version("saxonche"))' 2>/dev/null || true
 }
 
+# Several tests may call this at once on a fresh machine: one installs, the others wait for it.
+mkdir -p "$ROOT/.tools"
+exec 9>"$ROOT/.tools/peppol.lock"
+flock 9
 if [[ ! -x "$PY" ]]; then
   echo "peppol: creating the virtualenv .tools/peppol" >&2
   python3 -m venv "$VENV"
@@ -30,6 +34,7 @@ if [[ "$(installed_version)" != "$SAXONCHE_VERSION" ]]; then
   echo "peppol: installing saxonche==$SAXONCHE_VERSION (Saxon-HE, once per machine)" >&2
   "$PY" -m pip install --quiet --disable-pip-version-check "saxonche==$SAXONCHE_VERSION" >&2
 fi
+flock -u 9
 
 if [[ $# -eq 0 ]]; then
   echo "peppol: saxonche $SAXONCHE_VERSION ready in .tools/peppol" >&2

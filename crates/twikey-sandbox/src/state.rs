@@ -847,11 +847,7 @@ impl Data {
         now: DateTime<Utc>,
     ) -> Result<TxRec, ApiError> {
         if let Some(key) = &req.idempotency_key {
-            let tenant = self.tenant(api_key);
-            tenant.idempotency.retain(|_, r| now - r.used_at < chrono::Duration::hours(IDEMPOTENCY_HOURS));
-            if tenant.idempotency.contains_key(key) {
-                return Err(ApiError::new("err_duplicate_ref", "Idempotency-Key already used within 24 hours").status(409));
-            }
+            self.tenant(api_key).check_key_unused(key, now)?;
         }
         let invalid = |field: &str, what: &str| ApiError::new("err_invalid_params", format!("Invalid parameter {field}: {what}")).extra(field);
         let mndt_id = req.mndt_id.map(str::trim).unwrap_or("");
@@ -1124,6 +1120,18 @@ pub fn parse_iso_date(s: &str) -> Option<NaiveDate> {
 
 /// `10`, `10.5`, `10.90` → cents; rejects zero, negatives, a decimal comma and more than
 /// 2 decimals.
+impl Tenant {
+    /// An Idempotency-Key is single use within 24 hours: a reuse is answered 409
+    /// `err_duplicate_ref` (openapi.yaml), whatever the request.
+    fn check_key_unused(&mut self, key: &str, now: DateTime<Utc>) -> Result<(), ApiError> {
+        self.idempotency.retain(|_, r| now - r.used_at < chrono::Duration::hours(IDEMPOTENCY_HOURS));
+        if self.idempotency.contains_key(key) {
+            return Err(ApiError::new("err_duplicate_ref", "Idempotency-Key already used within 24 hours").status(409));
+        }
+        Ok(())
+    }
+}
+
 /// A refund of (part of) a paid transaction, back to the account it was collected from.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RefundRec {
@@ -1149,10 +1157,7 @@ impl Data {
     ) -> Result<RefundRec, ApiError> {
         let tenant = self.tenant(api_key);
         if let Some(key) = &idempotency_key {
-            tenant.idempotency.retain(|_, r| now - r.used_at < chrono::Duration::hours(IDEMPOTENCY_HOURS));
-            if tenant.idempotency.contains_key(key) {
-                return Err(ApiError::new("err_duplicate_ref", "Idempotency-Key already used within 24 hours").status(409));
-            }
+            tenant.check_key_unused(key, now)?;
         }
         let message = message.map(str::trim).filter(|m| !m.is_empty()).ok_or_else(|| ApiError::new("err_msg_missing", "Message parameter missing").extra("message"))?;
         let invalid = |field: &str| ApiError::new("err_invalid_params", format!("Invalid parameter {field}")).extra(field);

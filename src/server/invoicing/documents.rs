@@ -161,3 +161,12 @@ pub async fn credit_note(db: &Db, company_id: i64, id: i64) -> Result<Option<Doc
     };
     serde_json::from_str(&json).map(Some).map_err(|_| AppError::Internal)
 }
+
+/// The document as a PDF. Rendering is CPU work: it runs off the async threads.
+pub async fn render_pdf(doc: Document) -> Result<Vec<u8>, String> {
+    match tokio::task::spawn_blocking(move || super::pdf::render(&doc)).await {
+        Ok(Ok(bytes)) => Ok(bytes),
+        Ok(Err(e)) => Err(e.to_string()),
+        Err(e) => Err(format!("the PDF task failed: {e}")),
+    }
+}

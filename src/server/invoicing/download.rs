@@ -13,18 +13,15 @@ use axum::Extension;
 use http::{header, HeaderValue, StatusCode};
 
 pub async fn pdf(State(state): State<AppState>, Extension(user): Extension<Option<AuthUser>>, Path(id): Path<i64>) -> Response {
-    let doc = match document(&state, user, Which::Invoice(id), "pdf").await {
-        Ok(doc) => doc,
-        Err(response) => return response,
-    };
-    match render_pdf(doc.clone()).await {
-        Ok(bytes) => attachment(bytes, "application/pdf", &documents::file_name(&doc, "pdf")),
-        Err(response) => response,
-    }
+    pdf_of(state, user, Which::Invoice(id)).await
 }
 
 pub async fn credit_pdf(State(state): State<AppState>, Extension(user): Extension<Option<AuthUser>>, Path(id): Path<i64>) -> Response {
-    let doc = match document(&state, user, Which::CreditNote(id), "pdf").await {
+    pdf_of(state, user, Which::CreditNote(id)).await
+}
+
+async fn pdf_of(state: AppState, user: Option<AuthUser>, which: Which) -> Response {
+    let doc = match document(&state, user, which, "pdf").await {
         Ok(doc) => doc,
         Err(response) => return response,
     };
@@ -96,17 +93,10 @@ async fn document(state: &AppState, user: Option<AuthUser>, which: Which, what: 
 
 /// PDF rendering is CPU work: off the async threads.
 async fn render_pdf(doc: Document) -> Result<Vec<u8>, Response> {
-    match tokio::task::spawn_blocking(move || super::pdf::render(&doc)).await {
-        Ok(Ok(bytes)) => Ok(bytes),
-        Ok(Err(e)) => {
-            tracing::error!(error = %e, "invoice PDF");
-            Err(StatusCode::INTERNAL_SERVER_ERROR.into_response())
-        }
-        Err(e) => {
-            tracing::error!(error = %e, "invoice PDF task");
-            Err(StatusCode::INTERNAL_SERVER_ERROR.into_response())
-        }
-    }
+    documents::render_pdf(doc).await.map_err(|e| {
+        tracing::error!(error = %e, "invoice PDF");
+        StatusCode::INTERNAL_SERVER_ERROR.into_response()
+    })
 }
 
 fn attachment(bytes: Vec<u8>, content_type: &'static str, file_name: &str) -> Response {

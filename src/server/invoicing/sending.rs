@@ -16,43 +16,35 @@ pub async fn deliver(db: &Db, mailer: &Mailer, id: i64) -> Result<bool, sqlx::Er
     let Some(claimed) = mailer::claim(db, id).await? else {
         return Ok(false);
     };
-    let attachment = match (mailer.sends(), claimed.credit_note_id, claimed.invoice_id) {
-        (true, Some(credit_note_id), _) => credit_note_pdf(db, claimed.company_id, credit_note_id).await,
-        (true, None, Some(invoice_id)) => invoice_pdf(db, claimed.company_id, invoice_id).await,
-        _ => None,
+    let attachment = match mailer.sends() {
+        true => attachment(db, claimed.company_id, claimed.invoice_id, claimed.credit_note_id).await,
+        false => None,
     };
     mailer::send_claimed(db, mailer, id, claimed, attachment).await
 }
 
-/// The invoice's PDF to attach: `(file name, bytes)`. A document that cannot be made leaves
-/// the message without it (and says so in the log) rather than not sending the invoice.
-async fn invoice_pdf(db: &Db, company_id: i64, invoice_id: i64) -> Option<(String, Vec<u8>)> {
-    let doc = match super::documents::current(db, company_id, invoice_id).await {
+/// The PDF to attach to an invoice's or a credit note's e-mail: `(file name, bytes)`. A document
+/// that cannot be made leaves the message without it (and says so in the log) rather than not
+/// sending it.
+async fn attachment(db: &Db, company_id: i64, invoice_id: Option<i64>, credit_note_id: Option<i64>) -> Option<(String, Vec<u8>)> {
+    let doc = match (credit_note_id, invoice_id) {
+        (Some(id), _) => super::documents::credit_note(db, company_id, id).await,
+        (None, Some(id)) => super::documents::current(db, company_id, id).await,
+        (None, None) => return None,
+    };
+    let doc = match doc {
         Ok(Some(doc)) => doc,
         Ok(None) => return None,
         Err(e) => {
-            tracing::warn!(invoice_id, error = %e, "no PDF for the invoice e-mail");
+            tracing::warn!(?invoice_id, ?credit_note_id, error = %e, "no PDF for the e-mail");
             return None;
         }
     };
     let name = super::documents::file_name(&doc, "pdf");
-    match tokio::task::spawn_blocking(move || super::pdf::render(&doc)).await {
-        Ok(Ok(bytes)) => Some((name, bytes)),
-        other => {
-            tracing::warn!(invoice_id, ?other, "the invoice PDF could not be made for its e-mail");
-            None
-        }
-    }
-}
-
-/// A credit note's PDF to attach.
-async fn credit_note_pdf(db: &Db, company_id: i64, credit_note_id: i64) -> Option<(String, Vec<u8>)> {
-    let doc = super::documents::credit_note(db, company_id, credit_note_id).await.ok().flatten()?;
-    let name = super::documents::file_name(&doc, "pdf");
-    match tokio::task::spawn_blocking(move || super::pdf::render(&doc)).await {
-        Ok(Ok(bytes)) => Some((name, bytes)),
-        _ => {
-            tracing::warn!(credit_note_id, "the credit note PDF could not be made for its e-mail");
+    match super::documents::render_pdf(doc).await {
+        Ok(bytes) => Some((name, bytes)),
+        Err(e) => {
+            tracing::warn!(?invoice_id, ?credit_note_id, error = %e, "the PDF could not be made for its e-mail");
             None
         }
     }

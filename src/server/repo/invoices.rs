@@ -327,14 +327,8 @@ pub async fn get(db: &Db, company_id: i64, id: i64, today: NaiveDate) -> Result<
 
 /// The open amount of an invoice (total − payments; 0 unless open). `None`: not this company's.
 pub async fn open_cents(db: &Db, company_id: i64, id: i64) -> Result<Option<i64>, sqlx::Error> {
-    let row: Option<(String, i64, i64)> = on_db!(db, |ex| {
-        sqlx::query_as("SELECT status, total_incl_cents, paid_cents FROM invoices WHERE id = $1 AND company_id = $2")
-            .bind(id)
-            .bind(company_id)
-            .fetch_optional(ex)
-            .await
-    })?;
-    Ok(row.map(|(s, t, p)| open_amount(InvoiceStatus::parse(&s).unwrap_or(InvoiceStatus::Draft), t, p)))
+    let mut conn = db.begin().await?;
+    open_cents_in(&mut conn, company_id, id).await
 }
 
 pub async fn customer_choices(db: &Db, company_id: i64) -> Result<Vec<CustomerChoice>, sqlx::Error> {

@@ -44,13 +44,31 @@ impl Lang {
     }
 }
 
+impl Serialize for Msg {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_u16(*self as u16)
+    }
+}
+
+impl<'de> Deserialize<'de> for Msg {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let code = u16::deserialize(deserializer)?;
+        Msg::ALL.get(usize::from(code)).copied().ok_or_else(|| serde::de::Error::custom("unknown message code"))
+    }
+}
+
 macro_rules! messages {
     ($($key:ident => $en:expr, $fr:expr, $nl:expr;)*) => {
-        /// A string of the interface; [`Msg::text`] gives it in a language.
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        /// A string of the interface; [`Msg::text`] gives it in a language. On the wire it is
+        /// its number in this table (client and server are built from the same table), so the
+        /// client decodes a message with an index instead of matching hundreds of names.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
         pub enum Msg { $($key),* }
 
         impl Msg {
+            /// Every message, in the table's order: `ALL[m as usize] == m`.
+            pub const ALL: &'static [Msg] = &[$(Msg::$key),*];
+
             pub fn text(self, lang: Lang) -> &'static str {
                 match self {
                     $(Msg::$key => match lang { Lang::En => $en, Lang::Fr => $fr, Lang::Nl => $nl },)*

@@ -1,7 +1,7 @@
 import { test, expect, Page } from '@playwright/test';
 import { execFileSync } from 'child_process';
 import * as path from 'path';
-import { hydrated, shot, signUp, uniqueEmail } from './helpers';
+import { shot, signUp, uniqueEmail } from './helpers';
 import { connectTwikey, newCustomer, prepareMandate, signOnTwikey, twikeyProfile } from './twikey-helpers';
 
 async function customerWithSignedMandate(page: Page, name: string, email: string) {
@@ -13,7 +13,6 @@ async function customerWithSignedMandate(page: Page, name: string, email: string
 
 async function issueInvoice(page: Page, customer: string, amount: string) {
   await page.goto('/invoices/new');
-  await hydrated(page);
   await page.getByLabel('Customer').selectOption({ label: customer });
   await page.getByLabel('Description').first().fill('Catering');
   await page.getByLabel('Quantity').first().fill('1');
@@ -21,7 +20,6 @@ async function issueInvoice(page: Page, customer: string, amount: string) {
   await page.getByLabel('VAT rate').first().selectOption('0');
   await page.getByRole('button', { name: 'Issue' }).click();
   await expect(page.getByTestId('invoice-number')).toBeVisible();
-  await hydrated(page);
 }
 
 test('collect an invoice of €120: paid without a reload; €8 fails with AM04 in words', async ({ page }) => {
@@ -88,7 +86,6 @@ test('a subscription with Collect with Twikey is collected and paid without a cl
   await customerWithSignedMandate(page, 'Luc Lambert', 'luc.lambert@example.be');
 
   await page.goto('/subscriptions/new');
-  await hydrated(page);
   await page.getByLabel('Customer').selectOption({ label: 'Luc Lambert' });
   await page.getByLabel('Frequency').selectOption({ label: 'Monthly' });
   await page.getByLabel('Start date').fill('2031-01-01');
@@ -106,7 +103,6 @@ test('a subscription with Collect with Twikey is collected and paid without a cl
   });
   await page.goto('/invoices');
   await page.getByTestId('invoice-row').first().getByRole('link').first().click();
-  await hydrated(page);
   await expect(page.getByTestId('collection-status')).toHaveAttribute('data-state', 'paid', { timeout: 25_000 });
   await expect(page.getByTestId('timeline-event').filter({ hasText: 'Collection paid' })).toHaveCount(1);
   await shot(page, '34-subscription-collected');

@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { hydrated, shot, signUp, uniqueEmail } from './helpers';
+import { shot, signUp, uniqueEmail } from './helpers';
 
 test('sign up, add an individual and a company, search, log out and back in', async ({ page }) => {
   const email = uniqueEmail('owner');
@@ -11,7 +11,6 @@ test('sign up, add an individual and a company, search, log out and back in', as
   await expect(page.getByRole('heading', { name: 'Customers' })).toBeVisible();
   await shot(page, '02-customers-empty');
   await page.getByRole('button', { name: 'New customer' }).click();
-  await hydrated(page);
   await page.getByLabel('Individual').check();
   await page.getByLabel('First name').fill('Anne');
   await page.getByLabel('Last name').fill('Peeters');
@@ -28,7 +27,6 @@ test('sign up, add an individual and a company, search, log out and back in', as
 
   // a company, first with a bad VAT number: the error shows at the field
   await page.goto('/customers/new');
-  await hydrated(page);
   await page.getByLabel('Company', { exact: true }).check();
   await page.getByLabel('Company name').fill('Brasserie du Parc');
   await page.getByLabel('VAT number').fill('BE0123456748');
@@ -51,7 +49,6 @@ test('sign up, add an individual and a company, search, log out and back in', as
   await expect(page.getByRole('link', { name: 'Brasserie du Parc' })).toBeVisible();
 
   // the account menu holds Applications & connections and Log out
-  await hydrated(page);
   await page.getByRole('button', { name: email }).click();
   await expect(page.getByRole('link', { name: 'Applications & connections' })).toBeVisible();
   await shot(page, '07-account-menu');
@@ -64,8 +61,6 @@ test('sign up, add an individual and a company, search, log out and back in', as
   await expect(page.getByRole('button', { name: 'Log in' })).toBeVisible();
   await page.goto('/customers');
   await expect(page).toHaveURL(/\/login/);
-
-  await hydrated(page);
   await page.getByLabel('E-mail').fill(email);
   await page.getByLabel('Password').fill('a-long-password');
   await page.getByRole('button', { name: 'Log in' }).click();
@@ -75,7 +70,6 @@ test('sign up, add an individual and a company, search, log out and back in', as
 
 test('wrong password says so, and the page works in French', async ({ page }) => {
   await page.goto('/login');
-  await hydrated(page);
   await page.getByLabel('E-mail').fill('nobody@example.be');
   await page.getByLabel('Password').fill('wrong-password');
   await page.getByRole('button', { name: 'Log in' }).click();

@@ -1,10 +1,5 @@
 import { Page, expect } from '@playwright/test';
 
-/** Waits until the wasm client has taken over the page (set at the end of `hydrate()`). */
-export async function hydrated(page: Page) {
-  await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(1);
-}
-
 /** A unique e-mail per run, so tests never collide on one database. */
 export function uniqueEmail(prefix: string) {
   return `${prefix}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.be`;
@@ -17,7 +12,6 @@ export async function shot(page: Page, name: string) {
 /** Fills Company details (account menu), which issuing invoices requires. */
 export async function fillCompanyDetails(page: Page, legalName: string) {
   await page.goto('/settings/company');
-  await hydrated(page);
   await page.getByLabel('Legal name').fill(legalName);
   await page.getByLabel('Street').fill('Rue de la Loi 16');
   await page.getByLabel('Postcode').fill('1000');
@@ -31,7 +25,6 @@ export async function fillCompanyDetails(page: Page, legalName: string) {
 
 export async function signUp(page: Page, company: string, email: string, password = 'a-long-password', details = true) {
   await page.goto('/signup');
-  await hydrated(page);
   await page.getByLabel('Company name').fill(company);
   await page.getByLabel('Your name').fill('Owner ' + company);
   await page.getByLabel('E-mail').fill(email);

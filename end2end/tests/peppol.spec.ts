@@ -1,7 +1,7 @@
 import { test, expect, Page } from '@playwright/test';
 import { execFileSync } from 'child_process';
 import * as path from 'path';
-import { hydrated, shot, signUp, uniqueEmail } from './helpers';
+import { shot, signUp, uniqueEmail } from './helpers';
 import { SANDBOX, apiKeyFor, connectTwikey, newCustomer, prepareMandate, signOnTwikey } from './twikey-helpers';
 
 /** One scheduler run, as the server's own tick would do it (Peppol deliveries included). */
@@ -14,7 +14,6 @@ function runScheduler() {
 
 async function issueInvoice(page: Page, customer: string, amount: string) {
   await page.goto('/invoices/new');
-  await hydrated(page);
   await page.getByLabel('Customer').selectOption({ label: customer });
   await page.getByLabel('Description').first().fill('Catering');
   await page.getByLabel('Quantity').first().fill('1');
@@ -36,7 +35,6 @@ test('a business invoice goes over Peppol with its mandate; one not on Peppol ge
   await signOnTwikey(page, 'BE68 5390 0754 7034');
   await expect(page.getByTestId('mandate-row').first()).toHaveAttribute('data-state', 'signed', { timeout: 25_000 });
   const number = await issueInvoice(page, 'Brasserie du Parc', '100');
-  await hydrated(page);
   await page.getByRole('button', { name: 'Start new collection', exact: true }).click();
   await expect(page.getByTestId('collection-status')).toHaveAttribute('data-state', 'paid', { timeout: 20_000 });
   runScheduler();
@@ -54,7 +52,6 @@ test('a business invoice goes over Peppol with its mandate; one not on Peppol ge
 
   // a credit note takes the same road
   await page.getByRole('link', { name: 'Create credit note' }).click();
-  await hydrated(page);
   await page.getByLabel('Catering').fill('0,5');
   // paid by direct debit: Twikey refunds the credited part to the account it came from
   await page.getByLabel('Twikey refunds it to the account it was collected from').check();
@@ -66,7 +63,6 @@ test('a business invoice goes over Peppol with its mandate; one not on Peppol ge
 
   // a company that is not on Peppol (the sandbox's directory: enterprise numbers ending in 9)
   await page.goto('/customers/new');
-  await hydrated(page);
   await page.getByLabel('Company', { exact: true }).check();
   await page.getByLabel('Company name').fill('Atelier Hors Réseau');
   await page.getByLabel('Enterprise number', { exact: true }).fill('0123.456.749');

@@ -1,5 +1,5 @@
 import { expect, Page } from '@playwright/test';
-import { hydrated, shot } from './helpers';
+import { shot } from './helpers';
 
 export const SANDBOX = process.env.SANDBOX_URL ?? 'http://127.0.0.1:3105';
 
@@ -18,16 +18,13 @@ export async function twikeyProfile(page: Page, email: string, options: { ct: nu
 
 export async function connectTwikey(page: Page, email: string) {
   const API_KEY = apiKeyFor(email);
-  await hydrated(page);
   await page.getByRole('button', { name: email }).click();
   await page.getByRole('link', { name: 'Applications & connections' }).click();
   const toggle = page.getByRole('switch', { name: 'Twikey' });
   await expect(toggle).toHaveAttribute('aria-checked', 'false');
-  await hydrated(page);
   await toggle.click();
   await expect(page.getByRole('switch', { name: 'Twikey' })).toHaveAttribute('aria-checked', 'true');
   await page.getByRole('button', { name: 'Configure' }).click();
-  await hydrated(page);
   await page.getByLabel('API key').fill(API_KEY);
   await page.getByLabel('B2C contract number').fill('1001');
   await page.getByLabel('B2B contract number').fill('1002');
@@ -53,7 +50,6 @@ export async function connectTwikey(page: Page, email: string) {
 
 export async function newCustomer(page: Page, kind: 'Individual' | 'Company', name: string, email: string) {
   await page.goto('/customers/new');
-  await hydrated(page);
   await page.getByLabel(kind, { exact: true }).check();
   if (kind === 'Individual') {
     const [first, last] = name.split(' ');
@@ -70,7 +66,6 @@ export async function newCustomer(page: Page, kind: 'Individual' | 'Company', na
 
 export async function prepareMandate(page: Page) {
   await page.getByRole('tab', { name: 'Twikey' }).click();
-  await hydrated(page);
   await page.getByRole('button', { name: 'Prepare a new direct debit mandate for signature' }).click();
   const row = page.getByTestId('mandate-row').first();
   await expect(row).toHaveAttribute('data-state', 'prepared');

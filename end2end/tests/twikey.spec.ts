@@ -1,5 +1,5 @@
 import { test, expect, Page } from '@playwright/test';
-import { hydrated, shot, signUp, uniqueEmail } from './helpers';
+import { shot, signUp, uniqueEmail } from './helpers';
 import { SANDBOX, connectTwikey, newCustomer, prepareMandate, signOnTwikey } from './twikey-helpers';
 
 test('connect Twikey, prepare a mandate, sign it on Twikey: the orange icon appears live', async ({ page }) => {
@@ -20,7 +20,6 @@ test('connect Twikey, prepare a mandate, sign it on Twikey: the orange icon appe
 
   // the customer list is open while the customer signs elsewhere
   await page.goto('/customers');
-  await hydrated(page);
   await expect(page.getByTestId('twikey-status').first()).toHaveAttribute('data-state', 'waiting');
   const customerPage = await page.context().newPage();
   await customerPage.goto(page.url());
@@ -33,7 +32,6 @@ test('connect Twikey, prepare a mandate, sign it on Twikey: the orange icon appe
 
   // the Twikey tab shows it signed, and it can be cancelled
   await customerPage.reload();
-  await hydrated(customerPage);
   const row = customerPage.getByTestId('mandate-row').first();
   await expect(row).toHaveAttribute('data-state', 'signed');
   await expect(row).toContainText('BE68 **** **** 7034');

@@ -16,9 +16,9 @@ pub async fn signup(company_name: String, name: String, email: String, password:
     use crate::server::{
         db, password as pw,
         repo::{companies, sessions, users},
-        respond, session,
+        session,
     };
-    respond(
+    super::respond(
         async {
             let mut problems = Problems::default();
             let (company_name, name) = (company_name.trim(), name.trim());
@@ -72,9 +72,9 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
     use crate::server::{
         password as pw,
         repo::{sessions, throttle, users},
-        respond, session,
+        session,
     };
-    respond(
+    super::respond(
         async {
             let state = session::state();
             let key = email.trim().to_lowercase();
@@ -108,8 +108,8 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
 
 #[server(endpoint = "logout")]
 pub async fn logout() -> Result<(), AppError> {
-    use crate::server::{repo::sessions, respond, session};
-    respond(
+    use crate::server::{repo::sessions, session};
+    super::respond(
         async {
             if let Some(token) = session::session_token() {
                 sessions::delete(&session::state().db, &token).await?;
@@ -125,8 +125,8 @@ pub async fn logout() -> Result<(), AppError> {
 /// Changes the interface language: remembered on the user, or in a cookie for visitors.
 #[server(endpoint = "language")]
 pub async fn set_language(lang: String, next: Option<String>) -> Result<(), AppError> {
-    use crate::server::{repo::users, respond, session};
-    respond(
+    use crate::server::{repo::users, session};
+    super::respond(
         async {
             let lang = Lang::parse(&lang).ok_or_else(|| AppError::field("lang", Msg::ErrLanguage))?;
             if let Some(user) = session::current_user().await? {

@@ -6,10 +6,8 @@ pub use crate::model::company::*;
 
 #[server(endpoint = "company/get")]
 pub async fn get_company_details() -> Result<CompanyDetailsView, AppError> {
-    use crate::server::{repo::companies, repo::company_details, respond, session};
-    respond(
-        async {
-            let user = session::require_user().await?;
+    use crate::server::{repo::companies, repo::company_details, session};
+    super::signed_in(|user| async move {
             let db = &session::state().db;
             let Some(d) = company_details::get(db, user.company_id).await? else {
                 let company = companies::get(db, user.company_id).await?.ok_or(AppError::NotFound)?;
@@ -33,17 +31,13 @@ pub async fn get_company_details() -> Result<CompanyDetailsView, AppError> {
                 footer: d.footer,
             };
             Ok(CompanyDetailsView { input, complete: true, has_logo: d.logo_mime.is_some() })
-        }
-        .await,
-    )
+        }).await
 }
 
 #[server(endpoint = "company/save")]
 pub async fn save_company_details(input: CompanyDetailsInput) -> Result<(), AppError> {
-    use crate::server::{repo::company_details, respond, session};
-    respond(
-        async {
-            let user = session::require_user().await?;
+    use crate::server::{repo::company_details, session};
+    super::signed_in(|user| async move {
             let v = input.validate()?;
             let details = company_details::CompanyDetails {
                 company_id: user.company_id,
@@ -67,7 +61,5 @@ pub async fn save_company_details(input: CompanyDetailsInput) -> Result<(), AppE
             company_details::save(&session::state().db, &details).await?;
             tracing::info!(company_id = user.company_id, "company details saved");
             Ok(())
-        }
-        .await,
-    )
+        }).await
 }

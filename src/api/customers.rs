@@ -8,31 +8,28 @@ pub use crate::model::customers::*;
 
 #[server(endpoint = "customers/list")]
 pub async fn list_customers(#[server(default)] query: CustomerListQuery) -> Result<CustomerPage, AppError> {
-    use crate::server::{repo::customers, respond, session::require_user};
-    respond(async {
-        let user = require_user().await?;
+    use crate::server::repo::customers;
+    super::signed_in(|user| async move {
         let state = crate::server::session::state();
         let twikey = crate::server::repo::twikey_settings::is_enabled(&state.db, user.company_id).await?;
         Ok(customers::list(&state.db, user.company_id, &query, twikey).await?)
-    }.await)
+    }).await
 }
 
 #[server(endpoint = "customers/get")]
 pub async fn get_customer(id: i64) -> Result<Customer, AppError> {
-    use crate::server::{repo::customers, respond, session::require_user};
-    respond(async {
-        let user = require_user().await?;
+    use crate::server::repo::customers;
+    super::signed_in(|user| async move {
         let state = crate::server::session::state();
         customers::get(&state.db, user.company_id, id).await?.ok_or(AppError::NotFound)
-    }.await)
+    }).await
 }
 
 /// Creates (no `id`) or updates a customer; returns its id.
 #[server(endpoint = "customers/save")]
 pub async fn save_customer(id: Option<i64>, input: CustomerInput) -> Result<i64, AppError> {
-    use crate::server::{repo::customers, respond, session::require_user};
-    respond(async {
-        let user = require_user().await?;
+    use crate::server::repo::customers;
+    super::signed_in(|user| async move {
         let state = crate::server::session::state();
         let (fields, number) = input.validate()?;
         let id = match id {
@@ -48,19 +45,18 @@ pub async fn save_customer(id: Option<i64>, input: CustomerInput) -> Result<i64,
         };
         leptos_axum::redirect(&format!("/customers/{id}"));
         Ok(id)
-    }.await)
+    }).await
 }
 
 #[server(endpoint = "customers/archive")]
 pub async fn archive_customer(id: i64, archived: bool) -> Result<(), AppError> {
-    use crate::server::{repo::customers, respond, session::require_user};
-    respond(async {
-        let user = require_user().await?;
+    use crate::server::repo::customers;
+    super::signed_in(|user| async move {
         let state = crate::server::session::state();
         if customers::set_archived(&state.db, user.company_id, id, archived).await? {
             Ok(())
         } else {
             Err(AppError::NotFound)
         }
-    }.await)
+    }).await
 }

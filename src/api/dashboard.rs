@@ -6,9 +6,8 @@ pub use crate::model::dashboard::*;
 
 #[server(endpoint = "dashboard")]
 pub async fn dashboard_summary() -> Result<Summary, AppError> {
-    use crate::server::{repo::{customers, invoices, twikey_settings}, respond, session};
-    respond(async {
-        let user = session::require_user().await?;
+    use crate::server::{repo::{customers, invoices, twikey_settings}, session};
+    super::signed_in(|user| async move {
         let db = &session::state().db;
         let figures = invoices::figures(db, user.company_id, session::state().today()).await?;
         Ok(Summary {
@@ -19,5 +18,5 @@ pub async fn dashboard_summary() -> Result<Summary, AppError> {
             paid_this_month_cents: figures.paid_this_month_cents,
             invoice_counts: figures.counts,
         })
-    }.await)
+    }).await
 }

@@ -8,18 +8,16 @@ pub use crate::model::invoices::*;
 
 #[server(endpoint = "invoices/list")]
 pub async fn list_invoices(#[server(default)] query: InvoiceListQuery) -> Result<InvoicePage, AppError> {
-    use crate::server::{repo::invoices, respond, session};
-    respond(async {
-        let user = session::require_user().await?;
+    use crate::server::{repo::invoices, session};
+    super::signed_in(|user| async move {
         Ok(invoices::list(&session::state().db, user.company_id, &query, session::state().today()).await?)
-    }.await)
+    }).await
 }
 
 #[server(endpoint = "invoices/get")]
 pub async fn get_invoice(id: i64) -> Result<InvoiceDetail, AppError> {
-    use crate::server::{repo::{invoice_events, invoices, payments}, respond, session};
-    respond(async {
-        let user = session::require_user().await?;
+    use crate::server::{repo::{invoice_events, invoices, payments}, session};
+    super::signed_in(|user| async move {
         let db = &session::state().db;
         let invoice = invoices::get(db, user.company_id, id, session::state().today()).await?.ok_or(AppError::NotFound)?;
         let credit_notes = crate::server::repo::credit_notes::for_invoice(db, user.company_id, id)
@@ -34,29 +32,27 @@ pub async fn get_invoice(id: i64) -> Result<InvoiceDetail, AppError> {
             invoice,
             today: session::state().today(),
         })
-    }.await)
+    }).await
 }
 
 /// The customers an invoice can be made out to (not archived), by name.
 #[server(endpoint = "invoices/customers")]
 pub async fn editor_data() -> Result<EditorChoices, AppError> {
-    use crate::server::{repo::invoices, respond, session};
-    respond(async {
-        let user = session::require_user().await?;
+    use crate::server::{repo::invoices, session};
+    super::signed_in(|user| async move {
         Ok(EditorChoices {
             customers: invoices::customer_choices(&session::state().db, user.company_id).await?,
             today: session::state().today(),
         })
-    }.await)
+    }).await
 }
 
 /// Creates (no `id`) or updates a draft; with `issue`, also issues it (number assigned) in the
 /// same transaction. Returns the invoice id.
 #[server(endpoint = "invoices/save")]
 pub async fn save_invoice(id: Option<i64>, input: InvoiceInput, issue: bool) -> Result<i64, AppError> {
-    use crate::server::{repo::invoices, respond, session};
-    respond(async {
-        let user = session::require_user().await?;
+    use crate::server::{repo::invoices, session};
+    super::signed_in(|user| async move {
         let valid = input.validate(session::state().today())?;
         let db = &session::state().db;
         // Saved first: a refused issue (company details missing) keeps what was typed.
@@ -64,7 +60,7 @@ pub async fn save_invoice(id: Option<i64>, input: InvoiceInput, issue: bool) -> 
         if issue {
             match crate::server::invoicing::issuing::issue(db, user.company_id, id).await {
                 // The draft is kept; its page says what is missing, with the link.
-                Err(AppError::Refused(crate::i18n::Msg::ErrCompanyDetailsMissing)) => {
+                Err(crate::server::Error::Refused(crate::i18n::Msg::ErrCompanyDetailsMissing)) => {
                     leptos_axum::redirect(&format!("/invoices/{id}?refused=company-details"));
                     return Ok(id);
                 }
@@ -75,48 +71,46 @@ pub async fn save_invoice(id: Option<i64>, input: InvoiceInput, issue: bool) -> 
         }
         leptos_axum::redirect(&format!("/invoices/{id}"));
         Ok(id)
-    }.await)
+    }).await
 }
 
 /// Issues a saved draft: assigns the next number of its year. Returns the number.
 #[server(endpoint = "invoices/issue")]
 pub async fn issue_invoice(id: i64) -> Result<String, AppError> {
-    use crate::server::{respond, session};
-    respond(async {
-        let user = session::require_user().await?;
-        crate::server::invoicing::issuing::issue(&session::state().db, user.company_id, id).await
-    }.await)
+    use crate::server::session;
+    super::signed_in(|user| async move {
+        Ok(crate::server::invoicing::issuing::issue(&session::state().db, user.company_id, id).await?)
+    }).await
 }
 
 /// E-mails the invoice to its customer (SMTP, or the outbox when no SMTP is configured).
 #[server(endpoint = "invoices/send")]
 pub async fn send_invoice(id: i64) -> Result<(), AppError> {
-    use crate::server::{respond, session};
-    respond(async {
-        let user = session::require_user().await?;
+    use crate::server::session;
+    super::signed_in(|user| async move {
         let state = session::state();
-        crate::server::invoicing::sending::send_invoice(&state.db, &state.mailer, user.company_id, id).await
-    }.await)
+        crate::server::invoicing::sending::send_invoice(&state.db, &state.mailer, user.company_id, id).await?;
+        state.live.publish(user.company_id, "invoices");
+        Ok(())
+    }).await
 }
 
 /// Records a payment made by hand; partial payments are allowed. Returns the open amount left.
 #[server(endpoint = "invoices/pay")]
 pub async fn record_payment(id: i64, input: PaymentInput) -> Result<i64, AppError> {
-    use crate::server::{repo::payments, respond, session};
-    respond(async {
-        let user = session::require_user().await?;
+    use crate::server::{invoicing::payments, repo::payments::NewPayment, session};
+    super::signed_in(|user| async move {
         let (amount, date, method) = input.validate(session::state().today())?;
-        let new = payments::NewPayment { paid_on: date, amount_cents: amount, method: &method, external_ref: None };
-        payments::record_in_own_tx(&session::state().db, user.company_id, id, &new).await
-    }.await)
+        let new = NewPayment { paid_on: date, amount_cents: amount, method: &method, external_ref: None };
+        Ok(payments::record_by_hand(&session::state(), user.company_id, id, &new).await?)
+    }).await
 }
 
 /// Cancels an open invoice (it keeps its number); the reason lands on the timeline.
 #[server(endpoint = "invoices/cancel")]
 pub async fn cancel_invoice(id: i64, reason: String) -> Result<(), AppError> {
-    use crate::server::{repo::invoices, respond, session};
-    respond(async {
-        let user = session::require_user().await?;
+    use crate::server::{repo::invoices, session};
+    super::signed_in(|user| async move {
         let reason = reason.trim();
         if reason.is_empty() {
             return Err(AppError::field("reason", Msg::ErrRequired));
@@ -124,28 +118,27 @@ pub async fn cancel_invoice(id: i64, reason: String) -> Result<(), AppError> {
         if reason.chars().count() > 500 {
             return Err(AppError::field("reason", Msg::ErrTooLong));
         }
-        invoices::cancel(&session::state().db, user.company_id, id, reason).await
-    }.await)
+        invoices::cancel(&session::state().db, user.company_id, id, reason).await?;
+        session::state().live.publish(user.company_id, "invoices");
+        Ok(())
+    }).await
 }
 
 /// The last e-mails of the company (newest first).
 #[server(endpoint = "outbox/list")]
 pub async fn list_outbox() -> Result<Vec<OutboxMessage>, AppError> {
-    use crate::server::{mailer, respond, session};
-    respond(async {
-        let user = session::require_user().await?;
-        Ok(mailer::list(&session::state().db, user.company_id, 200).await?)
-    }.await)
+    use crate::server::{mail, session};
+    super::signed_in(|user| async move {
+        Ok(mail::list(&session::state().db, user.company_id, 200).await?)
+    }).await
 }
 
 /// `Create credit note`: corrects an issued invoice in full or in part. Returns its id.
 #[server(endpoint = "invoices/credit")]
 pub async fn create_credit_note(invoice_id: i64, input: CreditNoteInput) -> Result<i64, AppError> {
     use crate::server::invoicing::credit_notes::{create, CreditRequest, Refund};
-    use crate::server::{respond, session};
-    respond(
-        async {
-            let user = session::require_user().await?;
+    use crate::server::session;
+    super::signed_in(|user| async move {
             let lines = input.validate()?;
             let refund = match input.refund.as_deref() {
                 Some("twikey") => Some(Refund::ByTwikey),
@@ -157,38 +150,28 @@ pub async fn create_credit_note(invoice_id: i64, input: CreditNoteInput) -> Resu
             let (id, _number) = create(&session::state(), user.company_id, &request).await?;
             leptos_axum::redirect(&format!("/invoices/{invoice_id}"));
             Ok(id)
-        }
-        .await,
-    )
+        }).await
 }
 
 /// Sends a credit note by e-mail (with its PDF) to the invoice's customer.
 #[server(endpoint = "invoices/credit/send")]
 pub async fn send_credit_note(id: i64) -> Result<(), AppError> {
-    use crate::server::{respond, session};
-    respond(
-        async {
-            let user = session::require_user().await?;
+    use crate::server::session;
+    super::signed_in(|user| async move {
             let state = session::state();
-            crate::server::invoicing::sending::send_credit_note(&state.db, &state.mailer, user.company_id, id).await
-        }
-        .await,
-    )
+            Ok(crate::server::invoicing::sending::send_credit_note(&state.db, &state.mailer, user.company_id, id).await?)
+        }).await
 }
 
 /// A credit note's page: its document, the invoice it corrects, its own timeline.
 #[server(endpoint = "invoices/credit/get")]
 pub async fn get_credit_note(id: i64) -> Result<CreditNoteDetail, AppError> {
-    use crate::server::{repo::credit_notes, respond, session};
-    respond(
-        async {
-            let user = session::require_user().await?;
+    use crate::server::{repo::credit_notes, session};
+    super::signed_in(|user| async move {
             let db = &session::state().db;
             let document = crate::server::invoicing::documents::credit_note(db, user.company_id, id).await?.ok_or(AppError::NotFound)?;
             let invoice_id = credit_notes::invoice_of(db, user.company_id, id).await?.ok_or(AppError::NotFound)?;
             let events = credit_notes::events(db, user.company_id, id).await?;
             Ok(CreditNoteDetail { id, document, invoice_id, events })
-        }
-        .await,
-    )
+        }).await
 }

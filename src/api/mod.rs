@@ -7,8 +7,12 @@ pub mod company;
 pub mod connections;
 pub mod customers;
 pub mod dashboard;
+#[cfg(feature = "ssr")]
+pub mod error;
 pub mod peppol;
 pub mod twikey;
 pub mod invoices;
 pub mod subscriptions;
 pub use crate::model::{AppError, FieldError, Problems};
+#[cfg(feature = "ssr")]
+pub use error::{respond, signed_in};

@@ -58,13 +58,18 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     let viewer = viewer::initial();
     let t = viewer.t();
-    live::provide_live_updates(viewer.user.is_some());
+    live::provide_live_updates(viewer.user.is_some(), viewer.since_ms);
     provide_context(viewer);
+    // Until the client has taken over, controls that need it are disabled (and look it), so a
+    // click or a keystroke is never swallowed or wiped; links and the account menu work at once.
+    let ready = RwSignal::new(false);
+    Effect::new(move |_| ready.set(true));
     view! {
         <Stylesheet id="encaisse" href="/pkg/encaisse.css" />
         <Title formatter=|page: String| if page.is_empty() { "Encaisse".to_string() } else { format!("{page} · Encaisse") } />
         <Router>
             <a class="skip-link" href="#main">{t(Msg::SkipToContent)}</a>
+            <fieldset class="app-gate" disabled=move || !ready.get() aria-busy=move || if ready.get() { "false" } else { "true" }>
             <layout::TopBar />
             <main id="main" tabindex="-1">
                 <Routes fallback=|| view! { <NotFound /> }>
@@ -90,6 +95,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/settings/connections/twikey") view=connections::configure::TwikeyConfigPage />
                 </Routes>
             </main>
+            </fieldset>
         </Router>
     }
 }

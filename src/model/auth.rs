@@ -12,6 +12,10 @@ pub const MIN_PASSWORD_LEN: usize = 10;
 pub struct Viewer {
     pub user: Option<UserInfo>,
     pub lang: Lang,
+    /// When the server started this page (ms since the epoch): the page's live updates ask
+    /// for every change since then, so nothing between rendering and listening is missed.
+    #[serde(default)]
+    pub since_ms: i64,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

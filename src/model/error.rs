@@ -101,6 +101,14 @@ impl Problems {
     pub fn add(&mut self, field: &str, msg: Msg) {
         self.0.push(FieldError { field: field.into(), msg });
     }
+    /// The problems found, if any (for a layer with its own error).
+    pub fn into_fields(self) -> Result<(), Vec<FieldError>> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(self.0)
+        }
+    }
     pub fn into_result(self) -> Result<(), AppError> {
         if self.0.is_empty() {
             Ok(())

@@ -115,3 +115,17 @@ pub struct BulkCollectReport {
     pub skipped: Vec<(String, CannotCollect)>,
     pub failed: Vec<(String, String)>,
 }
+
+/// The Twikey configuration form as posted (checkboxes and radio buttons present or not).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TwikeySettingsInput {
+    pub api_key: String,
+    pub b2c_ct: String,
+    pub b2b_ct: String,
+    pub prenotify: Option<String>,
+    pub retry_enabled: Option<String>,
+    pub retry_after_days: Option<String>,
+    pub retry_max: Option<String>,
+    pub private_key: String,
+    pub sending: Option<String>,
+}

@@ -1,65 +1,56 @@
-//! The server's error enum, and the boundary where errors become what the user sees.
+//! `server::Error`, the one error of the server layer. Repositories and use cases return it;
+//! `api::error` turns it into the `AppError` the browser sees, once, logging the whole chain
+//! there. Refusals carry the message the user reads; everything else stays on the server.
 
-use crate::model::AppError;
-use http::StatusCode;
+use crate::i18n::Msg;
+use crate::model::FieldError;
 
 #[derive(Debug, thiserror::Error)]
-pub enum ServerError {
-    #[error("database: {0}")]
+pub enum Error {
+    #[error("not signed in")]
+    Unauthorized,
+    #[error("not found")]
+    NotFound,
+    #[error("invalid input: {0:?}")]
+    Invalid(Vec<FieldError>),
+    /// A rule of the product says no; the message says which.
+    #[error("refused: {0:?}")]
+    Refused(Msg),
+    #[error("too many attempts, retry in {retry_after_secs} s")]
+    TooManyAttempts { retry_after_secs: u64 },
+    #[error("database")]
     Db(#[from] sqlx::Error),
-    #[error("crypto: {0}")]
+    #[error("Twikey")]
+    Twikey(#[from] twikey::TwikeyError),
+    #[error("encryption")]
     Crypto(#[from] super::crypto::CryptoError),
+    #[error("document")]
+    Document(#[source] Box<dyn std::error::Error + Send + Sync>),
+    /// A broken invariant or an unexpected state, described for the log.
+    #[error("{0}")]
+    Internal(String),
 }
 
-impl From<ServerError> for AppError {
-    fn from(err: ServerError) -> Self {
-        tracing::error!(error = %err, "server function failed");
-        AppError::Internal
+impl Error {
+    pub fn field(field: &str, msg: Msg) -> Self {
+        Error::Invalid(vec![FieldError { field: field.into(), msg }])
     }
-}
 
-impl From<sqlx::Error> for AppError {
-    fn from(err: sqlx::Error) -> Self {
-        ServerError::Db(err).into()
+    pub fn internal(what: impl Into<String>) -> Self {
+        Error::Internal(what.into())
     }
-}
 
-impl From<twikey::TwikeyError> for AppError {
-    fn from(err: twikey::TwikeyError) -> Self {
-        use twikey::TwikeyError as E;
-        tracing::warn!(error = %err, "Twikey call failed");
-        match err {
-            E::Api { code, message, extra, .. } => AppError::Twikey {
-                message: match extra { Some(extra) if !extra.is_empty() => format!("{message} [{extra}]"), _ => message },
-                code,
-                unreachable: false,
-            },
-            // Temporary: "try again later", never "wrong key".
-            E::RateLimited { .. } => AppError::Twikey { code: "rate_limited".into(), message: err.to_string(), unreachable: false },
-            E::SessionExpired => AppError::Twikey { code: "err_no_login".into(), message: err.to_string(), unreachable: false },
-            E::Timeout | E::Connect(_) | E::Transport(_) | E::InvalidResponse(_) | E::Config(_) => {
-                AppError::Twikey { code: "unreachable".into(), message: err.to_string(), unreachable: true }
-            }
+    /// The error and its causes, outermost first: what the log shows.
+    pub fn chain(&self) -> String {
+        let mut out = self.to_string();
+        let mut source = std::error::Error::source(self);
+        while let Some(cause) = source {
+            out.push_str(": ");
+            out.push_str(&cause.to_string());
+            source = cause.source();
         }
+        out
     }
 }
 
-/// Ends a server function: on error, sets the HTTP status that matches it.
-pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
-    if let Err(err) = &result {
-        let status = match err {
-            AppError::Unauthorized => StatusCode::UNAUTHORIZED,
-            AppError::NotFound => StatusCode::NOT_FOUND,
-            AppError::Invalid(_) | AppError::Refused(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            AppError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
-            AppError::Twikey { unreachable: true, .. } => StatusCode::BAD_GATEWAY,
-            AppError::Twikey { code, .. } if code == "rate_limited" => StatusCode::TOO_MANY_REQUESTS,
-            AppError::Twikey { .. } => StatusCode::UNPROCESSABLE_ENTITY,
-            AppError::Internal | AppError::Network(_) => StatusCode::INTERNAL_SERVER_ERROR,
-        };
-        if let Some(options) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
-            options.set_status(status);
-        }
-    }
-    result
-}
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -9,7 +9,7 @@ pub mod db;
 pub mod error;
 pub mod invoicing;
 pub mod live;
-pub mod mailer;
+pub mod mail;
 pub mod password;
 pub mod repo;
 pub mod router;
@@ -20,6 +20,6 @@ pub mod state;
 pub mod telemetry;
 pub mod twikey;
 
-pub use error::{respond, ServerError};
+pub use error::Error;
 pub use router::router;
 pub use state::AppState;

@@ -29,7 +29,7 @@ pub fn layers() -> [SetResponseHeaderLayer<HeaderValue>; 4] {
 /// store one, and a clear 400 beats a failed query deep inside.
 pub async fn reject_nul(req: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
     use axum::response::IntoResponse;
-    // The answer server-function clients expect: a JSON `AppError` with a message in words.
+    // The answer server-function clients expect: a JSON `Error` with a message in words.
     let refused = || {
         let body = serde_json::to_string(&crate::model::AppError::Refused(crate::i18n::Msg::ErrNulCharacter)).unwrap_or_default();
         (http::StatusCode::BAD_REQUEST, [(http::header::CONTENT_TYPE, "application/json")], body).into_response()

@@ -4,7 +4,7 @@ use super::db::Db;
 use super::repo::{companies, sessions, users};
 use super::AppState;
 use crate::model::auth::{UserInfo, Viewer};
-use crate::model::AppError;
+use crate::server::Error;
 use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -56,7 +56,7 @@ async fn user_of_token(db: &Db, token: &str) -> Result<Option<AuthUser>, sqlx::E
 }
 
 /// The signed-in user, if any (resolved once per request by [`resolve_viewer`]).
-pub async fn current_user() -> Result<Option<AuthUser>, AppError> {
+pub async fn current_user() -> Result<Option<AuthUser>, Error> {
     let Some(parts) = request_parts() else { return Ok(None) };
     if let Some(resolved) = parts.extensions.get::<Option<AuthUser>>() {
         return Ok(resolved.clone());
@@ -72,6 +72,8 @@ pub async fn resolve_viewer(State(state): State<AppState>, mut req: Request, nex
     if path.starts_with("/pkg/") || path == "/healthz" || path.starts_with("/twikey/") {
         return next.run(req).await;
     }
+    // Before anything is read: a change after this instant reaches the page live.
+    let since_ms = chrono::Utc::now().timestamp_millis();
     let (parts, body) = req.into_parts();
     let user = match cookie(&parts, SESSION_COOKIE) {
         Some(token) => match user_of_token(&state.db, &token).await {
@@ -87,11 +89,12 @@ pub async fn resolve_viewer(State(state): State<AppState>, mut req: Request, nex
         Some(u) => {
             let company = companies::get(&state.db, u.company_id).await.ok().flatten().map(|c| c.name).unwrap_or_default();
             Viewer {
+                since_ms,
                 lang: u.lang,
                 user: Some(UserInfo { name: u.name.clone(), email: u.email.clone(), company_name: company }),
             }
         }
-        None => Viewer { user: None, lang: lang_of_visitor(&parts) },
+        None => Viewer { user: None, lang: lang_of_visitor(&parts), since_ms },
     };
     req = Request::from_parts(parts, body);
     req.extensions_mut().insert(user);
@@ -100,8 +103,8 @@ pub async fn resolve_viewer(State(state): State<AppState>, mut req: Request, nex
 }
 
 /// The signed-in user, or `Unauthorized`. Every server function starts here.
-pub async fn require_user() -> Result<AuthUser, AppError> {
-    current_user().await?.ok_or(AppError::Unauthorized)
+pub async fn require_user() -> Result<AuthUser, Error> {
+    current_user().await?.ok_or(Error::Unauthorized)
 }
 
 /// The language for someone not signed in: their choice (cookie), else the browser's.

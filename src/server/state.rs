@@ -19,7 +19,7 @@ pub struct AppState {
     /// What day it is (the system clock; a fixed instant in tests).
     pub clock: super::clock::Clock,
     /// How e-mail leaves (SMTP, or kept in the outbox), built once at start-up.
-    pub mailer: Arc<super::mailer::Mailer>,
+    pub mailer: Arc<super::mail::Mailer>,
 }
 
 impl AppState {
@@ -36,7 +36,7 @@ impl AppState {
             .site_pkg_dir("pkg")
             .site_addr(config.listen)
             .build();
-        let mailer = super::mailer::Mailer::from_config(&config).map_err(|e| e.to_string())?;
+        let mailer = super::mail::Mailer::from_config(&config).map_err(|e| e.to_string())?;
         let live = super::live::LiveHub::new(&db);
         Ok(AppState {
             leptos_options,

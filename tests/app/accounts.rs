@@ -1,6 +1,7 @@
 //! Sign-up, log in, log out and sessions, through the real router.
 
 use crate::helpers::TestApp;
+use encaisse::i18n::Msg;
 use http::StatusCode;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -69,7 +70,7 @@ async fn signup_validates_and_refuses_duplicates() {
         .call("/api/signup", &[("company_name", "B"), ("name", "X"), ("email", "DUP@test.be"), ("password", "a-long-password")], None)
         .await;
     assert_eq!(dup.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(dup.body.contains("ErrEmailTaken"), "{}", dup.body);
+    assert!(dup.says(Msg::ErrEmailTaken), "{}", dup.body);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

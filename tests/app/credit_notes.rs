@@ -3,6 +3,7 @@
 //! collection still running is cancelled first.
 
 use crate::helpers::world::World;
+use encaisse::i18n::Msg;
 use crate::helpers::TestApp;
 use http::StatusCode;
 use serde_json::Value;
@@ -86,7 +87,7 @@ async fn a_partial_credit_note_lowers_the_amount_due_and_both_sides_show_it() {
     assert_eq!(credit(&app, &cookie, invoice, &[(0, "0")], false).await.status, StatusCode::UNPROCESSABLE_ENTITY, "nothing chosen");
     assert_eq!(credit(&app, &cookie, invoice, &[(0, "6"), (1, "1")], false).await.status, StatusCode::OK, "the rest");
     let too_much = credit(&app, &cookie, invoice, &[(0, "1")], false).await;
-    assert!(too_much.body.contains("ErrCreditTooHigh"), "{}", too_much.body);
+    assert!(too_much.says(Msg::ErrCreditTooHigh), "{}", too_much.body);
     let d = app.call("/api/invoices/get", &[("id", &invoice.to_string())], Some(&cookie)).await.json();
     assert_eq!(d["invoice"]["open_cents"], 0, "fully credited: nothing due");
 
@@ -110,7 +111,7 @@ async fn money_already_paid_is_refunded_only_when_the_company_says_so() {
         .await;
     assert_eq!(paid.status, StatusCode::OK, "{}", paid.body);
     let r = credit(&app, &cookie, invoice, &[(0, "1")], false).await;
-    assert!(r.body.contains("ErrCreditRefundChoice"), "{}", r.body);
+    assert!(r.says(Msg::ErrCreditRefundChoice), "{}", r.body);
     let r = credit(&app, &cookie, invoice, &[(0, "1")], true).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let d = app.call("/api/invoices/get", &[("id", &id)], Some(&cookie)).await.json();
@@ -158,7 +159,7 @@ async fn a_running_collection_is_cancelled_in_twikey_first_or_the_credit_note_re
     assert_eq!(w.collect(c).await.status, StatusCode::OK);
     assert_eq!(w.send_batches(World::today()).await, 1);
     let refused = credit(&w.app, &w.cookie, c, &[(0, "1")], false).await;
-    assert!(refused.body.contains("ErrCreditCollectionRunning"), "{}", refused.body);
+    assert!(refused.says(Msg::ErrCreditCollectionRunning), "{}", refused.body);
     assert_eq!(w.invoice_twikey(c).await["collections"][0]["state"], "open");
     let _: Value = w.invoice_detail(c).await;
 }
@@ -197,7 +198,7 @@ async fn money_collected_by_direct_debit_is_refunded_through_twikey_once() {
     let today = chrono::Utc::now().date_naive().to_string();
     w.call("/api/invoices/pay", &[("id", &cash.to_string()), ("input[amount]", "50"), ("input[paid_on]", &today), ("input[method]", "cash")]).await;
     let r = w.call("/api/invoices/credit", &[("invoice_id", &cash.to_string()), ("input[lines][0]", "1"), ("input[refund]", "twikey")]).await;
-    assert!(r.body.contains("ErrRefundNoDirectDebit"), "{}", r.body);
+    assert!(r.says(Msg::ErrRefundNoDirectDebit), "{}", r.body);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -1,6 +1,7 @@
 //! Customers through the router: validation, and company isolation on every server function.
 
 use crate::helpers::TestApp;
+use encaisse::i18n::Msg;
 use encaisse::on_db;
 use http::StatusCode;
 
@@ -90,7 +91,7 @@ async fn invalid_customer_gets_field_errors() {
         )
         .await;
     assert_eq!(dup.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(dup.body.contains("ErrCustomerNumberTaken"));
+    assert!(dup.says(Msg::ErrCustomerNumberTaken));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -224,7 +225,7 @@ async fn a_company_customer_has_its_enterprise_number_checked_or_taken_from_its_
     };
     let bad = save(vec![("input[enterprise_number]", "0403.170.702")]).await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(bad.body.contains("ErrEnterpriseNumber"), "{}", bad.body);
+    assert!(bad.says(Msg::ErrEnterpriseNumber), "{}", bad.body);
     let from_vat = save(vec![("input[vat_number]", "BE0403170701")]).await;
     let id = from_vat.json().as_i64().unwrap().to_string();
     let c = app.call("/api/customers/get", &[("id", &id)], Some(&cookie)).await.json();

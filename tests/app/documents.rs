@@ -2,6 +2,7 @@
 //! e-invoice of an issued invoice, frozen at issue, for its own company only.
 
 use crate::helpers::world::World;
+use encaisse::i18n::Msg;
 use crate::helpers::{company_details, TestApp};
 use http::StatusCode;
 
@@ -46,7 +47,7 @@ async fn an_invoice_is_issued_only_with_the_company_details_then_comes_as_pdf_an
     let draft = refused.json().as_i64().unwrap();
     let issue_again = app.call("/api/invoices/issue", &[("id", &draft.to_string())], Some(&cookie)).await;
     assert_eq!(issue_again.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", issue_again.body);
-    assert!(issue_again.body.contains("ErrCompanyDetailsMissing"), "{}", issue_again.body);
+    assert!(issue_again.says(Msg::ErrCompanyDetailsMissing), "{}", issue_again.body);
     let drafts = app.call("/api/invoices/list", &[], Some(&cookie)).await.json();
     assert_eq!(drafts["rows"][0]["status"], "draft", "what was typed is kept: {drafts}");
 

@@ -2,6 +2,7 @@
 //! concurrent issuing, filters, company isolation and sessions on every server function.
 
 use crate::helpers::TestApp;
+use encaisse::i18n::Msg;
 use encaisse::on_db;
 use encaisse::server::db::Backend;
 use http::StatusCode;
@@ -138,7 +139,7 @@ async fn only_a_draft_is_discarded_an_issued_invoice_is_never_cancelled() {
     assert_eq!(app.call("/api/invoices/issue", &[("id", &issued)], Some(&cookie)).await.json(), "2026-0001");
     let refused = app.call("/api/invoices/cancel", &[("id", &issued), ("reason", "Ordered twice")], Some(&cookie)).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "Belgian law: a credit note corrects it");
-    assert!(refused.body.contains("ErrNotCancellable"), "{}", refused.body);
+    assert!(refused.says(Msg::ErrNotCancellable), "{}", refused.body);
     let d = app.call("/api/invoices/get", &[("id", &issued)], Some(&cookie)).await.json();
     assert_eq!(d["invoice"]["status"], "open");
 }
@@ -172,7 +173,7 @@ async fn concurrent_issuing_gives_consecutive_numbers_without_gap_or_duplicate()
         match r.status {
             StatusCode::OK => numbers.push(r.json().as_str().unwrap().to_string()),
             StatusCode::UNPROCESSABLE_ENTITY => {
-                assert!(r.body.contains("ErrNotDraft"), "{}", r.body)
+                assert!(r.says(Msg::ErrNotDraft), "{}", r.body)
             }
             other => panic!("{other}: {}", r.body),
         }

@@ -11,6 +11,7 @@ mod customers;
 mod dates;
 mod documents;
 mod invoices;
+mod live;
 mod multi_instance;
 mod peppol_delivery;
 mod peppol_documents;

@@ -3,6 +3,7 @@
 //! reversal, subscriptions and the retry policy.
 
 use crate::helpers::world::{World, KEY};
+use encaisse::i18n::Msg;
 use encaisse::on_db;
 use encaisse::server::{invoicing::scheduler, repo::twikey_settings, twikey::collections as collect};
 use http::StatusCode;
@@ -169,7 +170,7 @@ async fn no_signed_mandate_says_why() {
     assert_eq!(w.invoice_twikey(invoice).await["why_not"], "no_signed_mandate");
     let r = w.collect(invoice).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.body.contains("WhyNoSignedMandate"), "{}", r.body);
+    assert!(r.says(Msg::WhyNoSignedMandate), "{}", r.body);
     let firm = w.company_customer().await;
     let prepared = w.prepare(firm).await;
     w.sign(&prepared, "BE68539007547034").await;

@@ -2,6 +2,7 @@
 //! preparation to signature, the sync worker and the callback route.
 
 use crate::helpers::world::{World, KEY};
+use encaisse::i18n::Msg;
 use encaisse::on_db;
 use encaisse::server::{repo::twikey_settings, twikey::sync};
 use twikey::sign_webhook;
@@ -19,7 +20,7 @@ async fn configuration_is_checked_with_twikey_and_the_key_never_comes_back() {
     assert!(r.body.contains("Twikey"), "{}", r.body);
     // B2C must be CORE, contracts must exist
     let r = w.call("/api/twikey/save", &[("api_key", KEY), ("b2c_ct", "1002"), ("b2b_ct", "9999")]).await;
-    assert!(r.body.contains("ErrB2cMustBeCore") && r.body.contains("ErrContractUnknown"), "{}", r.body);
+    assert!(r.says(Msg::ErrB2cMustBeCore) && r.says(Msg::ErrContractUnknown), "{}", r.body);
     let r = w.call("/api/twikey/save", &[("api_key", ""), ("b2c_ct", "1001"), ("b2b_ct", "")]).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "no stored key yet: {}", r.body);
 
@@ -129,7 +130,7 @@ async fn one_twikey_account_serves_one_company() {
     for path in ["/api/twikey/test", "/api/twikey/save"] {
         let r = w.app.call(path, &[("api_key", KEY), ("b2c_ct", "1001"), ("b2b_ct", "")], Some(&b)).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{path}: {}", r.body);
-        assert!(r.body.contains("ErrTwikeyAccountTaken"), "{path}: {}", r.body);
+        assert!(r.says(Msg::ErrTwikeyAccountTaken), "{path}: {}", r.body);
     }
     let b_id: i64 = on_db!(w.app.state.db, |ex| sqlx::query_scalar("SELECT id FROM companies WHERE name = 'Intruder'").fetch_one(ex).await).unwrap();
     assert_eq!(twikey_settings::get(&w.app.state.db, b_id).await.unwrap().api_key_encrypted, None, "nothing stored");
@@ -172,7 +173,7 @@ async fn an_enhanced_security_key_logs_in_with_its_one_time_password() {
     let without = w.call("/api/twikey/save", &[("api_key", KEY), ("b2c_ct", "1001"), ("b2b_ct", "")]).await;
     assert_eq!(without.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", without.body);
     let bad = w.call("/api/twikey/save", &[("api_key", KEY), ("b2c_ct", "1001"), ("b2b_ct", ""), ("private_key", "xyz")]).await;
-    assert!(bad.body.contains("ErrPrivateKeyHex"), "{}", bad.body);
+    assert!(bad.says(Msg::ErrPrivateKeyHex), "{}", bad.body);
     let with = w.call("/api/twikey/save", &[("api_key", KEY), ("b2c_ct", "1001"), ("b2b_ct", ""), ("private_key", PRIVATE)]).await;
     assert_eq!(with.status, StatusCode::OK, "{}", with.body);
     let settings = w.call("/api/twikey/settings", &[]).await;

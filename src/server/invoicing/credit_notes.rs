@@ -8,7 +8,7 @@ use super::documents;
 use crate::domain::document::{summarise, CreditSettlement, CreditedInvoice, Document, DocumentKind, DocumentLine, Payment};
 use crate::domain::invoice::PAYMENT_METHOD_CREDIT_NOTE;
 use crate::i18n::Msg;
-use crate::model::AppError;
+use crate::server::Error;
 use crate::server::db::begin_write;
 use crate::server::repo::credit_notes::{self, NewCreditNote};
 use crate::server::repo::payments::{self, NewPayment};
@@ -39,21 +39,21 @@ pub enum Refund {
 }
 
 /// Issues the credit note; returns its id and number.
-pub async fn create(state: &AppState, company_id: i64, req: &CreditRequest) -> Result<(i64, String), AppError> {
-    let invoice = documents::current(&state.db, company_id, req.invoice_id).await?.ok_or(AppError::NotFound)?;
+pub async fn create(state: &AppState, company_id: i64, req: &CreditRequest) -> Result<(i64, String), Error> {
+    let invoice = documents::current(&state.db, company_id, req.invoice_id).await?.ok_or(Error::NotFound)?;
     if invoice.kind != DocumentKind::Invoice {
-        return Err(AppError::NotFound);
+        return Err(Error::NotFound);
     }
     let mut lines = Vec::new();
     for &(index, quantity_milli) in &req.lines {
         let Some(line) = invoice.lines.get(index) else {
-            return Err(AppError::field(&format!("lines[{index}]"), Msg::ErrCreditQuantity));
+            return Err(Error::field(&format!("lines[{index}]"), Msg::ErrCreditQuantity));
         };
         if quantity_milli <= 0 {
             continue;
         }
         if quantity_milli > line.quantity_milli {
-            return Err(AppError::field(&format!("lines[{index}]"), Msg::ErrCreditQuantity));
+            return Err(Error::field(&format!("lines[{index}]"), Msg::ErrCreditQuantity));
         }
         let amount_cents = crate::domain::money::div_round_half_away(quantity_milli as i128 * line.unit_price_cents as i128, 1000) as i64;
         lines.push(DocumentLine { quantity_milli, amount_cents, ..line.clone() });
@@ -61,10 +61,10 @@ pub async fn create(state: &AppState, company_id: i64, req: &CreditRequest) -> R
     for &(rate, cents) in &req.amounts {
         // Only a rate the invoice has, and at most its base at that rate.
         let Some(base) = invoice.vat_breakdown.iter().find(|b| b.rate == rate) else {
-            return Err(AppError::field(&format!("amounts[{rate}]"), Msg::ErrCreditQuantity));
+            return Err(Error::field(&format!("amounts[{rate}]"), Msg::ErrCreditQuantity));
         };
         if cents > base.base_cents {
-            return Err(AppError::field(&format!("amounts[{rate}]"), Msg::ErrCreditQuantity));
+            return Err(Error::field(&format!("amounts[{rate}]"), Msg::ErrCreditQuantity));
         }
         let description = format!("{} {} ({} {rate} %)", credit_on(invoice.language), invoice.number, vat_word(invoice.language));
         lines.push(DocumentLine {
@@ -77,7 +77,7 @@ pub async fn create(state: &AppState, company_id: i64, req: &CreditRequest) -> R
         });
     }
     if lines.is_empty() {
-        return Err(AppError::Refused(Msg::ErrCreditNothing));
+        return Err(Error::Refused(Msg::ErrCreditNothing));
     }
     let (vat_breakdown, totals) = summarise(&lines, 0);
 
@@ -86,7 +86,7 @@ pub async fn create(state: &AppState, company_id: i64, req: &CreditRequest) -> R
     let mut tx = begin_write(&state.db, company_id).await?;
     let credited = credit_notes::credited_in(&mut tx, company_id, req.invoice_id).await?;
     if credited + totals.incl_vat_cents > invoice.totals.incl_vat_cents {
-        return Err(AppError::Refused(Msg::ErrCreditTooHigh));
+        return Err(Error::Refused(Msg::ErrCreditTooHigh));
     }
     let open = crate::server::repo::invoices::open_cents_in(&mut tx, company_id, req.invoice_id).await?.unwrap_or(0);
     let lowers = open.min(totals.incl_vat_cents);
@@ -104,7 +104,7 @@ pub async fn create(state: &AppState, company_id: i64, req: &CreditRequest) -> R
                 tx = begin_write(&state.db, company_id).await?;
                 CreditSettlement::RefundedByTwikey
             }
-            None => return Err(AppError::Refused(Msg::ErrCreditRefundChoice)),
+            None => return Err(Error::Refused(Msg::ErrCreditRefundChoice)),
         }
     };
     let today = state.today();
@@ -121,7 +121,7 @@ pub async fn create(state: &AppState, company_id: i64, req: &CreditRequest) -> R
         credited_invoice: Some(CreditedInvoice { number: invoice.number.clone(), issue_date: invoice.issue_date, settlement: settlement.clone() }),
         ..invoice.clone()
     };
-    let json = serde_json::to_string(&credit).map_err(|_| AppError::Internal)?;
+    let json = serde_json::to_string(&credit).map_err(|e| Error::internal(format!("credit note as JSON: {e}")))?;
     let settlement_name = match settlement {
         CreditSettlement::LowersAmountDue => "lowers_amount_due",
         CreditSettlement::RefundedByHand => "refunded_by_hand",
@@ -183,16 +183,16 @@ fn vat_word(lang: crate::i18n::Lang) -> &'static str {
 
 /// Refunds `amount_cents` of the invoice's paid direct debit through Twikey. A reused key
 /// (409, a retry after a lost answer) means the refund was already asked for.
-async fn refund_through_twikey(state: &AppState, company_id: i64, invoice_id: i64, amount_cents: i64, key: &str) -> Result<(), AppError> {
+async fn refund_through_twikey(state: &AppState, company_id: i64, invoice_id: i64, amount_cents: i64, key: &str) -> Result<(), Error> {
     let paid = {
         let mut conn = state.db.begin().await?;
         collections::paid_for_invoice(&mut conn, company_id, invoice_id).await?
     };
     let Some((twikey_id, reference)) = paid else {
-        return Err(AppError::Refused(Msg::ErrRefundNoDirectDebit));
+        return Err(Error::Refused(Msg::ErrRefundNoDirectDebit));
     };
     let settings = twikey_settings::get(&state.db, company_id).await?;
-    let client = state.twikey_client(&settings).map_err(|_| AppError::Refused(Msg::ErrRefundNoDirectDebit))?;
+    let client = state.twikey_client(&settings).map_err(|_| Error::Refused(Msg::ErrRefundNoDirectDebit))?;
     let refund = twikey::RefundRequest {
         id: twikey_id,
         message: crate::domain::sepa::message(&format!("Refund {reference}")),
@@ -212,7 +212,7 @@ async fn refund_through_twikey(state: &AppState, company_id: i64, invoice_id: i6
 /// A collection still running in Twikey would debit the credited amount: cancel it in Twikey
 /// while Twikey still allows it (`DELETE /transaction` before it is sent to the bank), else
 /// refuse with the reason.
-async fn cancel_running_collection(state: &AppState, company_id: i64, invoice_id: i64) -> Result<(), AppError> {
+async fn cancel_running_collection(state: &AppState, company_id: i64, invoice_id: i64) -> Result<(), Error> {
     let running = {
         let mut conn = state.db.begin().await?;
         collections::running(&mut conn, company_id, invoice_id).await?
@@ -222,10 +222,10 @@ async fn cancel_running_collection(state: &AppState, company_id: i64, invoice_id
     };
     let Some(twikey_id) = c.twikey_id else {
         // Twikey has not confirmed it yet: it cannot be cancelled safely now.
-        return Err(AppError::Refused(Msg::ErrCreditCollectionRunning));
+        return Err(Error::Refused(Msg::ErrCreditCollectionRunning));
     };
     let settings = twikey_settings::get(&state.db, company_id).await?;
-    let client = state.twikey_client(&settings).map_err(|_| AppError::Refused(Msg::ErrCreditCollectionRunning))?;
+    let client = state.twikey_client(&settings).map_err(|_| Error::Refused(Msg::ErrCreditCollectionRunning))?;
     match client.delete_transaction(&TransactionSelector::Id(twikey_id)).await {
         Ok(()) => {
             let mut tx = begin_write(&state.db, company_id).await?;
@@ -236,7 +236,7 @@ async fn cancel_running_collection(state: &AppState, company_id: i64, invoice_id
         }
         Err(e) => {
             tracing::info!(company_id, invoice_id, error = %e, "collection could not be cancelled for a credit note");
-            Err(AppError::Refused(Msg::ErrCreditCollectionRunning))
+            Err(Error::Refused(Msg::ErrCreditCollectionRunning))
         }
     }
 }

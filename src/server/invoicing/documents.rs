@@ -8,26 +8,23 @@ use crate::domain::document::{
 };
 use crate::domain::customer::CustomerKind;
 use crate::i18n::{Lang, Msg};
-use crate::model::AppError;
+use crate::server::Error;
 use crate::server::db::{Db, Tx};
 use crate::server::repo::{company_details, documents};
 
 /// Builds the invoice's document and stores it, inside the issuing transaction. Refused when
 /// the company's legal details are missing (the law requires them on every invoice) or when a
 /// small business under the VAT exemption has a line with VAT.
-pub async fn freeze_in(tx: &mut Tx, company_id: i64, invoice_id: i64) -> Result<Document, AppError> {
-    let details = company_details::get_in(tx, company_id).await?.ok_or(AppError::Refused(Msg::ErrCompanyDetailsMissing))?;
-    let facts = documents::facts_in(tx, company_id, invoice_id).await?.ok_or(AppError::NotFound)?;
+pub async fn freeze_in(tx: &mut Tx, company_id: i64, invoice_id: i64) -> Result<Document, Error> {
+    let details = company_details::get_in(tx, company_id).await?.ok_or(Error::Refused(Msg::ErrCompanyDetailsMissing))?;
+    let facts = documents::facts_in(tx, company_id, invoice_id).await?.ok_or(Error::NotFound)?;
     let lines = documents::lines_in(tx, company_id, invoice_id).await?;
     let logo = company_details::logo_in(tx, company_id).await?.map(|(mime, bytes)| Logo { mime, bytes });
     if details.small_business && lines.iter().any(|l| l.3 != 0) {
-        return Err(AppError::Refused(Msg::ErrSmallBusinessVat));
+        return Err(Error::Refused(Msg::ErrSmallBusinessVat));
     }
     let doc = build(&details, &facts, &lines, logo);
-    let json = serde_json::to_string(&doc).map_err(|e| {
-        tracing::error!(error = %e, "document serialisation");
-        AppError::Internal
-    })?;
+    let json = serde_json::to_string(&doc).map_err(|e| Error::Document(e.into()))?;
     documents::store_in(tx, company_id, invoice_id, &json).await?;
     Ok(doc)
 }
@@ -122,7 +119,7 @@ fn non_empty(s: &str) -> Option<String> {
 
 /// The invoice's frozen document with how it is paid now: `None` when the invoice is not the
 /// company's or not issued.
-pub async fn current(db: &Db, company_id: i64, invoice_id: i64) -> Result<Option<Document>, AppError> {
+pub async fn current(db: &Db, company_id: i64, invoice_id: i64) -> Result<Option<Document>, Error> {
     let json = match documents::get(db, company_id, invoice_id).await? {
         Some(json) => json,
         None => {
@@ -135,13 +132,10 @@ pub async fn current(db: &Db, company_id: i64, invoice_id: i64) -> Result<Option
             }
             let doc = freeze_in(&mut tx, company_id, invoice_id).await?;
             tx.commit().await?;
-            serde_json::to_string(&doc).map_err(|_| AppError::Internal)?
+            serde_json::to_string(&doc).map_err(|e| Error::Document(e.into()))?
         }
     };
-    let mut doc: Document = serde_json::from_str(&json).map_err(|e| {
-        tracing::error!(error = %e, invoice_id, "stored document unreadable");
-        AppError::Internal
-    })?;
+    let mut doc: Document = serde_json::from_str(&json).map_err(|e| Error::Document(e.into()))?;
     if let Some((mandate_reference, iban, collection_date)) = documents::direct_debit(db, company_id, invoice_id).await? {
         doc.payment = Payment::DirectDebit { mandate_reference, debtor_iban: iban.unwrap_or_default(), collection_date };
     }
@@ -155,11 +149,11 @@ pub fn file_name(doc: &Document, extension: &str) -> String {
 }
 
 /// The frozen document of one of the company's credit notes.
-pub async fn credit_note(db: &Db, company_id: i64, id: i64) -> Result<Option<Document>, AppError> {
+pub async fn credit_note(db: &Db, company_id: i64, id: i64) -> Result<Option<Document>, Error> {
     let Some(json) = crate::server::repo::credit_notes::document(db, company_id, id).await? else {
         return Ok(None);
     };
-    serde_json::from_str(&json).map(Some).map_err(|_| AppError::Internal)
+    serde_json::from_str(&json).map(Some).map_err(|e| Error::Document(e.into()))
 }
 
 /// The document as a PDF. Rendering is CPU work: it runs off the async threads.

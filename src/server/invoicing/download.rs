@@ -4,7 +4,7 @@
 
 use super::documents;
 use crate::domain::document::Document;
-use crate::model::AppError;
+use crate::server::Error;
 use crate::server::session::AuthUser;
 use crate::server::AppState;
 use axum::extract::{Path, State};
@@ -83,7 +83,7 @@ async fn document(state: &AppState, user: Option<AuthUser>, which: Which, what: 
     };
     match result {
         Ok(Some(doc)) => Ok(doc),
-        Ok(None) | Err(AppError::NotFound) => Err(StatusCode::NOT_FOUND.into_response()),
+        Ok(None) | Err(Error::NotFound) => Err(StatusCode::NOT_FOUND.into_response()),
         Err(e) => {
             tracing::error!(invoice_id = id, error = %e, "invoice document");
             Err(StatusCode::INTERNAL_SERVER_ERROR.into_response())

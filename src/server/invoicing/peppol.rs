@@ -25,7 +25,7 @@ pub use access_point::{AccessPoint, AccessPointError, RemoteDelivery};
 
 use crate::domain::document::{Document, Payment};
 use crate::model::peppol::{PeppolHealth, PeppolReach};
-use crate::model::AppError;
+use crate::server::Error;
 use crate::server::db::{begin_write, Tx};
 use crate::server::repo::peppol::{self as repo, state, Delivery, NewDelivery};
 use crate::server::repo::{invoice_events, twikey_settings};
@@ -142,9 +142,9 @@ async fn reachable(state: &AppState, ap: &dyn AccessPoint, company_id: i64, cust
 }
 
 /// What the customer page shows: whether the customer receives e-invoices over Peppol.
-pub async fn customer_reach(state: &AppState, company_id: i64, customer_id: i64) -> Result<PeppolReach, AppError> {
+pub async fn customer_reach(state: &AppState, company_id: i64, customer_id: i64) -> Result<PeppolReach, Error> {
     let (kind, enterprise_number, vat_number) =
-        repo::customer_identity(&state.db, company_id, customer_id).await?.ok_or(AppError::NotFound)?;
+        repo::customer_identity(&state.db, company_id, customer_id).await?.ok_or(Error::NotFound)?;
     let Some(number) = customer_enterprise_number(&enterprise_number, &vat_number).filter(|_| kind == "company") else {
         return Ok(PeppolReach::NotApplicable);
     };
@@ -170,7 +170,7 @@ pub async fn customer_reach(state: &AppState, company_id: i64, customer_id: i64)
 }
 
 /// The connections page's health: deliveries that failed, and those waiting for a retry.
-pub async fn health(state: &AppState, company_id: i64) -> Result<PeppolHealth, AppError> {
+pub async fn health(state: &AppState, company_id: i64) -> Result<PeppolHealth, Error> {
     let (failed, retrying) = repo::health(&state.db, company_id).await?;
     Ok(PeppolHealth { failed, retrying })
 }
@@ -186,7 +186,7 @@ pub struct DeliveryReport {
 }
 
 /// Delivers every delivery due at `at` (the scheduler calls this each tick).
-pub async fn deliver_due(state: &AppState, at: DateTime<Utc>) -> Result<DeliveryReport, AppError> {
+pub async fn deliver_due(state: &AppState, at: DateTime<Utc>) -> Result<DeliveryReport, Error> {
     let mut report = DeliveryReport::default();
     let mut after = 0i64;
     loop {
@@ -224,7 +224,7 @@ enum Step {
     NotReachable,
 }
 
-async fn deliver_one(state: &AppState, id: i64, at: DateTime<Utc>) -> Result<Option<Outcome>, AppError> {
+async fn deliver_one(state: &AppState, id: i64, at: DateTime<Utc>) -> Result<Option<Outcome>, Error> {
     let Some(d) = repo::claim(&state.db, id, at, at + Duration::seconds(LEASE_SECS)).await? else {
         return Ok(None);
     };
@@ -284,7 +284,7 @@ async fn attempt(state: &AppState, d: &Delivery, at: DateTime<Utc>) -> Result<St
 }
 
 /// Records an attempt's outcome with its timeline event, in one transaction.
-async fn record(state: &AppState, d: &Delivery, result: Result<Step, AccessPointError>, at: DateTime<Utc>) -> Result<Outcome, AppError> {
+async fn record(state: &AppState, d: &Delivery, result: Result<Step, AccessPointError>, at: DateTime<Utc>) -> Result<Outcome, Error> {
     let mut tx = begin_write(&state.db, d.company_id).await?;
     let receiver = format!("{}:{}", directory::BELGIAN_ENTERPRISE_SCHEME, d.enterprise_number);
     let (outcome, event) = match result {
@@ -323,13 +323,13 @@ async fn record(state: &AppState, d: &Delivery, result: Result<Step, AccessPoint
 
 /// The invoice goes by e-mail instead (unless an e-mail of it is already on its way). Returns
 /// whether it does (false: the customer has no e-mail address).
-async fn email_instead(tx: &mut Tx, d: &Delivery) -> Result<bool, AppError> {
+async fn email_instead(tx: &mut Tx, d: &Delivery) -> Result<bool, Error> {
     if repo::invoice_mailed_in(tx, d.company_id, d.invoice_id).await? {
         return Ok(true);
     }
     match crate::server::invoicing::sending::enqueue_invoice(tx, d.company_id, d.invoice_id).await {
         Ok(_) => Ok(true),
-        Err(AppError::Refused(why)) => {
+        Err(Error::Refused(why)) => {
             tracing::info!(invoice_id = d.invoice_id, ?why, "not reachable over Peppol and not by e-mail");
             Ok(false)
         }

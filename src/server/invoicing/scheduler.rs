@@ -12,9 +12,10 @@
 //! "Today" is injectable ([`RunOptions::as_of`]): `encaisse run-scheduler --as-of 2027-03-01`
 //! and the tests run as of any date without waiting.
 
-use crate::server::repo::subscriptions::{self, CrashPoint, Generated};
+use super::subscriptions::{invoice_period, Generated};
+use crate::server::repo::subscriptions;
 use crate::server::AppState;
-use crate::model::AppError;
+use crate::server::Error;
 use crate::domain::schedule::due_periods;
 use chrono::NaiveDate;
 use std::time::Duration;
@@ -22,14 +23,11 @@ use std::time::Duration;
 #[derive(Clone, Debug)]
 pub struct RunOptions {
     pub as_of: NaiveDate,
-    /// Test hook: after this many periods invoiced, crash at `crash_point` in the next one.
-    pub crash_after: Option<usize>,
-    pub crash_point: CrashPoint,
 }
 
 impl RunOptions {
     pub fn as_of(as_of: NaiveDate) -> RunOptions {
-        RunOptions { as_of, crash_after: None, crash_point: CrashPoint::BeforeCommit }
+        RunOptions { as_of }
     }
 }
 
@@ -43,7 +41,7 @@ pub struct RunReport {
 }
 
 /// One run as of a date.
-pub async fn run_once(state: &AppState, options: &RunOptions) -> Result<RunReport, AppError> {
+pub async fn run_once(state: &AppState, options: &RunOptions) -> Result<RunReport, Error> {
     let db = &state.db;
     let mut report = RunReport::default();
     loop {
@@ -51,11 +49,10 @@ pub async fn run_once(state: &AppState, options: &RunOptions) -> Result<RunRepor
         let before = report.invoices_created;
         for sub in &due {
             for (k, _start) in due_periods(sub.start_date, sub.every_months, sub.end_date, sub.next_period, options.as_of) {
-                let crash = (options.crash_after == Some(report.invoices_created)).then_some(options.crash_point);
-                let period = match subscriptions::invoice_period(db, sub, k, options.as_of, crash).await {
+                let period = match invoice_period(db, sub, k, options.as_of).await {
                     // The company cannot issue invoices yet (legal details missing): its
                     // periods stay due and are invoiced once it can.
-                    Err(AppError::Refused(why)) => {
+                    Err(Error::Refused(why)) => {
                         tracing::warn!(subscription_id = sub.id, ?why, "subscription period not invoiced");
                         break;
                     }

@@ -1,26 +1,26 @@
 //! Sending invoices by e-mail: the message in the customer's language, queued in the
 //! transaction that decides it, delivered with the invoice's PDF attached when SMTP sends it.
-//! The mailer itself (`server::mailer`) only knows messages; this room knows invoices.
+//! The mailer itself (`server::mail`) only knows messages; this room knows invoices.
 
 use crate::domain::money::format_eur;
 use crate::i18n::{Lang, Msg};
-use crate::model::AppError;
+use crate::server::Error;
 use crate::server::db::{begin_write, Db, Tx};
-use crate::server::mailer::{self, Mailer};
+use crate::server::mail::{self, Mailer};
 use crate::server::repo::outbox::{self, InvoiceMail};
 use chrono::NaiveDate;
 
 /// Delivers one queued message, with its invoice's PDF when it leaves by SMTP. Returns whether
 /// it was delivered.
 pub async fn deliver(db: &Db, mailer: &Mailer, id: i64) -> Result<bool, sqlx::Error> {
-    let Some(claimed) = mailer::claim(db, id).await? else {
+    let Some(claimed) = mail::claim(db, id).await? else {
         return Ok(false);
     };
     let attachment = match mailer.sends() {
         true => attachment(db, claimed.company_id, claimed.invoice_id, claimed.credit_note_id).await,
         false => None,
     };
-    mailer::send_claimed(db, mailer, id, claimed, attachment).await
+    mail::send_claimed(db, mailer, id, claimed, attachment).await
 }
 
 /// The PDF to attach to an invoice's or a credit note's e-mail: `(file name, bytes)`. A document
@@ -51,12 +51,12 @@ async fn attachment(db: &Db, company_id: i64, invoice_id: Option<i64>, credit_no
 }
 
 /// Queues and delivers a credit note's e-mail (with its PDF) to the invoice's customer.
-pub async fn send_credit_note(db: &Db, mailer: &Mailer, company_id: i64, credit_note_id: i64) -> Result<(), AppError> {
+pub async fn send_credit_note(db: &Db, mailer: &Mailer, company_id: i64, credit_note_id: i64) -> Result<(), Error> {
     let mut tx = begin_write(db, company_id).await?;
     let (number, total, invoice_number, email, language, company) =
-        outbox::credit_note_mail(&mut tx, company_id, credit_note_id).await?.ok_or(AppError::NotFound)?;
+        outbox::credit_note_mail(&mut tx, company_id, credit_note_id).await?.ok_or(Error::NotFound)?;
     if email.trim().is_empty() {
-        return Err(AppError::Refused(Msg::ErrCustomerHasNoEmail));
+        return Err(Error::Refused(Msg::ErrCustomerHasNoEmail));
     }
     let lang = Lang::parse(&language).unwrap_or(Lang::Fr);
     let t = |m: Msg| m.text(lang);
@@ -71,13 +71,13 @@ pub async fn send_credit_note(db: &Db, mailer: &Mailer, company_id: i64, credit_
         format_eur(total),
         t(Msg::MailInvoiceClosing),
     );
-    let id = mailer::enqueue(&mut tx, company_id, None, &email, &subject, &body).await?;
+    let id = mail::enqueue(&mut tx, company_id, None, &email, &subject, &body).await?;
     outbox::set_credit_note(&mut tx, id, credit_note_id).await?;
     tx.commit().await?;
     if deliver(db, mailer, id).await? {
         Ok(())
     } else {
-        Err(AppError::Refused(Msg::ErrMailNotDelivered))
+        Err(Error::Refused(Msg::ErrMailNotDelivered))
     }
 }
 
@@ -88,7 +88,7 @@ pub async fn deliver_queued(db: &Db, mailer: &Mailer) -> Result<usize, sqlx::Err
     let mut delivered = 0;
     let mut after = 0i64;
     loop {
-        let ids = mailer::queued_after(db, after, 100).await?;
+        let ids = mail::queued_after(db, after, 100).await?;
         let Some(&last) = ids.last() else { break };
         after = last;
         for id in ids {
@@ -129,7 +129,7 @@ pub fn invoice_message(
 }
 
 /// Queues the invoice e-mail for an issued invoice's customer (inside the caller's transaction).
-pub async fn enqueue_invoice(conn: &mut Tx, company_id: i64, invoice_id: i64) -> Result<i64, AppError> {
+pub async fn enqueue_invoice(conn: &mut Tx, company_id: i64, invoice_id: i64) -> Result<i64, Error> {
     let InvoiceMail {
         number,
         status,
@@ -140,29 +140,29 @@ pub async fn enqueue_invoice(conn: &mut Tx, company_id: i64, invoice_id: i64) ->
         email,
         language,
         company_name: company,
-    } = outbox::invoice_mail(conn, company_id, invoice_id).await?.ok_or(AppError::NotFound)?;
+    } = outbox::invoice_mail(conn, company_id, invoice_id).await?.ok_or(Error::NotFound)?;
     let Some(number) = number.filter(|_| matches!(status.as_str(), "open" | "paid")) else {
-        return Err(AppError::Refused(Msg::ErrNotSendable));
+        return Err(Error::Refused(Msg::ErrNotSendable));
     };
     if email.trim().is_empty() {
-        return Err(AppError::Refused(Msg::ErrCustomerHasNoEmail));
+        return Err(Error::Refused(Msg::ErrCustomerHasNoEmail));
     }
     let lang = Lang::parse(&language).unwrap_or(Lang::Fr);
     let open = if status == "open" { total - paid } else { 0 };
     let (subject, body) = invoice_message(lang, &company, &number, total, open, due, &communication);
-    Ok(mailer::enqueue(conn, company_id, Some(invoice_id), &email, &subject, &body).await?)
+    Ok(mail::enqueue(conn, company_id, Some(invoice_id), &email, &subject, &body).await?)
 }
 
 /// "Send": queue and deliver now. An SMTP failure is reported (the message stays queued and
 /// is retried by the scheduler).
-pub async fn send_invoice(db: &Db, mailer: &Mailer, company_id: i64, invoice_id: i64) -> Result<(), AppError> {
+pub async fn send_invoice(db: &Db, mailer: &Mailer, company_id: i64, invoice_id: i64) -> Result<(), Error> {
     let mut tx = begin_write(db, company_id).await?;
     let id = enqueue_invoice(&mut tx, company_id, invoice_id).await?;
     tx.commit().await?;
     if deliver(db, mailer, id).await? {
         Ok(())
     } else {
-        Err(AppError::Refused(Msg::ErrMailNotDelivered))
+        Err(Error::Refused(Msg::ErrMailNotDelivered))
     }
 }
 

@@ -2,7 +2,7 @@
 
 use super::invoice_events::{self, kind};
 use crate::model::invoices::{CustomerChoice, Invoice, InvoiceListQuery, InvoicePage, InvoiceRow, ValidInvoice, INVOICES_PER_PAGE};
-use crate::model::AppError;
+use crate::server::Error;
 use crate::domain::invoice::{due_date, invoice_number, totals, DisplayStatus, InvoiceStatus, Line};
 use crate::domain::structured_communication;
 use crate::i18n::Msg;
@@ -135,13 +135,13 @@ async fn update_draft(conn: &mut Tx, company_id: i64, id: i64, v: &ValidInvoice,
 }
 
 /// Saves a draft (new or existing) and, with `issue`, issues it in the same transaction.
-pub async fn save_draft(db: &Db, company_id: i64, id: Option<i64>, v: &ValidInvoice, issue: bool) -> Result<i64, AppError> {
+pub async fn save_draft(db: &Db, company_id: i64, id: Option<i64>, v: &ValidInvoice, issue: bool) -> Result<i64, Error> {
     let mut tx = begin_write(db, company_id).await?;
     let id = match id {
-        None => insert_draft(&mut tx, company_id, v, None).await?.ok_or_else(|| AppError::field("customer_id", Msg::ErrRequired))?,
+        None => insert_draft(&mut tx, company_id, v, None).await?.ok_or_else(|| Error::field("customer_id", Msg::ErrRequired))?,
         Some(id) => {
             let name =
-                customer_name(&mut tx, company_id, v.customer_id).await?.ok_or_else(|| AppError::field("customer_id", Msg::ErrRequired))?;
+                customer_name(&mut tx, company_id, v.customer_id).await?.ok_or_else(|| Error::field("customer_id", Msg::ErrRequired))?;
             if !update_draft(&mut tx, company_id, id, v, &name).await? {
                 return Err(exists_or_not_found(&mut tx, company_id, id, Msg::ErrNotDraft).await);
             }
@@ -157,22 +157,22 @@ pub async fn save_draft(db: &Db, company_id: i64, id: Option<i64>, v: &ValidInvo
 
 /// `Refused(msg)` when the invoice exists for this company (in a state that forbids the
 /// change), `NotFound` otherwise.
-async fn exists_or_not_found(conn: &mut Tx, company_id: i64, id: i64, msg: Msg) -> AppError {
+async fn exists_or_not_found(conn: &mut Tx, company_id: i64, id: i64, msg: Msg) -> Error {
     let found: Result<Option<i64>, _> = on_db!(conn, |ex| sqlx::query_scalar("SELECT id FROM invoices WHERE id = $1 AND company_id = $2")
         .bind(id)
         .bind(company_id)
         .fetch_optional(ex)
         .await);
     match found {
-        Ok(Some(_)) => AppError::Refused(msg),
-        Ok(None) => AppError::NotFound,
+        Ok(Some(_)) => Error::Refused(msg),
+        Ok(None) => Error::NotFound,
         Err(e) => e.into(),
     }
 }
 
 /// Issues a draft inside the caller's (write) transaction: takes the next number of the issue
 /// date's year from the company's counter row, sets status open, writes `issued`.
-pub async fn issue_in(conn: &mut Tx, company_id: i64, id: i64) -> Result<String, AppError> {
+pub async fn issue_in(conn: &mut Tx, company_id: i64, id: i64) -> Result<String, Error> {
     let draft: Option<(NaiveDate, i64)> = on_db!(conn, |ex| {
         sqlx::query_as("SELECT issue_date, total_incl_cents FROM invoices WHERE id = $1 AND company_id = $2 AND status = 'draft'")
             .bind(id)
@@ -214,7 +214,7 @@ pub async fn issue_in(conn: &mut Tx, company_id: i64, id: i64) -> Result<String,
 }
 
 /// Issues a draft in a transaction of its own. Returns the number.
-pub async fn issue(db: &Db, company_id: i64, id: i64) -> Result<String, AppError> {
+pub async fn issue(db: &Db, company_id: i64, id: i64) -> Result<String, Error> {
     let mut tx = begin_write(db, company_id).await?;
     let number = issue_in(&mut tx, company_id, id).await?;
     tx.commit().await?;
@@ -224,7 +224,7 @@ pub async fn issue(db: &Db, company_id: i64, id: i64) -> Result<String, AppError
 /// Cancels an open invoice with a reason.
 /// Discards a draft (not a legal document yet). An issued invoice is never cancelled: a credit
 /// note corrects it (Belgian law).
-pub async fn cancel(db: &Db, company_id: i64, id: i64, reason: &str) -> Result<(), AppError> {
+pub async fn cancel(db: &Db, company_id: i64, id: i64, reason: &str) -> Result<(), Error> {
     let mut tx = begin_write(db, company_id).await?;
     let done = on_db!(tx, |ex| sqlx::query(
         "UPDATE invoices SET status = 'cancelled', cancel_reason = $3, updated_at = $4

@@ -1,4 +1,4 @@
-//! The outbox: every e-mail, written before it is delivered (see `server::mailer`).
+//! The outbox: every e-mail, written before it is delivered (see `server::mail`).
 
 use crate::model::invoices::OutboxMessage;
 use crate::server::db::{now, on_db, Db, Tx};

@@ -5,7 +5,7 @@
 
 use super::invoice_events::{self, kind};
 use crate::model::invoices::Payment;
-use crate::model::AppError;
+use crate::server::Error;
 use crate::i18n::Msg;
 use crate::server::db::{begin_write, now, on_db, Db, Tx};
 use chrono::NaiveDate;
@@ -28,7 +28,7 @@ pub enum Recorded {
 
 /// Records a payment inside the caller's transaction. Errors: `NotFound` (not this company's),
 /// `Refused(ErrNotPayable)` (draft, paid or cancelled), `Refused(ErrAmountTooHigh)`.
-pub async fn record(conn: &mut Tx, company_id: i64, invoice_id: i64, p: &NewPayment<'_>) -> Result<Recorded, AppError> {
+pub async fn record(conn: &mut Tx, company_id: i64, invoice_id: i64, p: &NewPayment<'_>) -> Result<Recorded, Error> {
     let row: Option<(String, i64, i64)> = on_db!(conn, |ex| {
         sqlx::query_as("SELECT status, total_incl_cents, paid_cents FROM invoices WHERE id = $1 AND company_id = $2")
             .bind(invoice_id)
@@ -36,12 +36,12 @@ pub async fn record(conn: &mut Tx, company_id: i64, invoice_id: i64, p: &NewPaym
             .fetch_optional(ex)
             .await
     })?;
-    let (status, total, paid) = row.ok_or(AppError::NotFound)?;
+    let (status, total, paid) = row.ok_or(Error::NotFound)?;
     if status != "open" {
-        return Err(AppError::Refused(Msg::ErrNotPayable));
+        return Err(Error::Refused(Msg::ErrNotPayable));
     }
     if p.amount_cents <= 0 || paid + p.amount_cents > total {
-        return Err(AppError::Refused(Msg::ErrAmountTooHigh));
+        return Err(Error::Refused(Msg::ErrAmountTooHigh));
     }
     // A duplicate is skipped by the insert itself, not caught as an error: PostgreSQL would
     // abort the caller's transaction (a feed chunk) on a failed insert.
@@ -90,14 +90,14 @@ pub async fn record(conn: &mut Tx, company_id: i64, invoice_id: i64, p: &NewPaym
 }
 
 /// [`record`] in a transaction of its own; returns the open amount left.
-pub async fn record_in_own_tx(db: &Db, company_id: i64, invoice_id: i64, p: &NewPayment<'_>) -> Result<i64, AppError> {
+pub async fn record_in_own_tx(db: &Db, company_id: i64, invoice_id: i64, p: &NewPayment<'_>) -> Result<i64, Error> {
     let mut tx = begin_write(db, company_id).await?;
     match record(&mut tx, company_id, invoice_id, p).await? {
         Recorded::Done { open_cents, .. } => {
             tx.commit().await?;
             Ok(open_cents)
         }
-        Recorded::Duplicate => Err(AppError::Refused(Msg::ErrDuplicatePayment)),
+        Recorded::Duplicate => Err(Error::Refused(Msg::ErrDuplicatePayment)),
     }
 }
 

@@ -1,13 +1,14 @@
-//! Subscriptions and their lines, and the step the scheduler repeats: invoice one period.
+//! Subscriptions and their lines; what the scheduler reads and moves (`due`, `period_is_next`,
+//! `advance`). The step itself lives in `server::invoicing::subscriptions`.
 
 use super::invoices;
-use crate::model::invoices::{InvoiceRow, ValidInvoice};
+use crate::model::invoices::InvoiceRow;
 use crate::model::subscriptions::{Subscription, SubscriptionRow, ValidSubscription};
-use crate::model::AppError;
+use crate::server::Error;
 use crate::domain::invoice::{totals, Line};
-use crate::domain::schedule::{period_end, period_start, SubscriptionStatus};
+use crate::domain::schedule::{period_start, SubscriptionStatus};
 use crate::i18n::Msg;
-use crate::server::db::{begin_write, is_unique_violation, now, on_db, Db, Tx};
+use crate::server::db::{begin_write, now, on_db, Db, Tx};
 use chrono::NaiveDate;
 
 pub async fn insert(db: &Db, company_id: i64, v: &ValidSubscription) -> Result<Option<i64>, sqlx::Error> {
@@ -60,7 +61,7 @@ pub async fn insert(db: &Db, company_id: i64, v: &ValidSubscription) -> Result<O
     Ok(Some(id))
 }
 
-async fn lines(conn: &mut Tx, id: i64) -> Result<Vec<Line>, sqlx::Error> {
+pub async fn lines(conn: &mut Tx, id: i64) -> Result<Vec<Line>, sqlx::Error> {
     let rows: Vec<(String, i64, i64, i64)> = on_db!(conn, |ex| {
         sqlx::query_as(
         "SELECT description, quantity_milli, unit_price_cents, vat_rate FROM subscription_lines WHERE subscription_id = $1 ORDER BY position",
@@ -185,14 +186,14 @@ pub async fn invoices(db: &Db, company_id: i64, id: i64, today: NaiveDate) -> Re
 }
 
 /// Pause, resume or end. Resuming skips the periods that started while paused.
-pub async fn change(db: &Db, company_id: i64, id: i64, action: &str, today: NaiveDate) -> Result<(), AppError> {
+pub async fn change(db: &Db, company_id: i64, id: i64, action: &str, today: NaiveDate) -> Result<(), Error> {
     let mut tx = begin_write(db, company_id).await?;
     let row: Option<Row> = on_db!(tx, |ex| sqlx::query_as(&format!("{SELECT} WHERE s.id = $1 AND s.company_id = $2"))
         .bind(id)
         .bind(company_id)
         .fetch_optional(ex)
         .await)?;
-    let row = row.ok_or(AppError::NotFound)?;
+    let row = row.ok_or(Error::NotFound)?;
     let (status, next_period) = match (action, row.status()) {
         ("pause", SubscriptionStatus::Active) => (SubscriptionStatus::Paused, row.next_period),
         ("resume", SubscriptionStatus::Paused) => {
@@ -203,7 +204,7 @@ pub async fn change(db: &Db, company_id: i64, id: i64, action: &str, today: Naiv
             (SubscriptionStatus::Active, k as i64)
         }
         ("end", SubscriptionStatus::Active | SubscriptionStatus::Paused) => (SubscriptionStatus::Ended, row.next_period),
-        _ => return Err(AppError::Refused(Msg::ErrNotAllowedNow)),
+        _ => return Err(Error::Refused(Msg::ErrNotAllowedNow)),
     };
     let next_start = period_start(row.start_date, row.every_months as u32, next_period as u32).unwrap_or(row.next_period_start);
     on_db!(tx, |ex| {
@@ -270,107 +271,30 @@ pub async fn due(db: &Db, as_of: NaiveDate) -> Result<Vec<Due>, sqlx::Error> {
         .collect())
 }
 
-/// What invoicing one period produced.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Generated {
-    pub subscription_id: i64,
-    pub company_id: i64,
-    pub invoice_id: i64,
-    pub period_start: NaiveDate,
-    /// the queued e-mail, when the subscription sends by e-mail
-    pub email_id: Option<i64>,
-    pub collect_with_twikey: bool,
-}
 
-/// Test hook: where [`invoice_period`] stops to simulate a crash (the transaction is dropped,
-/// so nothing of the period is kept).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum CrashPoint {
-    AfterInvoiceInsert,
-    BeforeCommit,
-}
-
-/// Invoices period `k` of a subscription in ONE transaction: the invoice (unique per
-/// subscription and period), its number, its e-mail when asked, and the subscription's move to
-/// the next period. `Ok(None)` when another run got there first (the period is no longer the
-/// next one, or the unique index refused a second invoice).
-pub async fn invoice_period(
-    db: &Db,
-    due: &Due,
-    k: u32,
-    as_of: NaiveDate,
-    crash: Option<CrashPoint>,
-) -> Result<Option<Generated>, AppError> {
-    let Some(start) = period_start(due.start_date, due.every_months, k) else {
-        return Ok(None);
-    };
-    let end = period_end(due.start_date, due.every_months, k).unwrap_or(start);
-    let mut tx = begin_write(db, due.company_id).await?;
-    // Still the next period of a still-active subscription? (another run may have done it)
-    let current: Option<(i64, String)> = on_db!(tx, |ex| sqlx::query_as("SELECT next_period, status FROM subscriptions WHERE id = $1")
-        .bind(due.id)
+/// Is period `k` still the next one of a still-active subscription? (Another run may have done it.)
+pub async fn period_is_next(conn: &mut Tx, id: i64, k: u32) -> Result<bool, sqlx::Error> {
+    let current: Option<(i64, String)> = on_db!(conn, |ex| sqlx::query_as("SELECT next_period, status FROM subscriptions WHERE id = $1")
+        .bind(id)
         .fetch_optional(ex)
         .await)?;
-    if current != Some((k as i64, "active".to_string())) {
-        return Ok(None);
-    }
-    let lines = lines(&mut tx, due.id).await?;
-    let period = format!(" ({} – {})", start.format("%d/%m/%Y"), end.format("%d/%m/%Y"));
-    let lines: Vec<Line> = lines.into_iter().map(|l| Line { description: format!("{}{period}", l.description), ..l }).collect();
-    let draft =
-        ValidInvoice {
-        customer_id: due.customer_id,
-        issue_date: as_of.max(start),
-        payment_term_days: due.payment_term_days,
-        buyer_reference: String::new(),
-        lines,
-    };
-    let invoice_id = match invoices::insert_draft(&mut tx, due.company_id, &draft, Some((due.id, start))).await {
-        Ok(Some(id)) => id,
-        Ok(None) => return Ok(None),
-        Err(e) if is_unique_violation(&e) => return Ok(None),
-        Err(e) => return Err(e.into()),
-    };
-    if crash == Some(CrashPoint::AfterInvoiceInsert) {
-        return Err(AppError::Internal);
-    }
-    invoices::issue_in(&mut tx, due.company_id, invoice_id).await?;
-    crate::server::invoicing::issuing::complete_in(&mut tx, due.company_id, invoice_id).await?;
-    let email_id = if due.send_email {
-        match crate::server::invoicing::sending::enqueue_invoice(&mut tx, due.company_id, invoice_id).await {
-            Ok(id) => Some(id),
-            // A customer without an e-mail address still gets the invoice; the page shows it unsent.
-            Err(AppError::Refused(_)) => None,
-            Err(e) => return Err(e),
-        }
-    } else {
-        None
-    };
-    let next_start = period_start(due.start_date, due.every_months, k + 1).unwrap_or(start);
-    let past_end = due.end_date.is_some_and(|e| next_start > e);
-    on_db!(tx, |ex| {
+    Ok(current == Some((k as i64, "active".to_string())))
+}
+
+/// Moves the subscription from period `k` to the next one (ended when past its end date).
+pub async fn advance(conn: &mut Tx, id: i64, k: u32, next_start: NaiveDate, ended: bool) -> Result<u64, sqlx::Error> {
+    on_db!(conn, |ex| {
         sqlx::query(
-        "UPDATE subscriptions SET next_period = $2, next_period_start = $3, status = $4, updated_at = $5 WHERE id = $1 AND next_period = $6",
-    )
-    .bind(due.id)
-    .bind(k as i64 + 1)
-    .bind(next_start)
-    .bind(if past_end { "ended" } else { "active" })
-    .bind(now())
-    .bind(k as i64)
-    .execute(ex)
-    .await.map(|r| r.rows_affected())
-    })?;
-    if crash == Some(CrashPoint::BeforeCommit) {
-        return Err(AppError::Internal);
-    }
-    tx.commit().await?;
-    Ok(Some(Generated {
-        subscription_id: due.id,
-        company_id: due.company_id,
-        invoice_id,
-        period_start: start,
-        email_id,
-        collect_with_twikey: due.collect_with_twikey,
-    }))
+            "UPDATE subscriptions SET next_period = $2, next_period_start = $3, status = $4, updated_at = $5 WHERE id = $1 AND next_period = $6",
+        )
+        .bind(id)
+        .bind(k as i64 + 1)
+        .bind(next_start)
+        .bind(if ended { "ended" } else { "active" })
+        .bind(now())
+        .bind(k as i64)
+        .execute(ex)
+        .await
+        .map(|r| r.rows_affected())
+    })
 }

@@ -19,7 +19,7 @@ use crate::server::repo::payments::{self, NewPayment, Recorded};
 use crate::server::repo::twikey_settings::{self, Settings};
 use crate::server::AppState;
 use crate::domain::collection::CannotCollect;
-use crate::model::AppError;
+use crate::server::Error;
 use crate::domain::invoice::PAYMENT_METHOD_DIRECT_DEBIT;
 use crate::domain::mandate::MandateState;
 use crate::domain::sepa;
@@ -43,7 +43,7 @@ pub enum CollectError {
     #[error("Twikey: {0}")]
     Twikey(#[from] TwikeyError),
     #[error(transparent)]
-    App(#[from] AppError),
+    App(#[from] Error),
 }
 
 impl From<sqlx::Error> for CollectError {
@@ -52,10 +52,10 @@ impl From<sqlx::Error> for CollectError {
     }
 }
 
-impl From<CollectError> for AppError {
+impl From<CollectError> for Error {
     fn from(e: CollectError) -> Self {
         match e {
-            CollectError::Cannot(why) => AppError::Refused(why.message()),
+            CollectError::Cannot(why) => Error::Refused(why.message()),
             CollectError::Twikey(e) => e.into(),
             CollectError::App(e) => e,
         }
@@ -88,13 +88,13 @@ pub struct Eligibility {
     pub open_cents: i64,
 }
 
-pub async fn eligibility(state: &AppState, settings: &Settings, invoice_id: i64) -> Result<Eligibility, AppError> {
+pub async fn eligibility(state: &AppState, settings: &Settings, invoice_id: i64) -> Result<Eligibility, Error> {
     let company_id = settings.company_id;
     // One connection at a time: holding one while asking the pool for another starves the
     // pool under load (many invoice pages at once).
     let (facts, running) = {
         let mut conn = state.db.begin().await?;
-        let facts = invoice_facts(&mut conn, company_id, invoice_id).await?.ok_or(AppError::NotFound)?;
+        let facts = invoice_facts(&mut conn, company_id, invoice_id).await?.ok_or(Error::NotFound)?;
         let running = collections::running(&mut conn, company_id, invoice_id).await?;
         (facts, running)
     };
@@ -141,7 +141,7 @@ pub async fn start(state: &AppState, company_id: i64, invoice_id: i64, cause: Ca
     }
     let mandate = e.mandate.expect("eligible means a signed mandate");
     let mut tx = begin_write(&state.db, company_id).await?;
-    let facts = invoice_facts(&mut tx, company_id, invoice_id).await?.ok_or(AppError::NotFound)?;
+    let facts = invoice_facts(&mut tx, company_id, invoice_id).await?.ok_or(Error::NotFound)?;
     let collection_date = settings.prenotify.then(|| state.today() + Duration::days(PRENOTIFY_DAYS));
     let key = idempotency_key();
     let prefix = facts.number.clone().unwrap_or_else(|| format!("INV{invoice_id}"));
@@ -195,7 +195,7 @@ async fn resend_if_stale(state: &AppState, settings: &Settings, invoice_id: i64)
 /// Sends a `requested` collection again with its own idempotency key.
 pub async fn resend(state: &AppState, settings: &Settings, c: &Collection) -> Result<(), CollectError> {
     let mut tx = state.db.begin().await?;
-    let facts = invoice_facts(&mut tx, settings.company_id, c.invoice_id).await?.ok_or(AppError::NotFound)?;
+    let facts = invoice_facts(&mut tx, settings.company_id, c.invoice_id).await?.ok_or(Error::NotFound)?;
     // Claim the resend: with several servers, only the one that moves `updated_at` sends.
     if !collections::claim_resend(&mut tx, c.id, now() - Duration::seconds(RESEND_AFTER_SECS)).await? {
         return Ok(());
@@ -277,7 +277,7 @@ async fn confirm_by_reference(
     tx.commit().await?;
     state.live.publish(company_id, "invoices");
     match message {
-        Some(m) => Err(CollectError::App(AppError::Twikey { code, message: m, unreachable: false })),
+        Some(m) => Err(CollectError::Twikey(TwikeyError::Api { status: 400, code, message: m, extra: None })),
         None => Ok(()),
     }
 }
@@ -305,7 +305,7 @@ async fn timeline(state: &AppState, company_id: i64, invoice_id: i64, kind: &str
 
 /// Applies one transaction-feed entry (inside the chunk's transaction). Returns the invoice it
 /// changed, if any. Entries Encaisse did not create are ignored.
-pub async fn apply_feed_entry(conn: &mut Tx, settings: &Settings, t: &Transaction, today: NaiveDate) -> Result<Option<i64>, AppError> {
+pub async fn apply_feed_entry(conn: &mut Tx, settings: &Settings, t: &Transaction, today: NaiveDate) -> Result<Option<i64>, Error> {
     let company_id = settings.company_id;
     let found = match &t.reference {
         Some(r) => collections::by_reference(conn, company_id, r).await?,
@@ -344,7 +344,7 @@ pub async fn apply_feed_entry(conn: &mut Tx, settings: &Settings, t: &Transactio
             match payments::record(conn, company_id, c.invoice_id, &payment).await {
                 Ok(Recorded::Done { .. }) | Ok(Recorded::Duplicate) => {}
                 // Paid by hand (or cancelled) meanwhile: the money still came in; say so.
-                Err(AppError::Refused(_)) => {
+                Err(Error::Refused(_)) => {
                     invoice_events::append(
                         conn,
                         company_id,
@@ -453,4 +453,62 @@ pub async fn collect_generated_invoice(state: &AppState, company_id: i64, invoic
         // The row stays requested (retryable) or failed with its reason, both on the timeline.
         Err(e) => tracing::warn!(invoice_id, error = %e, "subscription collection failed"),
     }
+}
+
+/// The invoice's Twikey box: whether a collection can start (and why not), its collections.
+pub async fn invoice_view(state: &AppState, company_id: i64, invoice_id: i64) -> Result<crate::model::twikey::InvoiceTwikeyView, Error> {
+    use crate::model::twikey::{CollectionView, InvoiceTwikeyView};
+    let settings = twikey_settings::get(&state.db, company_id).await?;
+    let e = eligibility(state, &settings, invoice_id).await?;
+    let mut conn = state.db.begin().await?;
+    let rows = collections::for_invoice(&mut conn, company_id, invoice_id).await?;
+    drop(conn);
+    let brussels = |t: Option<chrono::DateTime<chrono::Utc>>| t.map(crate::domain::time::format_brussels);
+    let collections = rows
+        .into_iter()
+        .map(|c| CollectionView {
+            will_retry: c.failed_not_final(),
+            id: c.id,
+            reference: c.reference,
+            amount_cents: c.amount_cents,
+            attempt: c.attempt,
+            state: c.state,
+            reason_code: c.reason_code,
+            reason_message: c.reason_message,
+            reversed: c.reversed,
+            retry_at: brussels(c.retry_at),
+            prenotify: c.prenotify,
+            collection_date: c.collection_date,
+            created_at: crate::domain::time::format_brussels(c.created_at),
+        })
+        .collect();
+    Ok(InvoiceTwikeyView {
+        enabled: settings.enabled,
+        why_not: e.why_not,
+        customer_id: e.customer_id,
+        mandate_reference: e.mandate.map(|m| m.reference),
+        open_cents: e.open_cents,
+        collections,
+    })
+}
+
+/// Starts collections for the chosen invoices (at most 500); says which started, which were
+/// skipped and why, and which failed.
+pub async fn start_many(state: &AppState, company_id: i64, invoice_ids: impl IntoIterator<Item = i64>) -> Result<crate::model::twikey::BulkCollectReport, Error> {
+    let mut report = crate::model::twikey::BulkCollectReport::default();
+    for id in invoice_ids.into_iter().take(500) {
+        let Some(number) = crate::server::repo::invoices::number_of(&state.db, company_id, id).await? else {
+            continue;
+        };
+        let label = number.unwrap_or_else(|| format!("#{id}"));
+        match start(state, company_id, id, Cause::User).await {
+            Ok(_) => report.started.push(label),
+            Err(CollectError::Cannot(why)) => report.skipped.push((label, why)),
+            Err(e) => {
+                tracing::warn!(error = %e, invoice_id = id, "collection not started");
+                report.failed.push((label, e.to_string()))
+            }
+        }
+    }
+    Ok(report)
 }

@@ -27,7 +27,7 @@ pub enum SyncError {
     #[error("database: {0}")]
     Db(#[from] sqlx::Error),
     #[error("applying a transaction: {0}")]
-    Apply(crate::model::AppError),
+    Apply(crate::server::Error),
     #[error("this Twikey account is connected to another company; nothing is read for this one")]
     AccountTaken,
 }

@@ -36,6 +36,15 @@ impl Reply {
             .find(|c| c.starts_with("encaisse_session=") && !c.starts_with("encaisse_session=;"))
             .map(|c| c.split(';').next().unwrap().to_string())
     }
+    /// Whether the answer is an error that says `msg` (as the whole message or for a field).
+    pub fn says(&self, msg: encaisse::i18n::Msg) -> bool {
+        match serde_json::from_str::<encaisse::model::AppError>(&self.body) {
+            Ok(encaisse::model::AppError::Invalid(fields)) => fields.iter().any(|f| f.msg == msg),
+            Ok(err) => err.message() == msg,
+            Err(_) => false,
+        }
+    }
+
     pub fn json(&self) -> serde_json::Value {
         serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
     }

@@ -1,0 +1,130 @@
+import { test, expect } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import { shot, signUp, uniqueEmail } from './helpers';
+
+// These journeys act the moment a page shows something: no waiting for the client to start.
+// A control that cannot work yet is disabled (Playwright then waits, as a person would see).
+
+test('typing and clicking right after each navigation loses nothing', async ({ page }) => {
+  await signUp(page, 'Épicerie Rapide', uniqueEmail('fast'));
+
+  await page.goto('/customers/new');
+  await page.getByLabel('Individual').check();
+  await page.getByLabel('First name').fill('Nora');
+  await page.getByLabel('Last name').fill('Vermeulen');
+  await page.getByLabel('E-mail').fill('nora@example.be');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('heading', { name: 'Nora Vermeulen' })).toBeVisible();
+
+  // the invoice editor, typed into at once; first without a price: the error keeps the rest
+  await page.goto('/invoices');
+  await page.getByRole('button', { name: 'New invoice' }).click();
+  await page.getByLabel('Customer').selectOption({ label: 'Nora Vermeulen' });
+  await page.getByLabel('Description').first().fill('Olive oil, 5 l');
+  await page.getByLabel('Unit price').first().fill('');
+  await page.getByRole('button', { name: 'Issue' }).click();
+  await expect(page.getByLabel('Description').first()).toHaveValue('Olive oil, 5 l');
+  await expect(page.getByLabel('Customer')).toHaveValue(/\d+/);
+  await page.getByLabel('Unit price').first().fill('42,00');
+  await page.getByRole('button', { name: 'Issue' }).click();
+  await expect(page.getByTestId('invoice-number')).toHaveText(/^\d{4}-0001$/);
+  await expect(page.getByText('Olive oil, 5 l')).toBeVisible();
+  await shot(page, 'person-01-issued-at-once');
+
+  // a wrong password says so, even straight after the page shows
+  await page.getByRole('button', { name: /@example\.be/ }).click();
+  await page.getByRole('button', { name: 'Log out' }).click();
+  await page.goto('/login');
+  await page.getByLabel('E-mail').fill('nobody@example.be');
+  await page.getByLabel('Password').fill('not-the-password');
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await expect(page.getByRole('alert')).toBeVisible();
+});
+
+test('the same invoice open in two tabs: one follows what the other does', async ({ page }) => {
+  await signUp(page, 'Deux Onglets', uniqueEmail('tabs'));
+  await page.goto('/customers/new');
+  await page.getByLabel('Individual').check();
+  await page.getByLabel('First name').fill('Tom');
+  await page.getByLabel('Last name').fill('Claes');
+  await page.getByLabel('E-mail').fill('tom@example.be');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('heading', { name: 'Tom Claes' })).toBeVisible();
+  await page.goto('/invoices/new');
+  await page.getByLabel('Customer').selectOption({ label: 'Tom Claes' });
+  await page.getByLabel('Description').first().fill('Repair');
+  await page.getByLabel('Unit price').first().fill('100');
+  await page.getByRole('button', { name: 'Issue' }).click();
+  await expect(page.getByTestId('invoice-number')).toBeVisible();
+  const invoiceUrl = page.url();
+
+  const other = await page.context().newPage();
+  await other.goto(invoiceUrl);
+  await expect(other.locator('h1 [data-status="open"]')).toBeVisible();
+
+  await page.getByRole('button', { name: 'Record payment' }).click();
+  await page.getByLabel('Amount').fill('121,00');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.locator('h1 [data-status="paid"]')).toBeVisible();
+
+  // the other tab was not touched: it follows by itself
+  await expect(other.locator('h1 [data-status="paid"]')).toBeVisible({ timeout: 15_000 });
+  await expect(other.getByTestId('timeline-event').filter({ hasText: 'Payment recorded' })).toBeVisible();
+  await shot(other, 'person-02-other-tab-follows');
+});
+
+/** Serious and critical WCAG 2.1 A/AA violations of the page as it is now. */
+async function violations(page: import('@playwright/test').Page) {
+  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${page.url()} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+test('every page passes axe-core (WCAG 2.1 A/AA), in English and in French', async ({ page }) => {
+  test.setTimeout(180_000);
+  const found: string[] = [];
+  for (const path of ['/login', '/signup']) {
+    await page.goto(path);
+    await expect(page.getByRole('heading').first()).toBeVisible();
+    found.push(...(await violations(page)));
+  }
+  const email = uniqueEmail('a11y');
+  await signUp(page, 'Atelier Accessible', email);
+  await page.goto('/customers/new');
+  await page.getByLabel('Individual').check();
+  await page.getByLabel('First name').fill('Ines');
+  await page.getByLabel('Last name').fill('Dubois');
+  await page.getByLabel('E-mail').fill('ines@example.be');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('heading', { name: 'Ines Dubois' })).toBeVisible();
+  const customerUrl = page.url();
+  await page.goto('/invoices/new');
+  await page.getByLabel('Customer').selectOption({ label: 'Ines Dubois' });
+  await page.getByLabel('Description').first().fill('Consultation');
+  await page.getByLabel('Unit price').first().fill('80');
+  await page.getByRole('button', { name: 'Issue' }).click();
+  await expect(page.getByTestId('invoice-number')).toBeVisible();
+  const invoiceUrl = page.url();
+
+  const pages = [
+    '/', '/customers', customerUrl, `${customerUrl}?tab=twikey`, '/customers/new', '/invoices', invoiceUrl,
+    '/invoices/new', '/subscriptions', '/subscriptions/new', '/outbox', '/settings/company',
+    '/settings/connections', '/settings/connections/twikey',
+  ];
+  for (const lang of ['English', 'Français']) {
+    if (lang === 'Français') {
+      await page.getByRole('button', { name: email }).click();
+      await page.getByRole('button', { name: /Français/ }).click();
+      await expect(page.locator('html')).toHaveAttribute('lang', 'fr');
+    }
+    for (const path of pages) {
+      await page.goto(path);
+      await expect(page.locator('main h1').first()).toBeVisible();
+      // the client has started (controls enabled) before measuring
+      await expect(page.locator('fieldset.app-gate')).toBeEnabled();
+      found.push(...(await violations(page)));
+    }
+  }
+  expect(found, found.join('\n')).toEqual([]);
+});

@@ -1,0 +1,95 @@
+//! Where the server's errors become what the browser sees, once: [`signed_in`] runs a server
+//! function's body for the caller, turns `server::Error` into `AppError` (logging the whole
+//! chain of anything the user cannot act on) and sets the HTTP status that matches it.
+
+use crate::model::AppError;
+use crate::server::session::{self, AuthUser};
+use crate::server::Error;
+use http::StatusCode;
+use std::future::Future;
+
+impl From<Error> for AppError {
+    fn from(err: Error) -> Self {
+        match err {
+            Error::Unauthorized => AppError::Unauthorized,
+            Error::NotFound => AppError::NotFound,
+            Error::Invalid(fields) => AppError::Invalid(fields),
+            Error::Refused(msg) => AppError::Refused(msg),
+            Error::TooManyAttempts { retry_after_secs } => AppError::TooManyAttempts { retry_after_secs },
+            Error::Twikey(e) => {
+                tracing::warn!(error = %e, "Twikey call failed");
+                twikey_error(e)
+            }
+            other @ (Error::Db(_) | Error::Crypto(_) | Error::Document(_) | Error::Internal(_)) => {
+                tracing::error!(error = %other.chain(), "server function failed");
+                AppError::Internal
+            }
+        }
+    }
+}
+
+/// Twikey's own words reach the page; whether it was unreachable decides the wording.
+fn twikey_error(err: twikey::TwikeyError) -> AppError {
+    use twikey::TwikeyError as E;
+    match err {
+        E::Api { code, message, extra, .. } => AppError::Twikey {
+            message: match extra {
+                Some(extra) if !extra.is_empty() => format!("{message} [{extra}]"),
+                _ => message,
+            },
+            code,
+            unreachable: false,
+        },
+        // Temporary: "try again later", never "wrong key".
+        E::RateLimited { .. } => AppError::Twikey { code: "rate_limited".into(), message: err.to_string(), unreachable: false },
+        E::SessionExpired => AppError::Twikey { code: "err_no_login".into(), message: err.to_string(), unreachable: false },
+        E::Timeout | E::Connect(_) | E::Transport(_) | E::InvalidResponse(_) | E::Config(_) => {
+            AppError::Twikey { code: "unreachable".into(), message: err.to_string(), unreachable: true }
+        }
+    }
+}
+
+impl From<sqlx::Error> for AppError {
+    fn from(err: sqlx::Error) -> Self {
+        Error::Db(err).into()
+    }
+}
+
+impl From<twikey::TwikeyError> for AppError {
+    fn from(err: twikey::TwikeyError) -> Self {
+        Error::Twikey(err).into()
+    }
+}
+
+/// A server function for a signed-in caller: resolves who calls (or answers 401), runs the
+/// body with them, and sets the HTTP status of an error.
+pub async fn signed_in<T, Fut>(body: impl FnOnce(AuthUser) -> Fut) -> Result<T, AppError>
+where
+    Fut: Future<Output = Result<T, AppError>>,
+{
+    let result = match session::require_user().await {
+        Ok(user) => body(user).await,
+        Err(e) => Err(e.into()),
+    };
+    respond(result)
+}
+
+/// Ends a server function: on error, sets the HTTP status that matches it.
+pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+    if let Err(err) = &result {
+        let status = match err {
+            AppError::Unauthorized => StatusCode::UNAUTHORIZED,
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Invalid(_) | AppError::Refused(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Twikey { unreachable: true, .. } => StatusCode::BAD_GATEWAY,
+            AppError::Twikey { code, .. } if code == "rate_limited" => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Twikey { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Internal | AppError::Network(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        };
+        if let Some(options) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+            options.set_status(status);
+        }
+    }
+    result
+}

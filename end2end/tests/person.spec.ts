@@ -34,7 +34,7 @@ test('typing and clicking right after each navigation loses nothing', async ({ p
   // a wrong password says so, even straight after the page shows
   await page.getByRole('button', { name: /@example\.be/ }).click();
   await page.getByRole('button', { name: 'Log out' }).click();
-  await page.goto('/login');
+  await expect(page).toHaveURL(/\/login/);
   await page.getByLabel('E-mail').fill('nobody@example.be');
   await page.getByLabel('Password').fill('not-the-password');
   await page.getByRole('button', { name: 'Log in' }).click();

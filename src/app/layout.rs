@@ -53,11 +53,14 @@ fn AccountMenu(email: String, company: String) -> impl IntoView {
     let menu = NodeRef::<leptos::html::Details>::new();
     // Close the menu when a link in it (or anywhere) moves to another page.
     let location = use_location();
-    Effect::new(move |_| {
+    // Not on the first run: a menu a person opened before the client started stays open.
+    Effect::new(move |first_done: Option<()>| {
         location.pathname.track();
         location.search.track();
-        if let Some(menu) = menu.get_untracked() {
-            menu.set_open(false);
+        if first_done.is_some() {
+            if let Some(menu) = menu.get_untracked() {
+                menu.set_open(false);
+            }
         }
     });
     // Escape closes the menu and gives the focus back to its button.
@@ -112,14 +115,14 @@ fn LanguageSwitch() -> impl IntoView {
                 {Lang::ALL.into_iter().map(|lang| {
                     let label = match lang { Lang::En => "English", Lang::Fr => "Français", Lang::Nl => "Nederlands" };
                     view! {
+                        // The name read out starts with the visible letters ("FR Français").
                         <button
                             type="submit"
                             name="lang"
                             value=lang.code()
                             title=label
-                            aria-label=label
                             aria-pressed=if lang == viewer.lang { "true" } else { "false" }
-                        >{lang.code().to_uppercase()}</button>
+                        >{lang.code().to_uppercase()}<span class="visually-hidden" lang=lang.code()>" "{label}</span></button>
                     }
                 }).collect_view()}
             </fieldset>

@@ -40,6 +40,8 @@ fn CustomerView() -> impl IntoView {
         _ => Tab::Details,
     };
     view! {
+        // a title from the first byte; the customer's name replaces it once loaded
+        <Title text=t(Msg::CustomersTitle) />
         <section class="page">
             <FormError error=action_error(archive) />
             <Transition fallback=|| view! { <Loading /> }>

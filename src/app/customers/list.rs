@@ -79,7 +79,7 @@ fn CustomerList() -> impl IntoView {
                 {move || query.get().archived.then(|| view! { <input type="hidden" name="archived" value="true" /> })}
                 <button type="submit" class="button">{t(Msg::Search)}</button>
                 <a class="toggle-archived" href=move || query_string(&CustomerListQuery { archived: !query.get().archived, page: 1, ..query.get() })
-                    aria-pressed=move || if query.get().archived { "true" } else { "false" }>
+                    aria-current=move || query.get().archived.then_some("true")>
                     {t(Msg::ShowArchived)}
                 </a>
             </form>

@@ -20,6 +20,7 @@ pub fn InvoicePage() -> impl IntoView {
 
 #[component]
 fn InvoiceView() -> impl IntoView {
+    let t = use_t();
     let params = use_params_map();
     let query = leptos_router::hooks::use_query_map();
     let id = move || params.read().get("id").and_then(|id| id.parse::<i64>().ok()).unwrap_or(0);
@@ -31,6 +32,8 @@ fn InvoiceView() -> impl IntoView {
     // Payments and failures from Twikey arrive as live updates.
     let detail = Resource::new(move || (id(), versions(), crate::app::live::use_live_tick()), |(id, _, _)| get_invoice(id));
     view! {
+        // a title from the first byte; the invoice's number replaces it once loaded
+        <Title text=t(Msg::InvoicesTitle) />
         <section class="page invoice-page">
             // Issued from the editor without the company details: kept as a draft, and why.
             <FormError error=Signal::derive(move || {

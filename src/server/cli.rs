@@ -24,6 +24,11 @@ pub async fn run() -> Result<(), String> {
         return Ok(());
     }
     if seed_demo && seed::seed_demo(&state.db).await.map_err(|e| format!("seeding the demo company failed: {e}"))? {
+        // Twikey's part needs Twikey (the sandbox of `make run`); without it the demo stays offline.
+        match seed::connect_demo_to_twikey(&state).await {
+            Ok(()) => println!("Demo company connected to Twikey at {}", state.config.twikey_api_url),
+            Err(e) => println!("Demo company not connected to Twikey ({e}); switch it on under Applications & connections"),
+        }
         println!("Demo company created. Log in at {public_url}login with {} / {}", seed::DEMO_EMAIL, seed::DEMO_PASSWORD);
     }
     scheduler::spawn(state.clone(), interval);

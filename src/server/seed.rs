@@ -1,4 +1,8 @@
-//! The demo company created on first start, so a newcomer can log in and look around.
+//! The demo company created on first start, so a newcomer can log in and look around; with
+//! [`connect_demo_to_twikey`], connected to the sandbox and shown at work: mandates signed,
+//! prepared and waiting for a B2B bank, invoices paid and refused through Twikey, open ones, a
+//! subscription collected with Twikey. All of it through the same code a user's clicks run
+//! (the real sandbox's mandates and transactions), none of it inserted as rows.
 
 use super::db::Db;
 use super::repo::{companies, customers, users};
@@ -84,6 +88,108 @@ pub async fn seed_demo(db: &Db) -> Result<bool, sqlx::Error> {
         customers::insert(db, company.id, None, &fields).await?;
     }
     Ok(true)
+}
+
+/// A sandbox test IBAN the sandbox's B2B bank accepts (even last digit).
+const DEMO_IBAN: &str = "BE68539007547034";
+
+/// Connects the demo company to Twikey (the sandbox of `make run`) and puts its customers,
+/// mandates, invoices and a subscription through their paces. Outcomes the bank gives later
+/// (payments, refusals, a B2B mandate's acceptance) arrive by the sync a few seconds later.
+pub async fn connect_demo_to_twikey(state: &super::AppState) -> Result<(), String> {
+    use super::repo::{invoices, subscriptions, twikey_settings};
+    use super::twikey::{batches, collections, connection, mandates, sync};
+    use crate::domain::invoice::Line;
+    use crate::model::invoices::ValidInvoice;
+    use crate::model::subscriptions::ValidSubscription;
+    use crate::model::twikey::TwikeySettingsInput;
+    let db = &state.db;
+    let user = users::by_email(db, DEMO_EMAIL).await.map_err(|e| e.to_string())?.ok_or("no demo user")?;
+    let company_id = user.company_id;
+    let customer = |name: &'static str| async move {
+        customers::id_by_name(db, company_id, name).await.map_err(|e| e.to_string())?.ok_or(format!("no demo customer {name}"))
+    };
+    twikey_settings::set_enabled(db, company_id, true).await.map_err(|e| e.to_string())?;
+    let input = TwikeySettingsInput {
+        api_key: "sandbox-api-key".into(),
+        b2c_ct: "1001".into(),
+        b2b_ct: "1002".into(),
+        prenotify: Some("on".into()),
+        sending: Some("encaisse".into()),
+        ..Default::default()
+    };
+    connection::save(state, company_id, &input).await.map_err(|e| format!("connecting to Twikey: {}", e.chain()))?;
+
+    // Mandates: three signed (one a company's B2B mandate, which waits for its bank), one prepared.
+    let http = reqwest::Client::new();
+    for (name, sign) in [("Anne Peeters", true), ("Luc Lambert", true), ("Sofie Claes", true), ("Brasserie du Parc SRL", true), ("Julien Dubois", false)] {
+        let id = customer(name).await?;
+        mandates::prepare(state, company_id, id).await.map_err(|e| format!("mandate for {name}: {}", e.chain()))?;
+        if !sign {
+            continue;
+        }
+        let prepared = super::repo::mandates::for_customer(db, company_id, id).await.map_err(|e| e.to_string())?;
+        let url = prepared.first().and_then(|m| m.sign_url.clone()).ok_or(format!("no signing link for {name}"))?;
+        // the customer signs on Twikey's page
+        let signed = http.post(&url).form(&[("iban", DEMO_IBAN), ("bic", "KREDBEBB")]).send().await.map_err(|e| e.to_string())?;
+        if !signed.status().is_success() {
+            return Err(format!("signing for {name}: {}", signed.status()));
+        }
+    }
+    sync::sync_now(state, company_id).await.map_err(|e| format!("first sync: {e}"))?;
+
+    // Invoices: two collected and paid, one refused by the debtor's bank (MS02, €13), one open
+    // with its Twikey box, one for a customer whose mandate is not signed yet.
+    let today = state.today();
+    let line = |description: &str, euros: i64, vat_rate: u8| Line { description: description.into(), quantity_milli: 1000, unit_price_cents: euros * 100, vat_rate };
+    let invoice = |customer_id: i64, lines: Vec<Line>| ValidInvoice { customer_id, issue_date: today, payment_term_days: 30, buyer_reference: String::new(), lines };
+    let mut collect = Vec::new();
+    for (name, lines, collected) in [
+        ("Anne Peeters", vec![line("Pain au levain, novembre", 60, 6), line("Atelier pâtisserie", 40, 21)], true),
+        ("Luc Lambert", vec![line("Croissants, 30 pièces", 13, 0)], true),
+        ("Sofie Claes", vec![line("Gâteau d'anniversaire", 45, 6)], true),
+        ("Anne Peeters", vec![line("Traiteur, réception du 12/12", 180, 6)], false),
+        ("Julien Dubois", vec![line("Pain de campagne, abonnement", 24, 6)], false),
+    ] {
+        let customer_id = customer(name).await?;
+        let id = invoices::save_draft(db, company_id, None, &invoice(customer_id, lines), false).await.map_err(|e| e.chain())?;
+        super::invoicing::issuing::issue(db, company_id, id).await.map_err(|e| e.chain())?;
+        if collected {
+            collect.push(id);
+        }
+    }
+    for id in collect {
+        collections::start(state, company_id, id, collections::Cause::User).await.map_err(|e| format!("collection: {e}"))?;
+    }
+    batches::send_due(state, company_id, today).await.map_err(|e| format!("batch: {e}"))?;
+
+    // A monthly subscription collected with Twikey, from today: the scheduler invoices, sends
+    // and collects its first month.
+    let sofie = customer("Sofie Claes").await?;
+    let subscription = ValidSubscription {
+        customer_id: sofie,
+        every_months: 1,
+        start_date: today,
+        end_date: None,
+        payment_term_days: 14,
+        send_email: true,
+        collect_with_twikey: true,
+        lines: vec![line("Panier du samedi", 35, 6)],
+    };
+    subscriptions::insert(db, company_id, &subscription).await.map_err(|e| e.to_string())?;
+    super::invoicing::scheduler::run_once(state, &super::invoicing::scheduler::RunOptions::as_of(today)).await.map_err(|e| e.chain())?;
+
+    // The bank's answers come after the sandbox's settling delay: read them in.
+    let state = state.clone();
+    tokio::spawn(async move {
+        for _ in 0..3 {
+            tokio::time::sleep(std::time::Duration::from_secs(6)).await;
+            if let Err(e) = sync::sync_now(&state, company_id).await {
+                tracing::warn!(error = %e, "demo sync failed");
+            }
+        }
+    });
+    Ok(())
 }
 
 #[cfg(test)]

@@ -189,6 +189,15 @@ pub async fn get(db: &Db, company_id: i64, id: i64) -> Result<Option<Customer>, 
     Ok(row.map(Customer::from))
 }
 
+/// The id of the company's customer shown as `display_name` (the first, if several).
+pub async fn id_by_name(db: &Db, company_id: i64, display_name: &str) -> Result<Option<i64>, sqlx::Error> {
+    on_db!(db, |ex| sqlx::query_scalar("SELECT id FROM customers WHERE company_id = $1 AND display_name = $2 ORDER BY id LIMIT 1")
+        .bind(company_id)
+        .bind(display_name)
+        .fetch_optional(ex)
+        .await)
+}
+
 pub async fn set_archived(db: &Db, company_id: i64, id: i64, archived: bool) -> Result<bool, sqlx::Error> {
     let done = on_db!(db, |ex| sqlx::query("UPDATE customers SET archived_at = $3, updated_at = $4 WHERE id = $1 AND company_id = $2")
         .bind(id)

@@ -114,7 +114,8 @@ pub async fn connect_demo_to_twikey(state: &super::AppState) -> Result<(), Strin
         api_key: "sandbox-api-key".into(),
         b2c_ct: "1001".into(),
         b2b_ct: "1002".into(),
-        prenotify: Some("on".into()),
+        // without pre-notification the day's batch goes to the bank at once
+        prenotify: None,
         sending: Some("encaisse".into()),
         ..Default::default()
     };

@@ -41,6 +41,18 @@ if [[ $profile == release ]]; then
 fi
 cp style/main.css target/site/pkg/encaisse.css
 cp -r public/. target/site/
+if [[ $profile == release ]]; then
+  # Served as they are to browsers that accept them (leptos_axum's file handler looks for
+  # `.br` and `.gz` beside each file): compressed once at the highest levels, not per request.
+  for f in target/site/pkg/encaisse.wasm target/site/pkg/encaisse.js target/site/pkg/encaisse.css; do
+    gzip -9 -k -f "$f"
+    node -e '
+      const fs = require("fs"), zlib = require("zlib"), f = process.argv[1];
+      const params = { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: fs.statSync(f).size };
+      fs.writeFileSync(f + ".br", zlib.brotliCompressSync(fs.readFileSync(f), { params }));' "$f"
+  done
+  echo "==> client: $(stat -c %s target/site/pkg/encaisse.wasm.br) bytes brotli, $(stat -c %s target/site/pkg/encaisse.wasm.gz) bytes gzip -9"
+fi
 
 echo "==> server ($profile)"
 # the app and the stand-in Twikey server, in one invocation (one feature resolution)

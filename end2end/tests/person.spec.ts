@@ -62,6 +62,15 @@ test('the same invoice open in two tabs: one follows what the other does', async
   await other.goto(invoiceUrl);
   await expect(other.locator('h1 [data-status="open"]')).toBeVisible();
 
+  // the other tab has a payment half typed when the first one sends the invoice: the update
+  // arrives, and what was typed stays
+  await other.getByRole('button', { name: 'Record payment' }).click();
+  await other.getByLabel('Amount').fill('50,00');
+  await page.getByRole('button', { name: 'Send', exact: true }).click();
+  await expect(other.getByTestId('timeline-event').filter({ hasText: 'Sent by e-mail' })).toBeVisible({ timeout: 15_000 });
+  await expect(other.getByLabel('Amount')).toHaveValue('50,00');
+  await other.getByLabel('Amount').fill('');
+
   await page.getByRole('button', { name: 'Record payment' }).click();
   await page.getByLabel('Amount').fill('121,00');
   await page.getByRole('button', { name: 'Save' }).click();

@@ -5,6 +5,7 @@
 mod helpers;
 
 mod accounts;
+mod assets;
 mod bad_input;
 mod credit_notes;
 mod customers;

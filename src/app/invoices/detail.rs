@@ -31,6 +31,14 @@ fn InvoiceView() -> impl IntoView {
     let versions = move || (issue.version().get(), send.version().get(), pay.version().get(), cancel.version().get());
     // Payments and failures from Twikey arrive as live updates.
     let detail = Resource::new(move || (id(), versions(), crate::app::live::use_live_tick()), |(id, _, _)| get_invoice(id));
+    // Live updates re-render the invoice below; what a person has typed lives up here.
+    let drafts = Drafts::default();
+    provide_context(drafts);
+    Effect::new(move |_| {
+        if matches!(pay.value().get(), Some(Ok(_))) {
+            drafts.clear_payment();
+        }
+    });
     view! {
         // a title from the first byte; the invoice's number replaces it once loaded
         <Title text=t(Msg::InvoicesTitle) />
@@ -214,14 +222,53 @@ fn SendCreditNoteButton(id: i64) -> impl IntoView {
     }
 }
 
+/// What has been typed into the invoice page's forms and whether they are open. It sits above
+/// the part live updates re-render, so a payment or a reason half typed survives them.
+#[derive(Clone, Copy, Default)]
+struct Drafts {
+    payment_open: RwSignal<bool>,
+    amount: RwSignal<Option<String>>,
+    date: RwSignal<Option<String>>,
+    method: RwSignal<Option<String>>,
+    cancel_open: RwSignal<bool>,
+    cancel_reason: RwSignal<String>,
+}
+
+impl Drafts {
+    fn clear_payment(self) {
+        self.payment_open.set(false);
+        self.amount.set(None);
+        self.date.set(None);
+        self.method.set(None);
+    }
+}
+
+fn use_drafts() -> Drafts {
+    use_context::<Drafts>().unwrap_or_default()
+}
+
+/// Keeps a `<details>`' open state in `open` (and restores it when re-rendered).
+fn remember_open(node: NodeRef<leptos::html::Details>, open: RwSignal<bool>) -> impl Fn(leptos::ev::Event) + Copy {
+    move |_| {
+        if let Some(details) = node.get_untracked() {
+            open.set(details.open());
+        }
+    }
+}
+
 /// `Record payment`: a disclosure with Amount, Date, Method and `Save` (works before hydration).
 #[component]
 fn PaymentForm(id: i64, open_cents: i64, today: String, pay: ServerAction<RecordPayment>) -> impl IntoView {
     let t = use_t();
     let error = action_error(pay);
     let fe = move |f: &'static str| field_error(error, f);
+    let drafts = use_drafts();
+    let details = NodeRef::<leptos::html::Details>::new();
+    let amount = drafts.amount.get_untracked().unwrap_or_else(|| cents_input(open_cents));
+    let date_value = drafts.date.get_untracked().unwrap_or(today);
+    let method = drafts.method.get_untracked();
     view! {
-        <details class="inline-form">
+        <details class="inline-form" node_ref=details open=drafts.payment_open.get_untracked() on:toggle=remember_open(details, drafts.payment_open)>
             <summary role="button" class="button primary">{t(Msg::RecordPayment)}</summary>
             <ActionForm action=pay attr:class="form payment-form" attr:novalidate=true>
                 <FormError error />
@@ -229,18 +276,22 @@ fn PaymentForm(id: i64, open_cents: i64, today: String, pay: ServerAction<Record
                 <div class="grid-3">
                     <div class="field" class:has-error=move || fe("amount").get().is_some()>
                         <label for="payment-amount">{t(Msg::Amount)}</label>
-                        <input id="payment-amount" name="input[amount]" type="text" inputmode="decimal" value=cents_input(open_cents) autocomplete="off" />
+                        <input id="payment-amount" name="input[amount]" type="text" inputmode="decimal" value=amount autocomplete="off"
+                            on:input=move |ev| drafts.amount.set(Some(event_target_value(&ev))) />
                         <p class="field-error" role="alert">{move || fe("amount").get().map(t)}</p>
                     </div>
                     <div class="field" class:has-error=move || fe("date").get().is_some()>
                         <label for="payment-date">{t(Msg::Date)}</label>
-                        <input id="payment-date" name="input[date]" type="date" value=today />
+                        <input id="payment-date" name="input[date]" type="date" value=date_value
+                            on:input=move |ev| drafts.date.set(Some(event_target_value(&ev))) />
                         <p class="field-error" role="alert">{move || fe("date").get().map(t)}</p>
                     </div>
                     <div class="field">
                         <label for="payment-method">{t(Msg::Method)}</label>
-                        <select id="payment-method" name="input[method]">
-                            {PAYMENT_METHODS.into_iter().map(|m| view! { <option value=m>{method_msg(m).map(t)}</option> }).collect_view()}
+                        <select id="payment-method" name="input[method]" on:change=move |ev| drafts.method.set(Some(event_target_value(&ev)))>
+                            {PAYMENT_METHODS.into_iter().map(|m| view! {
+                                <option value=m selected=method.as_deref() == Some(m)>{method_msg(m).map(t)}</option>
+                            }).collect_view()}
                         </select>
                     </div>
                 </div>
@@ -256,15 +307,18 @@ fn PaymentForm(id: i64, open_cents: i64, today: String, pay: ServerAction<Record
 fn CancelForm(id: i64, cancel: ServerAction<CancelInvoice>) -> impl IntoView {
     let t = use_t();
     let error = action_error(cancel);
+    let drafts = use_drafts();
+    let details = NodeRef::<leptos::html::Details>::new();
     view! {
-        <details class="inline-form danger-zone">
+        <details class="inline-form danger-zone" node_ref=details open=drafts.cancel_open.get_untracked() on:toggle=remember_open(details, drafts.cancel_open)>
             <summary role="button" class="button ghost">{t(Msg::CancelInvoice)}</summary>
             <ActionForm action=cancel attr:class="form">
                 <FormError error />
                 <input type="hidden" name="id" value=id />
                 <div class="field">
                     <label for="cancel-reason">{t(Msg::CancelReason)}</label>
-                    <input id="cancel-reason" name="reason" type="text" required=true autocomplete="off" />
+                    <input id="cancel-reason" name="reason" type="text" required=true autocomplete="off" value=drafts.cancel_reason.get_untracked()
+                        on:input=move |ev| drafts.cancel_reason.set(event_target_value(&ev)) />
                     <p class="field-error" role="alert">{move || field_error(error, "reason").get().map(t)}</p>
                 </div>
                 <button type="submit" class="button danger">{t(Msg::ConfirmCancel)}</button>

@@ -5,7 +5,8 @@ use crate::app::{shell, App};
 use axum::routing::get;
 use axum::{Json, Router};
 use leptos::prelude::provide_context;
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
+use std::sync::OnceLock;
 use std::time::Duration;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
@@ -13,7 +14,7 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    let routes = routes();
     let context_state = state.clone();
     let provide_state = move || provide_context(context_state.clone());
     let [csp, nosniff, referrer, frames] = security::layers();
@@ -42,6 +43,17 @@ pub fn router(state: AppState) -> Router {
         .layer(TimeoutLayer::with_status_code(http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// The app's routes, worked out once per process. `generate_route_list` renders the app with
+/// Leptos' process-wide "suppress resource loads" flag set (`leptos_server::SuppressResourceLoad`):
+/// a resource whose loader is first polled meanwhile, by a page rendering on another thread,
+/// waits forever and its streamed page never ends (leptos-rs/leptos#4773). The server builds one
+/// router, but the tests build one per app, in parallel with other tests' pages; here every
+/// router after the first reuses the list, and waits for it while it is being made.
+fn routes() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
 async fn healthz() -> Json<serde_json::Value> {

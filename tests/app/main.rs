@@ -17,6 +17,7 @@ mod multi_instance;
 mod peppol_delivery;
 mod peppol_documents;
 mod reliability;
+mod rendering;
 mod schema;
 mod security;
 mod subscriptions;

@@ -247,11 +247,18 @@ fn use_drafts() -> Drafts {
     use_context::<Drafts>().unwrap_or_default()
 }
 
-/// Keeps a `<details>`' open state in `open` (and restores it when re-rendered).
-fn remember_open(node: NodeRef<leptos::html::Details>, open: RwSignal<bool>) -> impl Fn(leptos::ev::Event) + Copy {
+/// For the `<summary>` of a `<details>`: keeps whether it is open in `open`, so it opens again
+/// when re-rendered. A click (or Enter / Space) on the summary is about to flip it; one opened
+/// before the client started is noticed when it does.
+fn remember_open(node: NodeRef<leptos::html::Details>, open: RwSignal<bool>) -> impl Fn(leptos::ev::MouseEvent) + Copy {
+    Effect::new(move |_| {
+        if node.get().is_some_and(|details| details.open()) {
+            open.set(true);
+        }
+    });
     move |_| {
         if let Some(details) = node.get_untracked() {
-            open.set(details.open());
+            open.set(!details.open());
         }
     }
 }
@@ -268,8 +275,8 @@ fn PaymentForm(id: i64, open_cents: i64, today: String, pay: ServerAction<Record
     let date_value = drafts.date.get_untracked().unwrap_or(today);
     let method = drafts.method.get_untracked();
     view! {
-        <details class="inline-form" node_ref=details open=drafts.payment_open.get_untracked() on:toggle=remember_open(details, drafts.payment_open)>
-            <summary role="button" class="button primary">{t(Msg::RecordPayment)}</summary>
+        <details class="inline-form" node_ref=details open=drafts.payment_open.get_untracked()>
+            <summary role="button" class="button primary" on:click=remember_open(details, drafts.payment_open)>{t(Msg::RecordPayment)}</summary>
             <ActionForm action=pay attr:class="form payment-form" attr:novalidate=true>
                 <FormError error />
                 <input type="hidden" name="id" value=id />
@@ -310,8 +317,8 @@ fn CancelForm(id: i64, cancel: ServerAction<CancelInvoice>) -> impl IntoView {
     let drafts = use_drafts();
     let details = NodeRef::<leptos::html::Details>::new();
     view! {
-        <details class="inline-form danger-zone" node_ref=details open=drafts.cancel_open.get_untracked() on:toggle=remember_open(details, drafts.cancel_open)>
-            <summary role="button" class="button ghost">{t(Msg::CancelInvoice)}</summary>
+        <details class="inline-form danger-zone" node_ref=details open=drafts.cancel_open.get_untracked()>
+            <summary role="button" class="button ghost" on:click=remember_open(details, drafts.cancel_open)>{t(Msg::CancelInvoice)}</summary>
             <ActionForm action=cancel attr:class="form">
                 <FormError error />
                 <input type="hidden" name="id" value=id />

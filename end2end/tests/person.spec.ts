@@ -137,3 +137,60 @@ test('every page passes axe-core (WCAG 2.1 A/AA), in English and in French', asy
   }
   expect(found, found.join('\n')).toEqual([]);
 });
+
+test('the keyboard alone reaches the account menu, a switch, the tabs and a form', async ({ page }) => {
+  const email = uniqueEmail('keys');
+  await signUp(page, 'Clavier Seul', email);
+
+  // the account menu: Enter opens it, Tab walks into it, Escape closes it and gives the focus back
+  const menu = page.getByRole('button', { name: email });
+  await menu.focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('link', { name: 'Applications & connections' })).toBeVisible();
+  await page.keyboard.press('Tab');
+  await expect(page.getByRole('link', { name: 'Company details' })).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('link', { name: 'Applications & connections' })).toBeHidden();
+  await expect(menu).toBeFocused();
+
+  // a switch: Space turns Twikey on
+  await page.keyboard.press('Enter');
+  await page.getByRole('link', { name: 'Applications & connections' }).focus();
+  await page.keyboard.press('Enter');
+  const twikey = page.getByRole('switch', { name: 'Twikey' });
+  await expect(twikey).toHaveAttribute('aria-checked', 'false');
+  await twikey.focus();
+  await page.keyboard.press('Space');
+  await expect(page.getByRole('switch', { name: 'Twikey' })).toHaveAttribute('aria-checked', 'true');
+
+  // a customer made with the keyboard, then its tabs
+  await page.goto('/customers/new');
+  await page.getByLabel('Individual').focus();
+  await page.keyboard.press('Space');
+  await page.getByLabel('First name').focus();
+  await page.keyboard.type('Kim');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('Maes');
+  await page.getByLabel('E-mail').focus();
+  await page.keyboard.type('kim@example.be');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { name: 'Kim Maes' })).toBeVisible();
+  await page.getByRole('tab', { name: 'Twikey' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('tab', { name: 'Twikey' })).toHaveAttribute('aria-selected', 'true');
+
+  // a disclosure form on an invoice: Enter opens it, the keyboard fills and sends it
+  await page.goto('/invoices/new');
+  await page.getByLabel('Customer').selectOption({ label: 'Kim Maes' });
+  await page.getByLabel('Description').first().fill('Advice');
+  await page.getByLabel('Unit price').first().fill('10');
+  await page.getByRole('button', { name: 'Issue' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('invoice-number')).toBeVisible();
+  await page.getByRole('button', { name: 'Record payment' }).focus();
+  await page.keyboard.press('Enter');
+  await page.getByLabel('Amount').focus();
+  await page.keyboard.press('Enter');
+  await expect(page.locator('h1 [data-status="paid"]')).toBeVisible();
+  await shot(page, 'person-03-keyboard');
+});

@@ -51,6 +51,8 @@ pub fn TwikeyTab(customer_id: i64) -> impl IntoView {
         cancel: ServerAction::new(),
     };
     let data = Resource::new(move || (actions.versions(), use_live_tick()), move |_| customer_twikey(customer_id));
+    // Reasons being typed, per mandate: live updates re-render the rows, not these.
+    let reasons = RwSignal::new(std::collections::HashMap::<i64, String>::new());
     view! {
         <div class="twikey-tab">
             <div class="section-header">
@@ -82,7 +84,7 @@ pub fn TwikeyTab(customer_id: i64) -> impl IntoView {
                             } else {
                                 view! {
                                     <ul class="mandates">
-                                        {d.mandates.into_iter().map(|m| view! { <MandateRow mandate=m actions /> }).collect_view()}
+                                        {d.mandates.into_iter().map(|m| view! { <MandateRow mandate=m actions reasons /> }).collect_view()}
                                     </ul>
                                 }.into_any()
                             }}
@@ -123,7 +125,7 @@ fn event_label(kind: &str) -> Msg {
 }
 
 #[component]
-fn MandateRow(mandate: MandateView, actions: Actions) -> impl IntoView {
+fn MandateRow(mandate: MandateView, actions: Actions, reasons: RwSignal<std::collections::HashMap<i64, String>>) -> impl IntoView {
     let t = use_t();
     let m = mandate;
     let state = m.state;
@@ -164,7 +166,9 @@ fn MandateRow(mandate: MandateView, actions: Actions) -> impl IntoView {
                         <ActionForm action=actions.cancel attr:class="cancel-form">
                             <input type="hidden" name="mandate_id" value=m.id />
                             <label for=reason_id.clone() class="visually-hidden">{t(Msg::CancelReason)}</label>
-                            <input id=reason_id name="reason" type="text" placeholder=t(Msg::CancelReason) maxlength="200" />
+                            <input id=reason_id name="reason" type="text" placeholder=t(Msg::CancelReason) maxlength="200"
+                                value=reasons.with_untracked(|r| r.get(&m.id).cloned().unwrap_or_default())
+                                on:input=move |ev| reasons.update(|r| { r.insert(m.id, event_target_value(&ev)); }) />
                             <button type="submit" class="button danger-outline">{t(Msg::CancelMandate)}</button>
                         </ActionForm>
                     }.into_any(),

@@ -15,7 +15,6 @@ impl From<Error> for AppError {
             Error::NotFound => AppError::NotFound,
             Error::Invalid(fields) => AppError::Invalid(fields),
             Error::Refused(msg) => AppError::Refused(msg),
-            Error::TooManyAttempts { retry_after_secs } => AppError::TooManyAttempts { retry_after_secs },
             Error::Twikey(e) => {
                 tracing::warn!(error = %e, "Twikey call failed");
                 twikey_error(e)

@@ -110,10 +110,6 @@ impl Problems {
         }
     }
     pub fn into_result(self) -> Result<(), AppError> {
-        if self.0.is_empty() {
-            Ok(())
-        } else {
-            Err(AppError::Invalid(self.0))
-        }
+        self.into_fields().map_err(AppError::Invalid)
     }
 }

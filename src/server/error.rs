@@ -16,8 +16,6 @@ pub enum Error {
     /// A rule of the product says no; the message says which.
     #[error("refused: {0:?}")]
     Refused(Msg),
-    #[error("too many attempts, retry in {retry_after_secs} s")]
-    TooManyAttempts { retry_after_secs: u64 },
     #[error("database")]
     Db(#[from] sqlx::Error),
     #[error("Twikey")]
@@ -52,5 +50,3 @@ impl Error {
         out
     }
 }
-
-pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -463,7 +463,6 @@ pub async fn invoice_view(state: &AppState, company_id: i64, invoice_id: i64) ->
     let mut conn = state.db.begin().await?;
     let rows = collections::for_invoice(&mut conn, company_id, invoice_id).await?;
     drop(conn);
-    let brussels = |t: Option<chrono::DateTime<chrono::Utc>>| t.map(crate::domain::time::format_brussels);
     let collections = rows
         .into_iter()
         .map(|c| CollectionView {
@@ -476,7 +475,7 @@ pub async fn invoice_view(state: &AppState, company_id: i64, invoice_id: i64) ->
             reason_code: c.reason_code,
             reason_message: c.reason_message,
             reversed: c.reversed,
-            retry_at: brussels(c.retry_at),
+            retry_at: c.retry_at.map(crate::domain::time::format_brussels),
             prenotify: c.prenotify,
             collection_date: c.collection_date,
             created_at: crate::domain::time::format_brussels(c.created_at),

@@ -6,11 +6,7 @@ use crate::model::twikey::{TemplateView, TwikeyHealth, TwikeySettingsView, Twike
 use crate::model::Problems;
 use crate::server::repo::{companies, twikey_settings};
 use crate::server::{AppState, Error};
-use chrono::{DateTime, Utc};
-
-fn brussels(t: Option<DateTime<Utc>>) -> Option<String> {
-    t.map(crate::domain::time::format_brussels)
-}
+use crate::domain::time::format_brussels;
 
 /// The configuration as the page shows it: the key masked, the health of the connection.
 pub async fn view(state: &AppState, company_id: i64) -> Result<TwikeySettingsView, Error> {
@@ -29,13 +25,13 @@ pub async fn view(state: &AppState, company_id: i64) -> Result<TwikeySettingsVie
         retry_max: s.retry_max,
         callback_url: state.config.callback_url(&company.public_id),
         health: TwikeyHealth {
-            last_login_at: brussels(s.last_login_at),
+            last_login_at: s.last_login_at.map(format_brussels),
             last_login_error: s.last_login_error,
-            last_webhook_at: brussels(s.last_webhook_at),
+            last_webhook_at: s.last_webhook_at.map(format_brussels),
             last_webhook_valid: s.last_webhook_valid,
-            last_test_webhook_at: brussels(s.last_test_webhook_at),
+            last_test_webhook_at: s.last_test_webhook_at.map(format_brussels),
             webhooks_rejected: s.webhooks_rejected,
-            last_sync_at: brussels(s.last_sync_at),
+            last_sync_at: s.last_sync_at.map(format_brussels),
             last_sync_error: s.last_sync_error,
         },
     })

@@ -82,6 +82,64 @@ test('the same invoice open in two tabs: one follows what the other does', async
   await shot(other, 'person-02-other-tab-follows');
 });
 
+test('an answer that was on its way before a newer change never overwrites it', async ({ page }) => {
+  await signUp(page, 'Deux Réponses', uniqueEmail('order'));
+  await page.goto('/customers/new');
+  await page.getByLabel('Individual').check();
+  await page.getByLabel('First name').fill('Lina');
+  await page.getByLabel('Last name').fill('Jacobs');
+  await page.getByLabel('E-mail').fill('lina@example.be');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('heading', { name: 'Lina Jacobs' })).toBeVisible();
+  await page.goto('/invoices/new');
+  await page.getByLabel('Customer').selectOption({ label: 'Lina Jacobs' });
+  await page.getByLabel('Description').first().fill('Window cleaning');
+  await page.getByLabel('Unit price').first().fill('100');
+  await page.getByRole('button', { name: 'Issue' }).click();
+  await expect(page.getByTestId('invoice-number')).toBeVisible();
+
+  const other = await page.context().newPage();
+  await other.goto(page.url());
+  await expect(other.getByTestId('open-amount')).toContainText('121,00');
+  await expect(other.locator('fieldset.app-gate')).toBeEnabled();
+
+  // The other tab's first fetch after the next change gets its answer from the server at once,
+  // but that answer is held back on the way and delivered only after a second, newer change has
+  // landed and the tab had every chance to fetch again.
+  let release!: () => void;
+  const released = new Promise<void>((r) => (release = r));
+  let held!: () => void;
+  const heldBack = new Promise<void>((r) => (held = r));
+  let first = true;
+  await other.route('**/api/invoices/get', async (route) => {
+    if (!first) return route.continue();
+    first = false;
+    const stale = await route.fetch();
+    held();
+    await released;
+    await route.fulfill({ response: stale });
+  });
+
+  await page.getByRole('button', { name: 'Record payment' }).click();
+  await page.getByLabel('Amount').fill('21,00');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByTestId('open-amount')).toContainText('100,00');
+  await heldBack; // the other tab asked, and its (now old) answer is on its way
+
+  await page.getByRole('button', { name: 'Record payment' }).click();
+  await page.getByLabel('Amount').fill('100,00');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.locator('h1 [data-status="paid"]')).toBeVisible();
+  await page.waitForTimeout(1_500); // the newer change's event has reached the other tab
+  release();
+
+  // the old answer arrives last: the tab still ends on the newer state, and stays there
+  await expect(other.locator('h1 [data-status="paid"]')).toBeVisible({ timeout: 15_000 });
+  await other.waitForTimeout(1_000);
+  await expect(other.locator('h1 [data-status="paid"]')).toBeVisible();
+  await shot(other, 'person-04-newer-wins');
+});
+
 /** Serious and critical WCAG 2.1 A/AA violations of the page as it is now. */
 async function violations(page: import('@playwright/test').Page) {
   const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
@@ -193,4 +251,43 @@ test('the keyboard alone reaches the account menu, a switch, the tabs and a form
   await page.keyboard.press('Enter');
   await expect(page.locator('h1 [data-status="paid"]')).toBeVisible();
   await shot(page, 'person-03-keyboard');
+});
+
+test.describe('without the client (JavaScript off)', () => {
+  test.use({ javaScriptEnabled: false });
+
+  test('signing up and logging in work as plain forms, with errors and what was typed kept', async ({ page }) => {
+    const email = uniqueEmail('plain');
+    await page.goto('/signup');
+    await page.getByLabel('Company name').fill('Sans Script');
+    await page.getByLabel('Your name').fill('Eva Peeters');
+    await page.getByLabel('E-mail').fill(email);
+    await page.getByLabel('Password').fill('short');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    // the server answers with the page again: the error at its field, the rest as typed
+    await expect(page.getByText('Use at least 10 characters.')).toBeVisible();
+    await expect(page.getByLabel('Password')).toHaveAttribute('aria-invalid', 'true');
+    await expect(page.getByLabel('Company name')).toHaveValue('Sans Script');
+    await expect(page.getByLabel('Your name')).toHaveValue('Eva Peeters');
+    await expect(page.getByLabel('E-mail')).toHaveValue(email);
+    await expect(page.getByLabel('Password')).toHaveValue('');
+    await page.getByLabel('Password').fill('a-long-password');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await expect(page.getByRole('button', { name: email })).toBeVisible();
+    await shot(page, 'person-05-signed-up-without-client');
+
+    await page.context().clearCookies();
+    await page.goto('/invoices');
+    await expect(page).toHaveURL(/\/login\?next=\/invoices/);
+    await page.getByLabel('E-mail').fill(email);
+    await page.getByLabel('Password').fill('not-the-password');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await expect(page.getByText('E-mail or password is wrong.')).toBeVisible();
+    await expect(page.getByLabel('E-mail')).toHaveValue(email);
+    await page.getByLabel('Password').fill('a-long-password');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    // back where the visitor was going
+    await expect(page).toHaveURL(/\/invoices$/);
+    await expect(page.getByRole('button', { name: email })).toBeVisible();
+  });
 });

@@ -18,7 +18,7 @@ pub async fn signup(company_name: String, name: String, email: String, password:
         repo::{companies, sessions, users},
         session,
     };
-    super::respond(
+    let result = super::respond(
         async {
             let mut problems = Problems::default();
             let (company_name, name) = (company_name.trim(), name.trim());
@@ -64,7 +64,8 @@ pub async fn signup(company_name: String, name: String, email: String, password:
             Ok(())
         }
         .await,
-    )
+    );
+    super::back_to_form::<Signup, _>(result, &[("company_name", &company_name), ("name", &name), ("email", &email)])
 }
 
 #[server(endpoint = "login")]
@@ -74,7 +75,7 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
         repo::{sessions, throttle, users},
         session,
     };
-    super::respond(
+    let result = super::respond(
         async {
             let state = session::state();
             let key = email.trim().to_lowercase();
@@ -103,7 +104,9 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
             Ok(())
         }
         .await,
-    )
+    );
+    let next = next.unwrap_or_default();
+    super::back_to_form::<Login, _>(result, &[("email", &email), ("next", &next)])
 }
 
 #[server(endpoint = "logout")]

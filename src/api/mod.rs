@@ -15,4 +15,4 @@ pub mod invoices;
 pub mod subscriptions;
 pub use crate::model::{AppError, FieldError, Problems};
 #[cfg(feature = "ssr")]
-pub use error::{respond, signed_in};
+pub use error::{back_to_form, respond, signed_in};

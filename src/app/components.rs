@@ -5,7 +5,8 @@ use crate::api::AppError;
 use crate::i18n::Msg;
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
-use leptos_router::hooks::use_location;
+use leptos::server_fn::error::ServerFnUrlError;
+use leptos_router::hooks::{use_location, use_query_map};
 
 /// Renders its children for a signed-in user; sends anyone else to the login page.
 #[component]
@@ -110,6 +111,28 @@ where
     O: Clone + Send + Sync + 'static,
 {
     Signal::derive(move || action.value().get().and_then(|r| r.err()))
+}
+
+/// The form's error: the action's last one once it has run in the page; before that, the one
+/// a plain form post (sent before or without the client) came back with in the address.
+pub fn form_error<I>(action: ServerAction<I>) -> Signal<Option<AppError>>
+where
+    I: leptos::server_fn::ServerFn<Output = (), Error = AppError> + Clone + Send + Sync + 'static,
+{
+    let query = use_query_map();
+    Signal::derive(move || match action.value().get() {
+        Some(result) => result.err(),
+        None => {
+            let query = query.read();
+            let err = query.get("__err").filter(|_| query.get("__path").as_deref() == Some(I::PATH))?;
+            Some(ServerFnUrlError::<AppError>::decode_err(&err))
+        }
+    })
+}
+
+/// What was typed in a field before a plain form post came back with an error.
+pub fn posted_value(name: &'static str) -> String {
+    use_query_map().read_untracked().get(name).unwrap_or_default()
 }
 
 /// The error of one field from an action's last error.

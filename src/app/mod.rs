@@ -60,8 +60,6 @@ pub fn App() -> impl IntoView {
     let t = viewer.t();
     live::provide_live_updates(viewer.user.is_some(), viewer.since_ms);
     provide_context(viewer);
-    // Until the client has taken over, controls that need it are disabled (and look it), so a
-    // click or a keystroke is never swallowed or wiped; links and the account menu work at once.
     let ready = RwSignal::new(false);
     Effect::new(move |_| ready.set(true));
     view! {
@@ -69,7 +67,7 @@ pub fn App() -> impl IntoView {
         <Title formatter=|page: String| if page.is_empty() { "Encaisse".to_string() } else { format!("{page} · Encaisse") } />
         <Router>
             <a class="skip-link" href="#main">{t(Msg::SkipToContent)}</a>
-            <fieldset class="app-gate" disabled=move || !ready.get() aria-busy=move || if ready.get() { "false" } else { "true" }>
+            <Gate ready>
             <layout::TopBar />
             <main id="main" tabindex="-1">
                 <Routes fallback=|| view! { <NotFound /> }>
@@ -95,7 +93,21 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/settings/connections/twikey") view=connections::configure::TwikeyConfigPage />
                 </Routes>
             </main>
-            </fieldset>
+            </Gate>
         </Router>
+    }
+}
+
+/// Until the client has taken over, controls that need it are disabled (and look it), so a click
+/// or a keystroke is never swallowed or wiped; links and the account menu work at once, and so do
+/// the log-in and sign-up forms, which the server also answers as plain form posts.
+#[component]
+fn Gate(ready: RwSignal<bool>, children: Children) -> impl IntoView {
+    let location = leptos_router::hooks::use_location();
+    let waiting = move || !ready.get() && !matches!(location.pathname.get().as_str(), "/login" | "/signup");
+    view! {
+        <fieldset class="app-gate" disabled=waiting aria-busy=move || if waiting() { "true" } else { "false" }>
+            {children()}
+        </fieldset>
     }
 }

@@ -57,7 +57,14 @@ impl Changes {
     }
 
     fn note(&self, company_id: i64) {
-        self.last.lock().expect("live changes poisoned").insert(company_id, now_ms());
+        self.note_at(company_id, now_ms());
+    }
+
+    /// A change made at `at_ms` (by this server or, relayed, by another); never moves back.
+    fn note_at(&self, company_id: i64, at_ms: i64) {
+        let mut last = self.last.lock().expect("live changes poisoned");
+        let t = last.entry(company_id).or_insert(at_ms);
+        *t = (*t).max(at_ms);
     }
 
     /// Whether the company may have changed after `seen_ms`.
@@ -93,13 +100,16 @@ impl LiveHub {
                 let _ = self.tx.send(LiveEvent { company_id, topic });
             }
             Some(pool) => {
-                let (pool, tx, changes) = (pool.clone(), self.tx.clone(), self.changes.clone());
+                // Noted here at once, so a page of this server that connects before the
+                // notification comes back still catches up; the relay notes the same time.
+                let at = now_ms();
+                self.changes.note_at(company_id, at);
+                let (pool, tx) = (pool.clone(), self.tx.clone());
                 tokio::spawn(async move {
-                    let sent = sqlx::query("SELECT pg_notify($1, $2)").bind(CHANNEL).bind(format!("{company_id}:{topic}")).execute(&pool).await;
+                    let sent = sqlx::query("SELECT pg_notify($1, $2)").bind(CHANNEL).bind(format!("{company_id}:{topic}:{at}")).execute(&pool).await;
                     if let Err(e) = sent {
                         // Other servers' pages miss this one; ours still hear it.
                         tracing::warn!(error = %e, "live update not relayed");
-                        changes.note(company_id);
                         let _ = tx.send(LiveEvent { company_id, topic });
                     }
                 });
@@ -132,8 +142,8 @@ async fn relay(pool: PgPool, tx: broadcast::Sender<LiveEvent>, changes: Changes)
         loop {
             match listener.try_recv().await {
                 Ok(Some(n)) => {
-                    if let Some(event) = parse(n.payload()) {
-                        changes.note(event.company_id);
+                    if let Some((event, at)) = parse(n.payload()) {
+                        changes.note_at(event.company_id, at.unwrap_or_else(now_ms));
                         let _ = tx.send(event);
                     }
                 }
@@ -154,12 +164,14 @@ async fn relay(pool: PgPool, tx: broadcast::Sender<LiveEvent>, changes: Changes)
     }
 }
 
-/// `"<company_id>:<topic>"` as sent by [`LiveHub::publish`].
-fn parse(payload: &str) -> Option<LiveEvent> {
-    let (company, topic) = payload.split_once(':')?;
-    let company_id = company.parse().ok()?;
+/// `"<company_id>:<topic>:<ms>"` as sent by [`LiveHub::publish`] (the time may be missing).
+fn parse(payload: &str) -> Option<(LiveEvent, Option<i64>)> {
+    let mut parts = payload.splitn(3, ':');
+    let company_id = parts.next()?.parse().ok()?;
+    let topic = parts.next()?;
+    let at = parts.next().and_then(|t| t.parse().ok());
     let topic = TOPICS.iter().find(|t| **t == topic).copied().unwrap_or("all");
-    Some(LiveEvent { company_id, topic })
+    Some((LiveEvent { company_id, topic }, at))
 }
 
 #[derive(serde::Deserialize)]
@@ -209,9 +221,10 @@ fn event_for(company_id: i64, event: Result<LiveEvent, tokio_stream::wrappers::e
 mod tests {
     #[test]
     fn notify_payloads_parse_back_to_events() {
-        let e = super::parse("42:invoices").unwrap();
-        assert_eq!((e.company_id, e.topic), (42, "invoices"));
-        assert_eq!(super::parse("7:something-new").unwrap().topic, "all");
+        let (e, at) = super::parse("42:invoices:1796131514954").unwrap();
+        assert_eq!((e.company_id, e.topic, at), (42, "invoices", Some(1796131514954)));
+        assert_eq!(super::parse("42:mandates").unwrap().1, None);
+        assert_eq!(super::parse("7:something-new").unwrap().0.topic, "all");
         assert!(super::parse("garbage").is_none());
         assert!(super::parse("x:invoices").is_none());
     }

@@ -170,3 +170,42 @@ async fn the_scheduler_purges_expired_sessions_and_forgotten_login_failures() {
     assert_eq!(db.scalar("SELECT COUNT(*) FROM login_throttle").await.unwrap(), 1, "the recent failures are kept");
     assert_eq!(db.scalar("SELECT failures FROM login_throttle").await.unwrap(), 2);
 }
+
+/// A form the browser posts by itself (before or without the client) is answered with a page:
+/// a redirect back with the error and what was typed (never the password), or on success to
+/// where the visitor was going.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn plain_form_posts_come_back_as_pages_with_the_error_and_what_was_typed() {
+    use axum::body::Body;
+    use http::{header, Request};
+    let app = TestApp::new().await;
+    let post = |path: &'static str, referer: &'static str, body: String| {
+        Request::post(path)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::ACCEPT, "text/html,application/xhtml+xml")
+            .header(header::REFERER, format!("http://localhost{referer}"))
+            .body(Body::from(body))
+            .unwrap()
+    };
+
+    let short = app.send(post("/api/signup", "/signup", "company_name=Sans+Script&name=Eva&email=eva%40test.be&password=short".into())).await;
+    assert_eq!(short.status, StatusCode::FOUND);
+    let back = short.headers.get(header::LOCATION).unwrap().to_str().unwrap().to_string();
+    assert!(back.starts_with("/signup?") && back.contains("company_name=Sans+Script") && back.contains("email=eva%40test.be"), "{back}");
+    assert!(back.contains("__err=") && !back.contains("short"), "the error, never the password: {back}");
+    let page = app.get(&back, None).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Use at least 10 characters.") && page.body.contains(r#"value="Sans Script""#), "rendered by the server");
+    assert!(short.session_cookie().is_none());
+
+    let ok = app.send(post("/api/signup", "/signup", "company_name=Sans+Script&name=Eva&email=eva%40test.be&password=a-long-password".into())).await;
+    assert_eq!((ok.status, ok.headers.get(header::LOCATION).unwrap().to_str().unwrap()), (StatusCode::FOUND, "/"));
+    assert!(ok.session_cookie().is_some());
+
+    let wrong = app.send(post("/api/login", "/login?next=%2Finvoices", "email=eva%40test.be&password=wrong-password&next=%2Finvoices".into())).await;
+    let back = wrong.headers.get(header::LOCATION).unwrap().to_str().unwrap().to_string();
+    assert!(back.starts_with("/login?") && back.contains("next=%2Finvoices") && back.contains("email=eva%40test.be"), "{back}");
+    assert!(app.get(&back, None).await.body.contains(&Msg::ErrBadLogin.text(encaisse::i18n::Lang::En).replace('\'', "&#39;")));
+    let right = app.send(post("/api/login", "/login?next=%2Finvoices", "email=eva%40test.be&password=a-long-password&next=%2Finvoices".into())).await;
+    assert_eq!((right.status, right.headers.get(header::LOCATION).unwrap().to_str().unwrap()), (StatusCode::FOUND, "/invoices"));
+}

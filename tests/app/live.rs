@@ -57,7 +57,9 @@ async fn a_stream_that_connects_after_a_change_catches_up_at_once() {
     // a page rendered after it has nothing to catch up on
     let later = chrono::Utc::now().timestamp_millis() + 1;
     tokio::time::sleep(Duration::from_millis(5)).await;
-    assert_eq!(first_event(&app, &cookie, &format!("?since={later}"), None, Duration::from_millis(500)).await, None);
+    // (on PostgreSQL the payment's own notification may still come round: that is news, not catch-up)
+    let first = first_event(&app, &cookie, &format!("?since={later}"), None, Duration::from_millis(500)).await;
+    assert!(!first.as_deref().is_some_and(|e| e.contains("data: all")), "{first:?}");
 
     // on reconnection the browser's Last-Event-ID counts as well: a change after it is caught up
     let heard = chrono::Utc::now().timestamp_millis().to_string();

@@ -15,7 +15,7 @@ pub fn Protected(children: ChildrenFn) -> impl IntoView {
         children().into_any()
     } else {
         let location = use_location();
-        let next = format!("{}{}", location.pathname.get_untracked(), location.search.get_untracked());
+        let next = untrack(|| here(&location));
         let path = format!("/login?next={}", urlencode(&next));
         // A page request gets a real 302, whatever its Accept header says.
         #[cfg(feature = "ssr")]
@@ -24,6 +24,12 @@ pub fn Protected(children: ChildrenFn) -> impl IntoView {
         }
         view! { <Redirect path /> }.into_any()
     }
+}
+
+/// The page's path with its query (`location.search` comes without its `?`).
+pub fn here(location: &leptos_router::location::Location) -> String {
+    let (path, query) = (location.pathname.get(), location.search.get());
+    if query.is_empty() { path } else { format!("{path}?{query}") }
 }
 
 pub fn urlencode(s: &str) -> String {

@@ -106,7 +106,7 @@ fn LanguageSwitch() -> impl IntoView {
     let t = use_t();
     let set_language = ServerAction::<SetLanguage>::new();
     let location = use_location();
-    let next = move || format!("{}{}", location.pathname.get(), location.search.get());
+    let next = move || super::components::here(&location);
     view! {
         <ActionForm action=set_language attr:class="lang-switch">
             <fieldset>

@@ -84,6 +84,17 @@ async fn pages_need_a_session() {
     assert_eq!(app.get("/login", None).await.status, StatusCode::OK);
 }
 
+/// The way back to a page keeps its query: after logging in, and after changing the language.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_way_back_to_a_page_keeps_its_query() {
+    let app = TestApp::new().await;
+    let page = app.get("/invoices?status=open", None).await;
+    assert_eq!(page.headers.get(http::header::LOCATION).unwrap(), "/login?next=/invoices%3Fstatus%3Dopen");
+    let cookie = app.signup("A", "a@test.be").await;
+    let page = app.get("/invoices?status=open", Some(&cookie)).await;
+    assert!(page.body.contains(r#"name="next" value="/invoices?status=open""#), "the language switch comes back here");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn health_and_security_headers() {
     let app = TestApp::new().await;

@@ -274,6 +274,8 @@ test.describe('without the client (JavaScript off)', () => {
     await page.getByLabel('Password').fill('a-long-password');
     await page.getByRole('button', { name: 'Create account' }).click();
     await expect(page.getByRole('button', { name: email })).toBeVisible();
+    // pages arrive readable, data included, and their links work
+    await expect(page.getByTestId('dash-open')).toBeVisible();
     await shot(page, 'person-05-signed-up-without-client');
 
     await page.context().clearCookies();
@@ -289,5 +291,8 @@ test.describe('without the client (JavaScript off)', () => {
     // back where the visitor was going
     await expect(page).toHaveURL(/\/invoices$/);
     await expect(page.getByRole('button', { name: email })).toBeVisible();
+    await page.getByRole('link', { name: 'Customers' }).click();
+    await expect(page.getByRole('heading', { name: 'Customers' })).toBeVisible();
+    await expect(page.getByText('Loading')).toHaveCount(0);
   });
 });

@@ -17,7 +17,11 @@ use components::NotFound;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{path, SsrMode};
+
+/// Pages stream in document order, so each arrives readable (with its data) before and without
+/// the client: out-of-order streaming would need JavaScript to put the data in place.
+const IN_ORDER: SsrMode = SsrMode::InOrder;
 
 /// The HTML document around the app (rendered on the server only).
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -71,26 +75,26 @@ pub fn App() -> impl IntoView {
             <layout::TopBar />
             <main id="main" tabindex="-1">
                 <Routes fallback=|| view! { <NotFound /> }>
-                    <Route path=path!("/signup") view=auth::SignupPage />
-                    <Route path=path!("/login") view=auth::LoginPage />
-                    <Route path=path!("/") view=dashboard::DashboardPage />
-                    <Route path=path!("/customers") view=customers::list::CustomerListPage />
-                    <Route path=path!("/customers/new") view=customers::form::NewCustomerPage />
-                    <Route path=path!("/customers/:id") view=customers::detail::CustomerPage />
-                    <Route path=path!("/customers/:id/edit") view=customers::form::EditCustomerPage />
-                    <Route path=path!("/invoices") view=invoices::list::InvoiceListPage />
-                    <Route path=path!("/invoices/new") view=invoices::editor::NewInvoicePage />
-                    <Route path=path!("/invoices/:id") view=invoices::detail::InvoicePage />
-                    <Route path=path!("/invoices/:id/edit") view=invoices::editor::EditInvoicePage />
-                    <Route path=path!("/invoices/:id/credit") view=invoices::credit::CreditNotePage />
-                    <Route path=path!("/credit-notes/:id") view=invoices::credit_note_page::CreditNotePage />
-                    <Route path=path!("/outbox") view=invoices::outbox::OutboxPage />
-                    <Route path=path!("/subscriptions") view=subscriptions::list::SubscriptionListPage />
-                    <Route path=path!("/subscriptions/new") view=subscriptions::form::NewSubscriptionPage />
-                    <Route path=path!("/subscriptions/:id") view=subscriptions::detail::SubscriptionPage />
-                    <Route path=path!("/settings/company") view=settings::company::CompanyDetailsPage />
-                    <Route path=path!("/settings/connections") view=connections::ConnectionsPage />
-                    <Route path=path!("/settings/connections/twikey") view=connections::configure::TwikeyConfigPage />
+                    <Route path=path!("/signup") view=auth::SignupPage ssr=IN_ORDER />
+                    <Route path=path!("/login") view=auth::LoginPage ssr=IN_ORDER />
+                    <Route path=path!("/") view=dashboard::DashboardPage ssr=IN_ORDER />
+                    <Route path=path!("/customers") view=customers::list::CustomerListPage ssr=IN_ORDER />
+                    <Route path=path!("/customers/new") view=customers::form::NewCustomerPage ssr=IN_ORDER />
+                    <Route path=path!("/customers/:id") view=customers::detail::CustomerPage ssr=IN_ORDER />
+                    <Route path=path!("/customers/:id/edit") view=customers::form::EditCustomerPage ssr=IN_ORDER />
+                    <Route path=path!("/invoices") view=invoices::list::InvoiceListPage ssr=IN_ORDER />
+                    <Route path=path!("/invoices/new") view=invoices::editor::NewInvoicePage ssr=IN_ORDER />
+                    <Route path=path!("/invoices/:id") view=invoices::detail::InvoicePage ssr=IN_ORDER />
+                    <Route path=path!("/invoices/:id/edit") view=invoices::editor::EditInvoicePage ssr=IN_ORDER />
+                    <Route path=path!("/invoices/:id/credit") view=invoices::credit::CreditNotePage ssr=IN_ORDER />
+                    <Route path=path!("/credit-notes/:id") view=invoices::credit_note_page::CreditNotePage ssr=IN_ORDER />
+                    <Route path=path!("/outbox") view=invoices::outbox::OutboxPage ssr=IN_ORDER />
+                    <Route path=path!("/subscriptions") view=subscriptions::list::SubscriptionListPage ssr=IN_ORDER />
+                    <Route path=path!("/subscriptions/new") view=subscriptions::form::NewSubscriptionPage ssr=IN_ORDER />
+                    <Route path=path!("/subscriptions/:id") view=subscriptions::detail::SubscriptionPage ssr=IN_ORDER />
+                    <Route path=path!("/settings/company") view=settings::company::CompanyDetailsPage ssr=IN_ORDER />
+                    <Route path=path!("/settings/connections") view=connections::ConnectionsPage ssr=IN_ORDER />
+                    <Route path=path!("/settings/connections/twikey") view=connections::configure::TwikeyConfigPage ssr=IN_ORDER />
                 </Routes>
             </main>
             </Gate>

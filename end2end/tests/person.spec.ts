@@ -256,7 +256,7 @@ test('the keyboard alone reaches the account menu, a switch, the tabs and a form
 test.describe('without the client (JavaScript off)', () => {
   test.use({ javaScriptEnabled: false });
 
-  test('signing up and logging in work as plain forms, with errors and what was typed kept', async ({ page }) => {
+  test('signing up, company details and logging in work as plain forms, with errors and what was typed kept', async ({ page }) => {
     const email = uniqueEmail('plain');
     await page.goto('/signup');
     await page.getByLabel('Company name').fill('Sans Script');
@@ -277,6 +277,26 @@ test.describe('without the client (JavaScript off)', () => {
     // pages arrive readable, data included, and their links work
     await expect(page.getByTestId('dash-open')).toBeVisible();
     await shot(page, 'person-05-signed-up-without-client');
+
+    // company details, first with a wrong IBAN: the page comes back as typed, the IBAN marked
+    await page.getByRole('button', { name: email }).click();
+    await page.getByRole('link', { name: 'Company details' }).click();
+    await page.getByLabel('Legal name').fill('Sans Script SRL');
+    await page.getByLabel('Street').fill('Rue de la Loi 16');
+    await page.getByLabel('Postcode').fill('1000');
+    await page.getByLabel('City').fill('Bruxelles');
+    await page.getByLabel('Enterprise number', { exact: true }).fill('0123.456.749');
+    await page.getByLabel('IBAN', { exact: true }).fill('BE00 1234');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect(page.getByLabel('IBAN', { exact: true })).toHaveAttribute('aria-invalid', 'true');
+    await expect(page.getByLabel('Legal name')).toHaveValue('Sans Script SRL');
+    await expect(page.getByLabel('IBAN', { exact: true })).toHaveValue('BE00 1234');
+    await shot(page, 'person-06-company-error-without-client');
+    await page.getByLabel('IBAN', { exact: true }).fill('BE71 0961 2345 6769');
+    await page.getByLabel('BIC', { exact: true }).fill('GKCCBEBB');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect(page.getByText('Company details saved.')).toBeVisible();
+    await expect(page.getByLabel('City')).toHaveValue('Bruxelles');
 
     await page.context().clearCookies();
     await page.goto('/invoices');

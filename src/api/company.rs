@@ -37,7 +37,8 @@ pub async fn get_company_details() -> Result<CompanyDetailsView, AppError> {
 #[server(endpoint = "company/save")]
 pub async fn save_company_details(input: CompanyDetailsInput) -> Result<(), AppError> {
     use crate::server::{repo::company_details, session};
-    super::signed_in(|user| async move {
+    let posted = SaveCompanyDetails { input: input.clone() };
+    let result = super::signed_in(|user| async move {
             let v = input.validate()?;
             let details = company_details::CompanyDetails {
                 company_id: user.company_id,
@@ -61,5 +62,7 @@ pub async fn save_company_details(input: CompanyDetailsInput) -> Result<(), AppE
             company_details::save(&session::state().db, &details).await?;
             tracing::info!(company_id = user.company_id, "company details saved");
             Ok(())
-        }).await
+        }).await;
+    super::after_plain_post(&result, "/settings/company?saved=1");
+    super::back_to_form_as_posted(result, &posted)
 }

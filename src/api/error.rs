@@ -93,31 +93,56 @@ pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
     result
 }
 
-/// A plain form post (sent by the browser itself, before or without the client) that failed
-/// goes back to its page with the error and what was typed in the address (`keep`; never a
-/// password), so the server renders the page again with both. Same-origin path only.
+/// Whether this request is a plain form post, sent by the browser itself (before or without
+/// the client), which wants a page back rather than data.
+fn plain_post() -> bool {
+    leptos::prelude::use_context::<http::request::Parts>().is_some_and(|parts| {
+        parts.headers.get(http::header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/html"))
+    })
+}
+
+/// After a plain form post that succeeded, the page to show (the client decides by itself).
+pub fn after_plain_post<T>(result: &Result<T, AppError>, page: &str) {
+    if result.is_ok() && plain_post() {
+        leptos_axum::redirect(page);
+    }
+}
+
+/// A plain form post that failed goes back to its page with the error and what was typed in
+/// the address (`keep`; never a password), so the server renders the page again with both.
+/// Same-origin path only.
 pub fn back_to_form<F, T>(result: Result<T, AppError>, keep: &[(&str, &str)]) -> Result<T, AppError>
 where
     F: leptos::server_fn::ServerFn<Error = AppError>,
 {
-    use http::header::{ACCEPT, REFERER};
     use leptos::server_fn::error::ServerFnUrlError;
     let Err(err) = &result else { return result };
-    let Some(parts) = leptos::prelude::use_context::<http::request::Parts>() else { return result };
-    let plain_post = parts.headers.get(ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/html"));
-    let Some(mut page) = parts.headers.get(REFERER).and_then(|v| v.to_str().ok()).and_then(|r| url::Url::parse(r).ok()) else { return result };
-    if !plain_post {
-        return result;
-    }
+    let referer = leptos::prelude::use_context::<http::request::Parts>()
+        .and_then(|parts| parts.headers.get(http::header::REFERER).and_then(|v| v.to_str().ok()).and_then(|r| url::Url::parse(r).ok()));
+    let Some(mut page) = referer.filter(|_| plain_post()) else { return result };
     let others: Vec<(String, String)> = page
         .query_pairs()
         .filter(|(k, _)| k != "__path" && k != "__err" && !keep.iter().any(|(name, _)| name == k))
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
         .collect();
-    page.query_pairs_mut().clear().extend_pairs(others).extend_pairs(keep.iter().filter(|(_, v)| !v.is_empty()));
+    page.query_pairs_mut().clear().extend_pairs(others).extend_pairs(keep);
     if let Ok(with_error) = ServerFnUrlError::new(F::PATH, err.clone()).to_url(page.as_str()) {
         let query = with_error.query().map(|q| format!("?{q}")).unwrap_or_default();
         leptos_axum::redirect(&format!("{}{query}", with_error.path()));
     }
     result
+}
+
+/// [`back_to_form`] keeping every argument as posted (for forms without a secret in them).
+pub fn back_to_form_as_posted<F, T>(result: Result<T, AppError>, args: &F) -> Result<T, AppError>
+where
+    F: leptos::server_fn::ServerFn<Error = AppError> + serde::Serialize,
+{
+    if result.is_ok() {
+        return result;
+    }
+    let encoded = serde_qs::to_string(args).unwrap_or_default();
+    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(encoded.as_bytes()).into_owned().collect();
+    let keep: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    back_to_form::<F, T>(result, &keep)
 }

@@ -136,6 +136,20 @@ where
     })
 }
 
+/// The arguments a plain form post of `F` was sent with, when it came back with an error
+/// (they are in the address beside the error; see `api::back_to_form_as_posted`).
+pub fn posted_args<F>() -> Option<F>
+where
+    F: leptos::server_fn::ServerFn + serde::de::DeserializeOwned,
+{
+    let query = use_query_map();
+    if query.read_untracked().get("__path").as_deref() != Some(F::PATH) {
+        return None;
+    }
+    let search = use_location().search.get_untracked();
+    serde_qs::Config::new(5, false).deserialize_str::<F>(&search).ok()
+}
+
 /// What was typed in a field before a plain form post came back with an error.
 pub fn posted_value(name: &'static str) -> String {
     use_query_map().read_untracked().get(name).unwrap_or_default()

@@ -104,11 +104,12 @@ pub fn App() -> impl IntoView {
 
 /// Until the client has taken over, controls that need it are disabled (and look it), so a click
 /// or a keystroke is never swallowed or wiped; links and the account menu work at once, and so do
-/// the log-in and sign-up forms, which the server also answers as plain form posts.
+/// the pages whose forms the server also answers as plain form posts (log-in, sign-up, company
+/// details).
 #[component]
 fn Gate(ready: RwSignal<bool>, children: Children) -> impl IntoView {
     let location = leptos_router::hooks::use_location();
-    let waiting = move || !ready.get() && !matches!(location.pathname.get().as_str(), "/login" | "/signup");
+    let waiting = move || !ready.get() && !matches!(location.pathname.get().as_str(), "/login" | "/signup" | "/settings/company");
     view! {
         <fieldset class="app-gate" disabled=waiting aria-busy=move || if waiting() { "true" } else { "false" }>
             {children()}

@@ -16,6 +16,7 @@ mod live;
 mod multi_instance;
 mod peppol_delivery;
 mod peppol_documents;
+mod plain_forms;
 mod reliability;
 mod rendering;
 mod schema;

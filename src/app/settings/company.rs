@@ -1,7 +1,7 @@
 //! Company details (`/settings/company`): the legal identity every invoice carries.
 
 use crate::api::company::{get_company_details, CompanyDetailsInput, SaveCompanyDetails};
-use crate::app::components::{action_error, field_error, Field, FormError, LoadError, Loading, Protected};
+use crate::app::components::{field_error, form_error, posted_args, Field, FormError, LoadError, Loading, Protected};
 use crate::app::viewer::use_t;
 use crate::i18n::Msg;
 use leptos::prelude::*;
@@ -41,9 +41,15 @@ pub fn CompanyDetailsPage() -> impl IntoView {
 #[component]
 fn CompanyForm(input: CompanyDetailsInput, complete: bool, save: ServerAction<SaveCompanyDetails>) -> impl IntoView {
     let t = use_t();
-    let error = action_error(save);
+    let error = form_error(save);
     let fe = move |f: &'static str| field_error(error, f);
-    let saved = move || matches!(save.value().get(), Some(Ok(())));
+    // What a plain form post (before or without the client) came back with, else what is saved.
+    let input = posted_args::<SaveCompanyDetails>().map(|posted| posted.input).unwrap_or(input);
+    let query = leptos_router::hooks::use_query_map();
+    let saved = move || match save.value().get() {
+        Some(result) => result.is_ok(),
+        None => query.read().get("saved").is_some() && error.get().is_none(),
+    };
     let small_business = input.vat_regime == "small_business";
     view! {
         <FormError error />

@@ -27,6 +27,10 @@ pub struct Reply {
 }
 
 impl Reply {
+    /// Where this answer sends the browser.
+    pub fn location(&self) -> &str {
+        self.headers.get(header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or_default()
+    }
     /// The session cookie set by this reply (`name=value`), if any.
     pub fn session_cookie(&self) -> Option<String> {
         self.headers
@@ -82,6 +86,20 @@ impl TestApp {
         let mut req = Request::post(path)
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
             .header(header::ACCEPT, "application/json");
+        if let Some(c) = cookie {
+            req = req.header(header::COOKIE, c);
+        }
+        self.send(req.body(Body::from(body)).unwrap()).await
+    }
+
+    /// Posts a form the way the browser does by itself, without the client: it wants a page
+    /// back, and says which page the form was on.
+    pub async fn plain_post(&self, path: &str, referer: &str, form: &[(&str, &str)], cookie: Option<&str>) -> Reply {
+        let body = form.iter().map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v))).collect::<Vec<_>>().join("&");
+        let mut req = Request::post(path)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::ACCEPT, "text/html,application/xhtml+xml")
+            .header(header::REFERER, format!("http://localhost{referer}"));
         if let Some(c) = cookie {
             req = req.header(header::COOKIE, c);
         }

@@ -1,0 +1,59 @@
+//! Forms the browser posts by itself (before the client has started, or without it) are answered
+//! with pages: a redirect back with the error and what was typed (never a password), or on
+//! success to the next page. The server renders both.
+
+use crate::helpers::{company_details, TestApp};
+use encaisse::i18n::{Lang, Msg};
+use http::StatusCode;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sign_up_and_log_in_come_back_with_the_error_and_what_was_typed() {
+    let app = TestApp::new().await;
+    let form = |password| [("company_name", "Sans Script"), ("name", "Eva"), ("email", "eva@test.be"), ("password", password)];
+
+    let short = app.plain_post("/api/signup", "/signup", &form("short"), None).await;
+    assert_eq!(short.status, StatusCode::FOUND);
+    let back = short.location().to_string();
+    assert!(back.starts_with("/signup?") && back.contains("company_name=Sans+Script") && back.contains("email=eva%40test.be"), "{back}");
+    assert!(back.contains("__err=") && !back.contains("short"), "the error, never the password: {back}");
+    assert!(short.session_cookie().is_none());
+    let page = app.get(&back, None).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains(Msg::ErrPasswordShort.text(Lang::En)) && page.body.contains(r#"value="Sans Script""#), "rendered by the server");
+
+    let ok = app.plain_post("/api/signup", "/signup", &form("a-long-password"), None).await;
+    assert_eq!((ok.status, ok.location()), (StatusCode::FOUND, "/"));
+    assert!(ok.session_cookie().is_some());
+
+    let wrong = app.plain_post("/api/login", "/login?next=%2Finvoices", &[("email", "eva@test.be"), ("password", "wrong-password"), ("next", "/invoices")], None).await;
+    let back = wrong.location().to_string();
+    assert!(back.starts_with("/login?") && back.contains("next=%2Finvoices") && back.contains("email=eva%40test.be"), "{back}");
+    assert!(app.get(&back, None).await.body.contains(Msg::ErrBadLogin.text(Lang::En)));
+    let right = app.plain_post("/api/login", "/login?next=%2Finvoices", &[("email", "eva@test.be"), ("password", "a-long-password"), ("next", "/invoices")], None).await;
+    assert_eq!((right.status, right.location()), (StatusCode::FOUND, "/invoices"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn company_details_come_back_as_typed_with_the_error_then_saved() {
+    let app = TestApp::new().await;
+    let cookie = app.signup_bare("Atelier", "a@test.be").await;
+    let mut details = company_details("Atelier Sans Script");
+    details.retain(|(k, _)| *k != "input[iban]");
+    details.push(("input[iban]", "BE00 1234".into()));
+    let form: Vec<(&str, &str)> = details.iter().map(|(k, v)| (*k, v.as_str())).collect();
+
+    let bad = app.plain_post("/api/company/save", "/settings/company", &form, Some(&cookie)).await;
+    assert_eq!(bad.status, StatusCode::FOUND);
+    let page = app.get(bad.location(), Some(&cookie)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains(r#"value="Atelier Sans Script SRL""#) && page.body.contains(r#"value="BE00 1234""#), "as typed");
+    assert!(page.body.contains(r#"aria-invalid="true""#), "the IBAN is marked");
+    assert!(!page.body.contains(Msg::CompanyDetailsSaved.text(Lang::En)));
+
+    let details = company_details("Atelier Sans Script");
+    let form: Vec<(&str, &str)> = details.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let ok = app.plain_post("/api/company/save", bad.location(), &form, Some(&cookie)).await;
+    assert_eq!((ok.status, ok.location()), (StatusCode::FOUND, "/settings/company?saved=1"));
+    let page = app.get(ok.location(), Some(&cookie)).await;
+    assert!(page.body.contains(Msg::CompanyDetailsSaved.text(Lang::En)) && page.body.contains(r#"value="Atelier Sans Script SRL""#));
+}

@@ -256,7 +256,7 @@ test('the keyboard alone reaches the account menu, a switch, the tabs and a form
 test.describe('without the client (JavaScript off)', () => {
   test.use({ javaScriptEnabled: false });
 
-  test('signing up, company details and logging in work as plain forms, with errors and what was typed kept', async ({ page }) => {
+  test('signing up, company details, a customer and logging in work as plain forms, with errors and what was typed kept', async ({ page }) => {
     const email = uniqueEmail('plain');
     await page.goto('/signup');
     await page.getByLabel('Company name').fill('Sans Script');
@@ -297,6 +297,22 @@ test.describe('without the client (JavaScript off)', () => {
     await page.getByRole('button', { name: 'Save' }).click();
     await expect(page.getByText('Company details saved.')).toBeVisible();
     await expect(page.getByLabel('City')).toHaveValue('Bruxelles');
+
+    // a customer, first with a wrong e-mail address
+    await page.goto('/customers/new');
+    await page.getByLabel('Company', { exact: true }).check();
+    await page.getByLabel('Company name').fill('Brasserie Sans Script');
+    await page.getByLabel('E-mail').fill('brasserie@');
+    await page.getByLabel('Language').selectOption('nl');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect(page.getByLabel('E-mail')).toHaveAttribute('aria-invalid', 'true');
+    await expect(page.getByLabel('Company name')).toHaveValue('Brasserie Sans Script');
+    await expect(page.getByLabel('Company', { exact: true })).toBeChecked();
+    await expect(page.getByLabel('Language')).toHaveValue('nl');
+    await page.getByLabel('E-mail').fill('brasserie@example.be');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect(page.getByRole('heading', { name: 'Brasserie Sans Script' })).toBeVisible();
+    await shot(page, 'person-07-customer-without-client');
 
     await page.context().clearCookies();
     await page.goto('/invoices');

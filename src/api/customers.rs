@@ -29,7 +29,8 @@ pub async fn get_customer(id: i64) -> Result<Customer, AppError> {
 #[server(endpoint = "customers/save")]
 pub async fn save_customer(id: Option<i64>, input: CustomerInput) -> Result<i64, AppError> {
     use crate::server::repo::customers;
-    super::signed_in(|user| async move {
+    let posted = SaveCustomer { id, input: input.clone() };
+    let result = super::signed_in(|user| async move {
         let state = crate::server::session::state();
         let (fields, number) = input.validate()?;
         let id = match id {
@@ -45,7 +46,8 @@ pub async fn save_customer(id: Option<i64>, input: CustomerInput) -> Result<i64,
         };
         leptos_axum::redirect(&format!("/customers/{id}"));
         Ok(id)
-    }).await
+    }).await;
+    super::back_to_form_as_posted(result, &posted)
 }
 
 #[server(endpoint = "customers/archive")]

@@ -121,9 +121,10 @@ where
 
 /// The form's error: the action's last one once it has run in the page; before that, the one
 /// a plain form post (sent before or without the client) came back with in the address.
-pub fn form_error<I>(action: ServerAction<I>) -> Signal<Option<AppError>>
+pub fn form_error<I, O>(action: ServerAction<I>) -> Signal<Option<AppError>>
 where
-    I: leptos::server_fn::ServerFn<Output = (), Error = AppError> + Clone + Send + Sync + 'static,
+    I: leptos::server_fn::ServerFn<Output = O, Error = AppError> + Clone + Send + Sync + 'static,
+    O: Clone + Send + Sync + 'static,
 {
     let query = use_query_map();
     Signal::derive(move || match action.value().get() {

@@ -104,15 +104,20 @@ pub fn App() -> impl IntoView {
 
 /// Until the client has taken over, controls that need it are disabled (and look it), so a click
 /// or a keystroke is never swallowed or wiped; links and the account menu work at once, and so do
-/// the pages whose forms the server also answers as plain form posts (log-in, sign-up, company
-/// details).
+/// the pages whose forms the server also answers as plain form posts.
 #[component]
 fn Gate(ready: RwSignal<bool>, children: Children) -> impl IntoView {
     let location = leptos_router::hooks::use_location();
-    let waiting = move || !ready.get() && !matches!(location.pathname.get().as_str(), "/login" | "/signup" | "/settings/company");
+    let waiting = move || !ready.get() && !works_without_client(&location.pathname.get());
     view! {
         <fieldset class="app-gate" disabled=waiting aria-busy=move || if waiting() { "true" } else { "false" }>
             {children()}
         </fieldset>
     }
+}
+
+/// Pages whose every form the server also answers as a plain form post (`api::back_to_form`).
+fn works_without_client(path: &str) -> bool {
+    let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+    matches!(segments.as_slice(), ["login"] | ["signup"] | ["settings", "company"] | ["customers", "new"] | ["customers", _, "edit"])
 }

@@ -44,6 +44,27 @@ pub struct CustomerInput {
 const MAX_LEN: usize = 200;
 
 impl CustomerInput {
+    /// The form as a saved customer fills it (the enterprise number in its dotted form).
+    pub fn from_saved(f: &CustomerFields, number: &str) -> CustomerInput {
+        CustomerInput {
+            kind: f.kind.as_str().to_string(),
+            first_name: f.first_name.clone(),
+            last_name: f.last_name.clone(),
+            company_name: f.company_name.clone(),
+            vat_number: f.vat_number.clone(),
+            enterprise_number: crate::domain::validation::format_enterprise_number(&f.enterprise_number),
+            email: f.email.clone(),
+            phone: f.phone.clone(),
+            language: f.language.clone(),
+            street: f.street.clone(),
+            postcode: f.postcode.clone(),
+            city: f.city.clone(),
+            country: f.country.clone(),
+            customer_number: number.to_string(),
+            iban: f.iban.clone(),
+        }
+    }
+
     /// Checks every field and returns all problems at once, or the normalised fields.
     pub fn validate(&self) -> Result<(CustomerFields, Option<String>), AppError> {
         let mut problems = Problems::default();

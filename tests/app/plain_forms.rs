@@ -57,3 +57,36 @@ async fn company_details_come_back_as_typed_with_the_error_then_saved() {
     let page = app.get(ok.location(), Some(&cookie)).await;
     assert!(page.body.contains(Msg::CompanyDetailsSaved.text(Lang::En)) && page.body.contains(r#"value="Atelier Sans Script SRL""#));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_customer_made_and_edited_as_plain_forms_keeps_what_was_typed_on_an_error() {
+    let app = TestApp::new().await;
+    let cookie = app.signup_bare("Atelier", "a@test.be").await;
+    let form = |email: &'static str| {
+        [("input[kind]", "individual"), ("input[first_name]", "Nora"), ("input[last_name]", "Vermeulen"), ("input[email]", email), ("input[language]", "nl"), ("input[country]", "BE")]
+    };
+
+    let bad = app.plain_post("/api/customers/save", "/customers/new", &form("not-an-address"), Some(&cookie)).await;
+    assert_eq!(bad.status, StatusCode::FOUND);
+    assert!(bad.location().starts_with("/customers/new?"), "{}", bad.location());
+    let page = app.get(bad.location(), Some(&cookie)).await;
+    assert!(page.body.contains(r#"value="Vermeulen""#) && page.body.contains(r#"value="not-an-address""#), "as typed");
+    assert!(page.body.contains(Msg::ErrEmail.text(Lang::En)));
+    assert!(page.body.contains(r#"<option value="nl" selected"#), "the chosen language too");
+
+    let ok = app.plain_post("/api/customers/save", bad.location(), &form("nora@example.be"), Some(&cookie)).await;
+    assert_eq!(ok.status, StatusCode::FOUND);
+    let id: i64 = ok.location().strip_prefix("/customers/").and_then(|id| id.parse().ok()).unwrap_or_else(|| panic!("{}", ok.location()));
+
+    // editing: what was typed wins over what is saved until it is saved
+    let edit = format!("/customers/{id}/edit");
+    let id_text = id.to_string();
+    let mut changed = form("still-not-an-address").to_vec();
+    changed.push(("id", &id_text));
+    changed.retain(|(k, _)| *k != "input[last_name]");
+    changed.push(("input[last_name]", "Peeters"));
+    let bad = app.plain_post("/api/customers/save", &edit, &changed, Some(&cookie)).await;
+    let page = app.get(bad.location(), Some(&cookie)).await;
+    assert!(page.body.contains(r#"value="Peeters""#) && !page.body.contains(r#"value="Vermeulen""#), "the typed name, not the saved one");
+    assert_eq!(app.get(&edit, Some(&cookie)).await.body.contains(r#"value="Vermeulen""#), true, "nothing was saved");
+}

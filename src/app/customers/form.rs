@@ -1,7 +1,7 @@
-use crate::api::customers::{get_customer, Customer, SaveCustomer};
-use crate::app::components::{action_error, field_error, Field, FormError, LoadError, Loading, Protected};
+use crate::api::customers::{get_customer, Customer, CustomerInput, SaveCustomer};
+use crate::app::components::{field_error, form_error, posted_args, Field, FormError, LoadError, Loading, Protected};
 use crate::app::viewer::use_t;
-use crate::domain::customer::{CustomerKind, CUSTOMER_LANGUAGES};
+use crate::domain::customer::CUSTOMER_LANGUAGES;
 use crate::i18n::Msg;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -66,12 +66,16 @@ const COUNTRIES: [(&str, &str); 7] = [
 fn CustomerForm(customer: Option<Customer>) -> impl IntoView {
     let t = use_t();
     let save = ServerAction::<SaveCustomer>::new();
-    let error = action_error(save);
+    let error = form_error(save);
     let fe = move |f: &'static str| field_error(error, f);
     let id = customer.as_ref().map(|c| c.id);
-    let number = customer.as_ref().map(|c| c.number.clone()).unwrap_or_default();
-    let f = customer.map(|c| c.fields).unwrap_or_default();
-    let is_company = f.kind == CustomerKind::Company;
+    // What a plain form post (before or without the client) came back with, else what is saved.
+    let f = posted_args::<SaveCustomer>()
+        .filter(|posted| posted.id == id)
+        .map(|posted| posted.input)
+        .or_else(|| customer.map(|c| CustomerInput::from_saved(&c.fields, &c.number)))
+        .unwrap_or_default();
+    let is_company = f.kind == "company";
     let language = if f.language.is_empty() { "fr".to_string() } else { f.language.clone() };
     let country = if f.country.is_empty() { "BE".to_string() } else { f.country.clone() };
     let cancel_href = id.map(|id| format!("/customers/{id}")).unwrap_or_else(|| "/customers".into());
@@ -100,7 +104,7 @@ fn CustomerForm(customer: Option<Customer>) -> impl IntoView {
             </div>
             <div class="grid-2 company-only">
                 <Field label=Msg::EnterpriseNumber name="input[enterprise_number]" id="enterprise_number"
-                    value=crate::domain::validation::format_enterprise_number(&f.enterprise_number) help=Msg::CustomerEnterpriseNumberHelp
+                    value=f.enterprise_number.clone() help=Msg::CustomerEnterpriseNumberHelp
                     autocomplete="off" error=fe("enterprise_number") />
             </div>
             <div class="grid-2">
@@ -129,7 +133,7 @@ fn CustomerForm(customer: Option<Customer>) -> impl IntoView {
                 </div>
             </div>
             <div class="grid-2">
-                <Field label=Msg::CustomerNumber name="input[customer_number]" id="customer_number" value=number readonly=id.is_some()
+                <Field label=Msg::CustomerNumber name="input[customer_number]" id="customer_number" value=f.customer_number.clone() readonly=id.is_some()
                     help=Msg::CustomerNumberHelp autocomplete="off" error=fe("customer_number") />
                 <Field label=Msg::Iban name="input[iban]" id="iban" value=f.iban.clone() help=Msg::IbanHelp autocomplete="off" error=fe("iban") />
             </div>

@@ -101,7 +101,7 @@ test('an answer that was on its way before a newer change never overwrites it', 
   const other = await page.context().newPage();
   await other.goto(page.url());
   await expect(other.getByTestId('open-amount')).toContainText('121,00');
-  await expect(other.locator('fieldset.app-gate')).toBeEnabled();
+  await expect(other.locator('fieldset.app-gate')).toHaveAttribute('aria-busy', 'false');
 
   // The other tab's first fetch after the next change gets its answer from the server at once,
   // but that answer is held back on the way and delivered only after a second, newer change has
@@ -189,7 +189,7 @@ test('every page passes axe-core (WCAG 2.1 A/AA), in English and in French', asy
       await page.goto(path);
       await expect(page.locator('main h1').first()).toBeVisible();
       // the client has started (controls enabled) before measuring
-      await expect(page.locator('fieldset.app-gate')).toBeEnabled();
+      await expect(page.locator('fieldset.app-gate')).toHaveAttribute('aria-busy', 'false');
       found.push(...(await violations(page)));
     }
   }
@@ -199,6 +199,9 @@ test('every page passes axe-core (WCAG 2.1 A/AA), in English and in French', asy
 test('the keyboard alone reaches the account menu, a switch, the tabs and a form', async ({ page }) => {
   const email = uniqueEmail('keys');
   await signUp(page, 'Clavier Seul', email);
+  // Escape closing the menu is the client's work: start where the page shows it is ready
+  await page.goto('/');
+  await expect(page.locator('fieldset.app-gate')).toHaveAttribute('aria-busy', 'false');
 
   // the account menu: Enter opens it, Tab walks into it, Escape closes it and gives the focus back
   const menu = page.getByRole('button', { name: email });

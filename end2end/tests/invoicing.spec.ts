@@ -127,6 +127,13 @@ test('monthly subscription: the scheduler as of three months later makes three i
   await expect(page.getByTestId('invoice-row')).toHaveCount(3);
   await expect(page.getByTestId('next-invoice-date')).toHaveText('01/04/2030');
   await shot(page, 'sub-03-detail');
+  // paused right after the page shows (a plain form post if the client has not started yet)
+  await page.reload();
+  await page.getByRole('button', { name: 'Pause' }).click();
+  await expect(page.getByRole('button', { name: 'Resume' })).toBeVisible();
+  await expect(page.locator('h1')).toContainText('Paused');
+  await page.getByRole('button', { name: 'Resume' }).click();
+  await expect(page.getByRole('button', { name: 'Pause' })).toBeVisible();
   await page.goto('/subscriptions');
   await expect(page.getByTestId('subscription-row')).toHaveCount(1);
   await shot(page, 'sub-04-list');

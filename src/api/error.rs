@@ -108,27 +108,50 @@ pub fn after_plain_post<T>(result: &Result<T, AppError>, page: &str) {
     }
 }
 
+/// The page a plain form post was sent from (same origin: its path and query only), without
+/// the error a previous post may have left in its address.
+fn referring_page() -> Option<url::Url> {
+    let parts = leptos::prelude::use_context::<http::request::Parts>()?;
+    let referer = parts.headers.get(http::header::REFERER)?.to_str().ok()?;
+    let mut page = url::Url::parse(referer).ok()?;
+    let kept: Vec<(String, String)> =
+        page.query_pairs().filter(|(k, _)| k != "__path" && k != "__err").map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+    page.set_query(None);
+    if !kept.is_empty() {
+        page.query_pairs_mut().extend_pairs(kept);
+    }
+    Some(page)
+}
+
+/// The path and query of `page`, for a `Location` that stays on this site.
+fn local(page: &url::Url) -> String {
+    page.query().map_or_else(|| page.path().to_string(), |q| format!("{}?{q}", page.path()))
+}
+
+/// After a plain form post that succeeded and has no page of its own: back to the page it was
+/// sent from.
+pub fn back_to_page<T>(result: &Result<T, AppError>) {
+    if result.is_ok() && plain_post() {
+        if let Some(page) = referring_page() {
+            leptos_axum::redirect(&local(&page));
+        }
+    }
+}
+
 /// A plain form post that failed goes back to its page with the error and what was typed in
 /// the address (`keep`; never a password), so the server renders the page again with both.
-/// Same-origin path only.
 pub fn back_to_form<F, T>(result: Result<T, AppError>, keep: &[(&str, &str)]) -> Result<T, AppError>
 where
     F: leptos::server_fn::ServerFn<Error = AppError>,
 {
     use leptos::server_fn::error::ServerFnUrlError;
     let Err(err) = &result else { return result };
-    let referer = leptos::prelude::use_context::<http::request::Parts>()
-        .and_then(|parts| parts.headers.get(http::header::REFERER).and_then(|v| v.to_str().ok()).and_then(|r| url::Url::parse(r).ok()));
-    let Some(mut page) = referer.filter(|_| plain_post()) else { return result };
-    let others: Vec<(String, String)> = page
-        .query_pairs()
-        .filter(|(k, _)| k != "__path" && k != "__err" && !keep.iter().any(|(name, _)| name == k))
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect();
+    let Some(mut page) = referring_page().filter(|_| plain_post()) else { return result };
+    let others: Vec<(String, String)> =
+        page.query_pairs().filter(|(k, _)| !keep.iter().any(|(name, _)| name == k)).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
     page.query_pairs_mut().clear().extend_pairs(others).extend_pairs(keep);
     if let Ok(with_error) = ServerFnUrlError::new(F::PATH, err.clone()).to_url(page.as_str()) {
-        let query = with_error.query().map(|q| format!("?{q}")).unwrap_or_default();
-        leptos_axum::redirect(&format!("{}{query}", with_error.path()));
+        leptos_axum::redirect(&local(&with_error));
     }
     result
 }

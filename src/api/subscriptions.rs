@@ -43,8 +43,10 @@ pub async fn save_subscription(input: SubscriptionInput) -> Result<i64, AppError
 #[server(endpoint = "subscriptions/status")]
 pub async fn change_subscription(id: i64, action: String) -> Result<(), AppError> {
     use crate::server::{repo::subscriptions, session};
-    super::signed_in(|user| async move {
+    let result = super::signed_in(|user| async move {
         let today = session::state().today();
         Ok(subscriptions::change(&session::state().db, user.company_id, id, &action, today).await?)
-    }).await
+    }).await;
+    super::back_to_page(&result);
+    super::back_to_form::<ChangeSubscription, _>(result, &[])
 }

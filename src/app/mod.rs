@@ -116,8 +116,14 @@ fn Gate(ready: RwSignal<bool>, children: Children) -> impl IntoView {
     }
 }
 
-/// Pages whose every form the server also answers as a plain form post (`api::back_to_form`).
+/// Pages with nothing the client must do: their only forms are ones the server also answers as
+/// plain form posts (`api::back_to_form`, or `server_fn`'s redirect back to the page).
 fn works_without_client(path: &str) -> bool {
     let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
-    matches!(segments.as_slice(), ["login"] | ["signup"] | ["settings", "company"] | ["customers", "new"] | ["customers", _, "edit"])
+    match segments.as_slice() {
+        [""] | ["login"] | ["signup"] | ["outbox"] | ["settings", "company"] | ["customers", "new"] | ["customers", _, "edit"] => true,
+        ["credit-notes", _] => true,
+        ["subscriptions", id] => *id != "new",
+        _ => false,
+    }
 }

@@ -90,3 +90,42 @@ async fn a_customer_made_and_edited_as_plain_forms_keeps_what_was_typed_on_an_er
     assert!(page.body.contains(r#"value="Peeters""#) && !page.body.contains(r#"value="Vermeulen""#), "the typed name, not the saved one");
     assert_eq!(app.get(&edit, Some(&cookie)).await.body.contains(r#"value="Vermeulen""#), true, "nothing was saved");
 }
+
+/// A form whose success needs no page of its own comes back to the page it was on.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_subscription_paused_as_a_plain_form_comes_back_to_its_page() {
+    let app = TestApp::new().await;
+    let cookie = app.signup("A", "a@test.be").await;
+    let customer = app.create_customer(&cookie, "Anne", "Peeters").await.to_string();
+    let saved = app
+        .call(
+            "/api/subscriptions/save",
+            &[
+                ("input[customer_id]", &customer),
+                ("input[frequency]", "1"),
+                ("input[start_date]", "2027-01-01"),
+                ("input[send_email]", "false"),
+                ("input[collect_with_twikey]", "false"),
+                ("input[lines][0][description]", "Coffee beans"),
+                ("input[lines][0][quantity]", "1"),
+                ("input[lines][0][unit_price]", "15"),
+                ("input[lines][0][vat_rate]", "6"),
+            ],
+            Some(&cookie),
+        )
+        .await;
+    let id = saved.json().as_i64().unwrap_or_else(|| panic!("{}", saved.body)).to_string();
+    let page = format!("/subscriptions/{id}");
+
+    let paused = app.plain_post("/api/subscriptions/status", &page, &[("id", &id), ("action", "pause")], Some(&cookie)).await;
+    assert_eq!((paused.status, paused.location()), (StatusCode::FOUND, page.as_str()));
+    let shown = app.get(&page, Some(&cookie)).await.body;
+    assert!(shown.contains(r#"value="resume""#) && !shown.contains(r#"value="pause""#), "paused: only Resume is offered");
+
+    // the same click from a page that was not reloaded: refused, and the page says why
+    let again = app.plain_post("/api/subscriptions/status", &page, &[("id", &id), ("action", "pause")], Some(&cookie)).await;
+    assert!(again.location().contains("__err="), "{}", again.location());
+    assert!(again.location().starts_with(&format!("{page}?")), "{}", again.location());
+    let shown = app.get(again.location(), Some(&cookie)).await.body;
+    assert!(shown.contains(Msg::ErrNotAllowedNow.text(Lang::En)));
+}

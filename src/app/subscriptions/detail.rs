@@ -1,6 +1,6 @@
 use super::{frequency_msg, SubscriptionBadge};
 use crate::api::subscriptions::{get_subscription, ChangeSubscription};
-use crate::app::components::{action_error, FormError, LoadError, Loading, Protected};
+use crate::app::components::{form_error, FormError, LoadError, Loading, Protected};
 use crate::app::invoices::date;
 use crate::app::invoices::list::InvoiceTable;
 use crate::app::viewer::use_t;
@@ -25,7 +25,7 @@ fn SubscriptionView() -> impl IntoView {
     let detail = Resource::new(move || (id(), change.version().get()), |(id, _)| get_subscription(id));
     view! {
         <section class="page">
-            <FormError error=action_error(change) />
+            <FormError error=form_error(change) />
             <Transition fallback=|| view! { <Loading /> }>
                 {move || Suspend::new(async move {
                     match detail.await {

@@ -53,12 +53,14 @@ pub async fn save_customer(id: Option<i64>, input: CustomerInput) -> Result<i64,
 #[server(endpoint = "customers/archive")]
 pub async fn archive_customer(id: i64, archived: bool) -> Result<(), AppError> {
     use crate::server::repo::customers;
-    super::signed_in(|user| async move {
+    let result = super::signed_in(|user| async move {
         let state = crate::server::session::state();
         if customers::set_archived(&state.db, user.company_id, id, archived).await? {
             Ok(())
         } else {
             Err(AppError::NotFound)
         }
-    }).await
+    }).await;
+    super::back_to_page(&result);
+    super::back_to_form::<ArchiveCustomer, _>(result, &[])
 }

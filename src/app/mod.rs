@@ -108,7 +108,7 @@ pub fn App() -> impl IntoView {
 #[component]
 fn Gate(ready: RwSignal<bool>, children: Children) -> impl IntoView {
     let location = leptos_router::hooks::use_location();
-    let waiting = move || !ready.get() && !works_without_client(&location.pathname.get());
+    let waiting = move || !ready.get() && !works_without_client(&location.pathname.get(), &location.search.get());
     view! {
         <fieldset class="app-gate" disabled=waiting aria-busy=move || if waiting() { "true" } else { "false" }>
             {children()}
@@ -118,12 +118,29 @@ fn Gate(ready: RwSignal<bool>, children: Children) -> impl IntoView {
 
 /// Pages with nothing the client must do: their only forms are ones the server also answers as
 /// plain form posts (`api::back_to_form`, or `server_fn`'s redirect back to the page).
-fn works_without_client(path: &str) -> bool {
+fn works_without_client(path: &str, query: &str) -> bool {
     let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+    let tab = query.split('&').find_map(|pair| pair.strip_prefix("tab="));
     match segments.as_slice() {
-        [""] | ["login"] | ["signup"] | ["outbox"] | ["settings", "company"] | ["customers", "new"] | ["customers", _, "edit"] => true,
+        // a customer's details (Edit, Archive); its Invoices and Twikey tabs need the client
+        ["customers", "new"] => true,
+        ["customers", _] => matches!(tab, None | Some("details")),
+        [""] | ["login"] | ["signup"] | ["outbox"] | ["settings", "company"] | ["customers", _, "edit"] => true,
         ["credit-notes", _] => true,
         ["subscriptions", id] => *id != "new",
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn pages_that_need_the_client_are_the_ones_with_its_forms() {
+        for (path, query) in [("/", ""), ("/login", "next=/x"), ("/customers/new", ""), ("/customers/7", ""), ("/customers/7", "tab=details"), ("/customers/7/edit", ""), ("/subscriptions/3", ""), ("/outbox", "")] {
+            assert!(super::works_without_client(path, query), "{path}?{query}");
+        }
+        for (path, query) in [("/customers", ""), ("/customers/7", "tab=twikey"), ("/customers/7", "tab=invoices"), ("/invoices/new", ""), ("/invoices/4", ""), ("/subscriptions/new", ""), ("/settings/connections/twikey", "")] {
+            assert!(!super::works_without_client(path, query), "{path}?{query}");
+        }
     }
 }

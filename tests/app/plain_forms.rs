@@ -129,3 +129,20 @@ async fn a_subscription_paused_as_a_plain_form_comes_back_to_its_page() {
     let shown = app.get(again.location(), Some(&cookie)).await.body;
     assert!(shown.contains(Msg::ErrNotAllowedNow.text(Lang::En)));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_customer_archived_as_a_plain_form_comes_back_to_its_page() {
+    let app = TestApp::new().await;
+    let cookie = app.signup("A", "a@test.be").await;
+    let id = app.create_customer(&cookie, "Anne", "Peeters").await.to_string();
+    let page = format!("/customers/{id}");
+    let archived = app.plain_post("/api/customers/archive", &page, &[("id", &id), ("archived", "true")], Some(&cookie)).await;
+    assert_eq!((archived.status, archived.location()), (StatusCode::FOUND, page.as_str()));
+    assert!(app.get(&page, Some(&cookie)).await.body.contains(r#"name="archived" value="false""#), "Restore is offered");
+
+    // another company's customer: not found, said on the page it came from
+    let other = app.signup("B", "b@test.be").await;
+    let refused = app.plain_post("/api/customers/archive", "/customers", &[("id", &id), ("archived", "false")], Some(&other)).await;
+    assert!(refused.location().starts_with("/customers?__path="), "{}", refused.location());
+    assert!(app.get(&page, Some(&cookie)).await.body.contains(r#"name="archived" value="false""#), "nothing changed");
+}

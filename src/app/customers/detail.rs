@@ -1,7 +1,7 @@
 use crate::api::connections::get_connections;
 use crate::api::customers::{get_customer, ArchiveCustomer, Customer};
 use crate::api::peppol::{customer_peppol, PeppolReach};
-use crate::app::components::{action_error, FormError, LoadError, Loading, Protected};
+use crate::app::components::{form_error, FormError, LoadError, Loading, Protected};
 use crate::app::viewer::use_t;
 use crate::domain::customer::CustomerKind;
 use crate::domain::validation::mask_iban;
@@ -43,7 +43,7 @@ fn CustomerView() -> impl IntoView {
         // a title from the first byte; the customer's name replaces it once loaded
         <Title text=t(Msg::CustomersTitle) />
         <section class="page">
-            <FormError error=action_error(archive) />
+            <FormError error=form_error(archive) />
             <Transition fallback=|| view! { <Loading /> }>
                 {move || Suspend::new(async move {
                     match customer.await {

@@ -259,7 +259,7 @@ test('the keyboard alone reaches the account menu, a switch, the tabs and a form
 test.describe('without the client (JavaScript off)', () => {
   test.use({ javaScriptEnabled: false });
 
-  test('signing up, company details, a customer and logging in work as plain forms, with errors and what was typed kept', async ({ page }) => {
+  test('signing up, company details, a customer, logging in and the Twikey switch work as plain forms, with errors and what was typed kept', async ({ page }) => {
     const email = uniqueEmail('plain');
     await page.goto('/signup');
     await page.getByLabel('Company name').fill('Sans Script');
@@ -333,5 +333,11 @@ test.describe('without the client (JavaScript off)', () => {
     await page.getByRole('link', { name: 'Customers' }).click();
     await expect(page.getByRole('heading', { name: 'Customers' })).toBeVisible();
     await expect(page.getByText('Loading')).toHaveCount(0);
+
+    // the Twikey switch, from the account menu
+    await page.getByRole('button', { name: email }).click();
+    await page.getByRole('link', { name: 'Applications & connections' }).click();
+    await page.getByRole('switch', { name: 'Twikey' }).click();
+    await expect(page.getByRole('switch', { name: 'Twikey' })).toHaveAttribute('aria-checked', 'true');
   });
 });

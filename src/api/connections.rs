@@ -16,8 +16,10 @@ pub async fn get_connections() -> Result<Connections, AppError> {
 #[server(endpoint = "connections/twikey")]
 pub async fn set_twikey_enabled(enabled: bool) -> Result<(), AppError> {
     use crate::server::{repo::twikey_settings, session};
-    super::signed_in(|user| async move {
+    let result = super::signed_in(|user| async move {
         twikey_settings::set_enabled(&session::state().db, user.company_id, enabled).await?;
         Ok(())
-    }).await
+    }).await;
+    super::back_to_page(&result);
+    super::back_to_form::<SetTwikeyEnabled, _>(result, &[])
 }

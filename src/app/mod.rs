@@ -125,7 +125,7 @@ fn works_without_client(path: &str, query: &str) -> bool {
         // a customer's details (Edit, Archive); its Invoices and Twikey tabs need the client
         ["customers", "new"] => true,
         ["customers", _] => matches!(tab, None | Some("details")),
-        [""] | ["login"] | ["signup"] | ["outbox"] | ["settings", "company"] | ["customers", _, "edit"] => true,
+        [""] | ["login"] | ["signup"] | ["outbox"] | ["settings", "company" | "connections"] | ["customers", _, "edit"] => true,
         ["credit-notes", _] => true,
         ["subscriptions", id] => *id != "new",
         _ => false,
@@ -136,7 +136,7 @@ fn works_without_client(path: &str, query: &str) -> bool {
 mod tests {
     #[test]
     fn pages_that_need_the_client_are_the_ones_with_its_forms() {
-        for (path, query) in [("/", ""), ("/login", "next=/x"), ("/customers/new", ""), ("/customers/7", ""), ("/customers/7", "tab=details"), ("/customers/7/edit", ""), ("/subscriptions/3", ""), ("/outbox", "")] {
+        for (path, query) in [("/", ""), ("/login", "next=/x"), ("/customers/new", ""), ("/customers/7", ""), ("/customers/7", "tab=details"), ("/customers/7/edit", ""), ("/subscriptions/3", ""), ("/outbox", ""), ("/settings/connections", "")] {
             assert!(super::works_without_client(path, query), "{path}?{query}");
         }
         for (path, query) in [("/customers", ""), ("/customers/7", "tab=twikey"), ("/customers/7", "tab=invoices"), ("/invoices/new", ""), ("/invoices/4", ""), ("/subscriptions/new", ""), ("/settings/connections/twikey", "")] {

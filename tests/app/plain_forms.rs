@@ -146,3 +146,16 @@ async fn a_customer_archived_as_a_plain_form_comes_back_to_its_page() {
     assert!(refused.location().starts_with("/customers?__path="), "{}", refused.location());
     assert!(app.get(&page, Some(&cookie)).await.body.contains(r#"name="archived" value="false""#), "nothing changed");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_twikey_switch_works_as_a_plain_form() {
+    let app = TestApp::new().await;
+    let cookie = app.signup("A", "a@test.be").await;
+    let page = "/settings/connections";
+    let on = app.plain_post("/api/connections/twikey", page, &[("enabled", "true")], Some(&cookie)).await;
+    assert_eq!((on.status, on.location()), (StatusCode::FOUND, page));
+    assert!(app.get(page, Some(&cookie)).await.body.contains(r#"role="switch" aria-checked="true""#));
+    let off = app.plain_post("/api/connections/twikey", page, &[("enabled", "false")], Some(&cookie)).await;
+    assert_eq!(off.location(), page);
+    assert!(app.get(page, Some(&cookie)).await.body.contains(r#"role="switch" aria-checked="false""#));
+}

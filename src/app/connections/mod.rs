@@ -2,7 +2,7 @@
 
 pub mod configure;
 
-use super::components::{action_error, FormError, LoadError, Loading, Protected};
+use super::components::{form_error, FormError, LoadError, Loading, Protected};
 use super::live::use_live_tick;
 use super::viewer::use_t;
 use crate::api::connections::SetTwikeyEnabled;
@@ -22,7 +22,7 @@ fn Connections() -> impl IntoView {
     let t = use_t();
     let toggle = ServerAction::<SetTwikeyEnabled>::new();
     let settings = Resource::new(move || (toggle.version().get(), use_live_tick()), |_| get_twikey_settings());
-    let error = action_error(toggle);
+    let error = form_error(toggle);
     view! {
         <Title text=t(Msg::ConnectionsTitle) />
         <section class="page">

@@ -35,3 +35,24 @@ export async function signUp(page: Page, company: string, email: string, passwor
     await fillCompanyDetails(page, `${company} SRL`);
   }
 }
+
+/** An individual customer, made through the form; ends on the customer's page. */
+export async function addCustomer(page: Page, first: string, last: string) {
+  await page.goto('/customers/new');
+  await page.getByLabel('Individual').check();
+  await page.getByLabel('First name').fill(first);
+  await page.getByLabel('Last name').fill(last);
+  await page.getByLabel('E-mail').fill(`${first.toLowerCase()}@example.be`);
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('heading', { name: `${first} ${last}` })).toBeVisible();
+}
+
+/** Issues a one-line invoice (21 % VAT) to `customer` from the editor; ends on its page. */
+export async function issueInvoice(page: Page, customer: string, description: string, price: string) {
+  await page.goto('/invoices/new');
+  await page.getByLabel('Customer').selectOption({ label: customer });
+  await page.getByLabel('Description').first().fill(description);
+  await page.getByLabel('Unit price').first().fill(price);
+  await page.getByRole('button', { name: 'Issue' }).click();
+  await expect(page.getByTestId('invoice-number')).toBeVisible();
+}

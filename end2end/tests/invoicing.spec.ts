@@ -1,17 +1,7 @@
-import { test, expect, Page } from '@playwright/test';
+import { test, expect } from '@playwright/test';
 import { execFileSync } from 'child_process';
 import * as path from 'path';
-import { shot, signUp, uniqueEmail } from './helpers';
-
-async function addCustomer(page: Page, first: string, last: string) {
-  await page.goto('/customers/new');
-  await page.getByLabel('Individual').check();
-  await page.getByLabel('First name').fill(first);
-  await page.getByLabel('Last name').fill(last);
-  await page.getByLabel('E-mail').fill(`${first.toLowerCase()}@example.be`);
-  await page.getByRole('button', { name: 'Save' }).click();
-  await expect(page.getByRole('heading', { name: `${first} ${last}` })).toBeVisible();
-}
+import { addCustomer, shot, signUp, uniqueEmail } from './helpers';
 
 test('invoice with two VAT rates: issue, send, record payment, timeline', async ({ page }) => {
   await signUp(page, 'Boulangerie Factures', uniqueEmail('inv'));

@@ -1,6 +1,6 @@
 import { test, expect } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
-import { shot, signUp, uniqueEmail } from './helpers';
+import { addCustomer, issueInvoice, shot, signUp, uniqueEmail } from './helpers';
 
 // These journeys act the moment a page shows something: no waiting for the client to start.
 // A control that cannot work yet is disabled (Playwright then waits, as a person would see).
@@ -43,19 +43,8 @@ test('typing and clicking right after each navigation loses nothing', async ({ p
 
 test('the same invoice open in two tabs: one follows what the other does', async ({ page }) => {
   await signUp(page, 'Deux Onglets', uniqueEmail('tabs'));
-  await page.goto('/customers/new');
-  await page.getByLabel('Individual').check();
-  await page.getByLabel('First name').fill('Tom');
-  await page.getByLabel('Last name').fill('Claes');
-  await page.getByLabel('E-mail').fill('tom@example.be');
-  await page.getByRole('button', { name: 'Save' }).click();
-  await expect(page.getByRole('heading', { name: 'Tom Claes' })).toBeVisible();
-  await page.goto('/invoices/new');
-  await page.getByLabel('Customer').selectOption({ label: 'Tom Claes' });
-  await page.getByLabel('Description').first().fill('Repair');
-  await page.getByLabel('Unit price').first().fill('100');
-  await page.getByRole('button', { name: 'Issue' }).click();
-  await expect(page.getByTestId('invoice-number')).toBeVisible();
+  await addCustomer(page, 'Tom', 'Claes');
+  await issueInvoice(page, 'Tom Claes', 'Repair', '100');
   const invoiceUrl = page.url();
 
   const other = await page.context().newPage();
@@ -84,19 +73,8 @@ test('the same invoice open in two tabs: one follows what the other does', async
 
 test('an answer that was on its way before a newer change never overwrites it', async ({ page }) => {
   await signUp(page, 'Deux Réponses', uniqueEmail('order'));
-  await page.goto('/customers/new');
-  await page.getByLabel('Individual').check();
-  await page.getByLabel('First name').fill('Lina');
-  await page.getByLabel('Last name').fill('Jacobs');
-  await page.getByLabel('E-mail').fill('lina@example.be');
-  await page.getByRole('button', { name: 'Save' }).click();
-  await expect(page.getByRole('heading', { name: 'Lina Jacobs' })).toBeVisible();
-  await page.goto('/invoices/new');
-  await page.getByLabel('Customer').selectOption({ label: 'Lina Jacobs' });
-  await page.getByLabel('Description').first().fill('Window cleaning');
-  await page.getByLabel('Unit price').first().fill('100');
-  await page.getByRole('button', { name: 'Issue' }).click();
-  await expect(page.getByTestId('invoice-number')).toBeVisible();
+  await addCustomer(page, 'Lina', 'Jacobs');
+  await issueInvoice(page, 'Lina Jacobs', 'Window cleaning', '100');
 
   const other = await page.context().newPage();
   await other.goto(page.url());

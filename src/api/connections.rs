@@ -20,6 +20,5 @@ pub async fn set_twikey_enabled(enabled: bool) -> Result<(), AppError> {
         twikey_settings::set_enabled(&session::state().db, user.company_id, enabled).await?;
         Ok(())
     }).await;
-    super::back_to_page(&result);
-    super::back_to_form::<SetTwikeyEnabled, _>(result, &[])
+    super::back_to_page::<SetTwikeyEnabled, _>(result)
 }

@@ -61,6 +61,5 @@ pub async fn archive_customer(id: i64, archived: bool) -> Result<(), AppError> {
             Err(AppError::NotFound)
         }
     }).await;
-    super::back_to_page(&result);
-    super::back_to_form::<ArchiveCustomer, _>(result, &[])
+    super::back_to_page::<ArchiveCustomer, _>(result)
 }

@@ -128,14 +128,18 @@ fn local(page: &url::Url) -> String {
     page.query().map_or_else(|| page.path().to_string(), |q| format!("{}?{q}", page.path()))
 }
 
-/// After a plain form post that succeeded and has no page of its own: back to the page it was
-/// sent from.
-pub fn back_to_page<T>(result: &Result<T, AppError>) {
+/// A plain form post with no page of its own goes back to the page it was sent from: as it is
+/// on success, with the error in the address otherwise (see [`back_to_form`]).
+pub fn back_to_page<F, T>(result: Result<T, AppError>) -> Result<T, AppError>
+where
+    F: leptos::server_fn::ServerFn<Error = AppError>,
+{
     if result.is_ok() && plain_post() {
         if let Some(page) = referring_page() {
             leptos_axum::redirect(&local(&page));
         }
     }
+    back_to_form::<F, T>(result, &[])
 }
 
 /// A plain form post that failed goes back to its page with the error and what was typed in

@@ -47,6 +47,5 @@ pub async fn change_subscription(id: i64, action: String) -> Result<(), AppError
         let today = session::state().today();
         Ok(subscriptions::change(&session::state().db, user.company_id, id, &action, today).await?)
     }).await;
-    super::back_to_page(&result);
-    super::back_to_form::<ChangeSubscription, _>(result, &[])
+    super::back_to_page::<ChangeSubscription, _>(result)
 }

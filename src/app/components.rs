@@ -110,15 +110,6 @@ pub fn FormError(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView
     }
 }
 
-/// The last error of a server action, if its last run failed.
-pub fn action_error<I, O>(action: ServerAction<I>) -> Signal<Option<AppError>>
-where
-    I: leptos::server_fn::ServerFn<Output = O, Error = AppError> + Clone + Send + Sync + 'static,
-    O: Clone + Send + Sync + 'static,
-{
-    Signal::derive(move || action.value().get().and_then(|r| r.err()))
-}
-
 /// The form's error: the action's last one once it has run in the page; before that, the one
 /// a plain form post (sent before or without the client) came back with in the address.
 pub fn form_error<I, O>(action: ServerAction<I>) -> Signal<Option<AppError>>

@@ -2,7 +2,7 @@
 //! with pages: a redirect back with the error and what was typed (never a password), or on
 //! success to the next page. The server renders both.
 
-use crate::helpers::{company_details, TestApp};
+use crate::helpers::{company_details, new_subscription, TestApp};
 use encaisse::i18n::{Lang, Msg};
 use http::StatusCode;
 
@@ -96,25 +96,8 @@ async fn a_customer_made_and_edited_as_plain_forms_keeps_what_was_typed_on_an_er
 async fn a_subscription_paused_as_a_plain_form_comes_back_to_its_page() {
     let app = TestApp::new().await;
     let cookie = app.signup("A", "a@test.be").await;
-    let customer = app.create_customer(&cookie, "Anne", "Peeters").await.to_string();
-    let saved = app
-        .call(
-            "/api/subscriptions/save",
-            &[
-                ("input[customer_id]", &customer),
-                ("input[frequency]", "1"),
-                ("input[start_date]", "2027-01-01"),
-                ("input[send_email]", "false"),
-                ("input[collect_with_twikey]", "false"),
-                ("input[lines][0][description]", "Coffee beans"),
-                ("input[lines][0][quantity]", "1"),
-                ("input[lines][0][unit_price]", "15"),
-                ("input[lines][0][vat_rate]", "6"),
-            ],
-            Some(&cookie),
-        )
-        .await;
-    let id = saved.json().as_i64().unwrap_or_else(|| panic!("{}", saved.body)).to_string();
+    let customer = app.create_customer(&cookie, "Anne", "Peeters").await;
+    let id = new_subscription(&app, &cookie, customer, "1", "2027-01-01", false).await.to_string();
     let page = format!("/subscriptions/{id}");
 
     let paused = app.plain_post("/api/subscriptions/status", &page, &[("id", &id), ("action", "pause")], Some(&cookie)).await;

@@ -2,40 +2,13 @@
 //! half-way or two runs overlap; pause / resume / end; isolation and sessions.
 
 use chrono::NaiveDate;
-use crate::helpers::TestApp;
+use crate::helpers::{new_subscription, TestApp};
 use encaisse::on_db;
 use encaisse::server::invoicing::scheduler::{run_once, RunOptions};
 use http::StatusCode;
 
 fn d(s: &str) -> NaiveDate {
     s.parse().unwrap()
-}
-
-async fn new_subscription(app: &TestApp, cookie: &str, customer: i64, frequency: &str, start: &str, send: bool) -> i64 {
-    let customer = customer.to_string();
-    let reply = app
-        .call(
-            "/api/subscriptions/save",
-            &[
-                ("input[customer_id]", &customer),
-                ("input[frequency]", frequency),
-                ("input[start_date]", start),
-                ("input[send_email]", if send { "true" } else { "false" }),
-                ("input[collect_with_twikey]", "true"),
-                ("input[lines][0][description]", "Coffee beans"),
-                ("input[lines][0][quantity]", "2"),
-                ("input[lines][0][unit_price]", "15"),
-                ("input[lines][0][vat_rate]", "6"),
-                ("input[lines][1][description]", "Machine rental"),
-                ("input[lines][1][quantity]", "1"),
-                ("input[lines][1][unit_price]", "20"),
-                ("input[lines][1][vat_rate]", "21"),
-            ],
-            Some(cookie),
-        )
-        .await;
-    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
-    reply.json().as_i64().unwrap()
 }
 
 /// (number, period_start) of every subscription invoice in the database, sorted.

@@ -1,7 +1,7 @@
 //! The Twikey configuration form: API key, contracts, pre-notification, callback URL.
 
 use crate::api::twikey::{get_twikey_settings, SaveTwikeySettings, TemplateView, TestTwikeyConnection, TwikeySettingsView, TwikeyTemplates};
-use crate::app::components::{action_error, field_error, FormError, LoadError, Loading, Protected};
+use crate::app::components::{form_error, field_error, FormError, LoadError, Loading, Protected};
 use crate::app::viewer::{use_t, use_viewer};
 use crate::i18n::Msg;
 use leptos::prelude::*;
@@ -43,7 +43,7 @@ fn TwikeyConfig() -> impl IntoView {
 fn ConfigForm(settings: TwikeySettingsView, save: ServerAction<SaveTwikeySettings>) -> impl IntoView {
     let t = use_t();
     let lang = use_viewer().lang;
-    let error = action_error(save);
+    let error = form_error(save);
     let saved = move || matches!(save.value().get(), Some(Ok(())));
     let templates = ServerAction::<TwikeyTemplates>::new();
     let test = ServerAction::<TestTwikeyConnection>::new();

@@ -2,7 +2,7 @@
 //! when the customer already paid, the confirmation that the company refunds it.
 
 use crate::api::invoices::{get_invoice, CreateCreditNote, InvoiceDetail};
-use crate::app::components::{action_error, FormError, LoadError, Loading, Protected};
+use crate::app::components::{form_error, FormError, LoadError, Loading, Protected};
 use crate::app::viewer::use_t;
 use crate::domain::money::{format_eur, quantity_input};
 use crate::i18n::Msg;
@@ -40,7 +40,7 @@ fn CreditNote() -> impl IntoView {
 fn CreditForm(detail: InvoiceDetail) -> impl IntoView {
     let t = use_t();
     let create = ServerAction::<CreateCreditNote>::new();
-    let error = action_error(create);
+    let error = form_error(create);
     let inv = detail.invoice;
     let number = inv.number.clone().unwrap_or_default();
     let paid = inv.paid_cents > 0;

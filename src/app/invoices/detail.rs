@@ -4,7 +4,7 @@
 use super::timeline::Timeline;
 use super::{date, method_msg, StatusBadge};
 use crate::api::invoices::{get_invoice, CancelInvoice, InvoiceDetail, IssueInvoice, RecordPayment, SendInvoice};
-use crate::app::components::{action_error, field_error, FormError, LoadError, Loading, Protected};
+use crate::app::components::{form_error, field_error, FormError, LoadError, Loading, Protected};
 use crate::app::viewer::use_t;
 use crate::domain::invoice::{InvoiceStatus, PAYMENT_METHODS};
 use crate::domain::money::{cents_input, format_eur, quantity_input};
@@ -48,8 +48,8 @@ fn InvoiceView() -> impl IntoView {
                 (query.read().get("refused").as_deref() == Some("company-details") && issue.version().get() == 0)
                     .then_some(crate::api::AppError::Refused(crate::i18n::Msg::ErrCompanyDetailsMissing))
             }) />
-            <FormError error=action_error(issue) />
-            <FormError error=action_error(send) />
+            <FormError error=form_error(issue) />
+            <FormError error=form_error(send) />
             <Transition fallback=|| view! { <Loading /> }>
                 {move || Suspend::new(async move {
                     match detail.await {
@@ -217,7 +217,7 @@ fn SendCreditNoteButton(id: i64) -> impl IntoView {
             <input type="hidden" name="id" value=id />
             <button type="submit" class="button small" disabled=move || send.pending().get()>{t(Msg::Send)}</button>
             <Show when=sent><span class="good" role="status">" "{t(Msg::CreditNoteSent)}</span></Show>
-            <FormError error=action_error(send) />
+            <FormError error=form_error(send) />
         </ActionForm>
     }
 }
@@ -267,7 +267,7 @@ fn remember_open(node: NodeRef<leptos::html::Details>, open: RwSignal<bool>) -> 
 #[component]
 fn PaymentForm(id: i64, open_cents: i64, today: String, pay: ServerAction<RecordPayment>) -> impl IntoView {
     let t = use_t();
-    let error = action_error(pay);
+    let error = form_error(pay);
     let fe = move |f: &'static str| field_error(error, f);
     let drafts = use_drafts();
     let details = NodeRef::<leptos::html::Details>::new();
@@ -313,7 +313,7 @@ fn PaymentForm(id: i64, open_cents: i64, today: String, pay: ServerAction<Record
 #[component]
 fn CancelForm(id: i64, cancel: ServerAction<CancelInvoice>) -> impl IntoView {
     let t = use_t();
-    let error = action_error(cancel);
+    let error = form_error(cancel);
     let drafts = use_drafts();
     let details = NodeRef::<leptos::html::Details>::new();
     view! {

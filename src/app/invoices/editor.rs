@@ -3,7 +3,7 @@
 
 use crate::api::invoices::{editor_data, get_invoice, CustomerChoice, InvoiceInput, LineInput, SaveInvoice};
 use crate::api::AppError;
-use crate::app::components::{action_error, field_error, FormError, LoadError, Loading, Protected};
+use crate::app::components::{form_error, field_error, FormError, LoadError, Loading, Protected};
 use crate::app::viewer::use_t;
 use crate::domain::invoice::{totals, InvoiceStatus, Line, VAT_RATES};
 use crate::domain::money::{cents_input, format_eur, parse_cents, parse_quantity, quantity_input};
@@ -258,7 +258,7 @@ fn EditorLoader(id: Option<i64>) -> impl IntoView {
 fn InvoiceEditor(id: Option<i64>, customers: Vec<CustomerChoice>, input: InvoiceInput, lines: Vec<Line>) -> impl IntoView {
     let t = use_t();
     let save = ServerAction::<SaveInvoice>::new();
-    let error = action_error(save);
+    let error = form_error(save);
     let customer = RwSignal::new(input.customer_id);
     let issue_date = RwSignal::new(input.issue_date);
     let term = RwSignal::new(input.payment_term_days);

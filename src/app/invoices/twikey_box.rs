@@ -2,7 +2,7 @@
 //! `Start new collection` button, and every collection of the invoice with its outcome.
 
 use crate::api::twikey::{invoice_twikey, CannotCollect, CollectionView, StartCollection};
-use crate::app::components::{action_error, FormError};
+use crate::app::components::{form_error, FormError};
 use crate::app::live::use_live_tick;
 use crate::app::viewer::{use_t, use_viewer};
 use crate::domain::money::format_eur;
@@ -27,7 +27,7 @@ pub fn TwikeyBox(invoice_id: i64) -> impl IntoView {
                                     <h2 id="twikey-box-title">"Twikey"</h2>
                                     {latest.as_ref().map(|c| view! { <CollectionStatus collection=c.clone() /> })}
                                 </header>
-                                <FormError error=action_error(start) />
+                                <FormError error=form_error(start) />
                                 {match d.why_not {
                                     None => view! {
                                         <p>{t(Msg::CanCollect)}" "<span class="muted mono">{d.mandate_reference.clone()}</span></p>

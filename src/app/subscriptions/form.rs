@@ -3,7 +3,7 @@
 
 use crate::api::invoices::{editor_data, CustomerChoice};
 use crate::api::subscriptions::{SaveSubscription, SubscriptionInput};
-use crate::app::components::{action_error, field_error, FormError, LoadError, Loading, Protected};
+use crate::app::components::{form_error, field_error, FormError, LoadError, Loading, Protected};
 use crate::app::invoices::editor::{initial_lines, CustomerSelect, LineState, LinesEditor};
 use crate::app::viewer::use_t;
 use crate::i18n::Msg;
@@ -50,7 +50,7 @@ fn NewSubscription() -> impl IntoView {
 fn SubscriptionForm(customers: Vec<CustomerChoice>, customer: String, start: String) -> impl IntoView {
     let t = use_t();
     let save = ServerAction::<SaveSubscription>::new();
-    let error = action_error(save);
+    let error = form_error(save);
     let fe = move |f: &'static str| field_error(error, f);
     let customer = RwSignal::new(customer);
     let frequency = RwSignal::new("1".to_string());

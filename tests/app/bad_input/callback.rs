@@ -86,17 +86,18 @@ async fn callback(app: &TestApp, segment: &str, query: &str, signature: Option<&
     Ok(app.send(req).await.status)
 }
 
+/// A company with Twikey configured, and the public id its callback URL carries.
+async fn configured_company() -> (World, String) {
+    let w = World::new().await;
+    w.configure().await;
+    let public_id = on_db!(w.app.state.db, |ex| sqlx::query_scalar("SELECT public_id FROM companies").fetch_one(ex).await).unwrap();
+    (w, public_id)
+}
+
 #[test]
 fn the_callback_answers_204_403_or_404_to_anything() {
     let rt = runtime();
-    let w = rt.block_on(async {
-        let w = World::new().await;
-        w.configure().await;
-        w
-    });
-    let public_id: String = rt
-        .block_on(async { on_db!(w.app.state.db, |ex| sqlx::query_scalar("SELECT public_id FROM companies").fetch_one(ex).await) })
-        .unwrap();
+    let (w, public_id) = rt.block_on(configured_company());
     let tried = Cell::new(0usize);
     let seen = std::cell::RefCell::new(std::collections::BTreeMap::<u16, usize>::new());
     runner(256)
@@ -141,14 +142,7 @@ fn the_callback_answers_204_403_or_404_to_anything() {
 #[test]
 fn a_correctly_signed_arbitrary_query_is_accepted() {
     let rt = runtime();
-    let w = rt.block_on(async {
-        let w = World::new().await;
-        w.configure().await;
-        w
-    });
-    let public_id: String = rt
-        .block_on(async { on_db!(w.app.state.db, |ex| sqlx::query_scalar("SELECT public_id FROM companies").fetch_one(ex).await) })
-        .unwrap();
+    let (w, public_id) = rt.block_on(configured_company());
     let tried = Cell::new(0usize);
     let query = raw_query().prop_map(|mut q| {
         q.truncate(4096);

@@ -176,3 +176,31 @@ pub fn urlencode(s: &str) -> String {
         })
         .collect()
 }
+
+/// A subscription (two lines, collected with Twikey) made through its server function; its id.
+pub async fn new_subscription(app: &TestApp, cookie: &str, customer: i64, frequency: &str, start: &str, send: bool) -> i64 {
+    let customer = customer.to_string();
+    let reply = app
+        .call(
+            "/api/subscriptions/save",
+            &[
+                ("input[customer_id]", &customer),
+                ("input[frequency]", frequency),
+                ("input[start_date]", start),
+                ("input[send_email]", if send { "true" } else { "false" }),
+                ("input[collect_with_twikey]", "true"),
+                ("input[lines][0][description]", "Coffee beans"),
+                ("input[lines][0][quantity]", "2"),
+                ("input[lines][0][unit_price]", "15"),
+                ("input[lines][0][vat_rate]", "6"),
+                ("input[lines][1][description]", "Machine rental"),
+                ("input[lines][1][quantity]", "1"),
+                ("input[lines][1][unit_price]", "20"),
+                ("input[lines][1][vat_rate]", "21"),
+            ],
+            Some(cookie),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    reply.json().as_i64().unwrap()
+}

@@ -178,7 +178,7 @@ test('the keyboard alone reaches the account menu, a switch, the tabs and a form
   const email = uniqueEmail('keys');
   await signUp(page, 'Clavier Seul', email);
   // Escape closing the menu is the client's work: start on a page that shows when it is ready
-  await page.goto('/customers');
+  await page.goto('/invoices/new');
   await expect(page.locator('fieldset.app-gate')).toHaveAttribute('aria-busy', 'false');
 
   // the account menu: Enter opens it, Tab walks into it, Escape closes it and gives the focus back

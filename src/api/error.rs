@@ -134,12 +134,54 @@ pub fn back_to_page<F, T>(result: Result<T, AppError>) -> Result<T, AppError>
 where
     F: leptos::server_fn::ServerFn<Error = AppError>,
 {
-    if result.is_ok() && plain_post() {
-        if let Some(page) = referring_page() {
-            leptos_axum::redirect(&local(&page));
-        }
+    back_to_page_noting::<F, T>(result, None)
+}
+
+/// [`back_to_page`], with `note` (a name and a value) added to the page's address on success,
+/// for a page that says what just happened ("Sent.").
+pub fn back_to_page_noting<F, T>(result: Result<T, AppError>, note: Option<(&str, &str)>) -> Result<T, AppError>
+where
+    F: leptos::server_fn::ServerFn<Error = AppError>,
+{
+    if result.is_ok() {
+        back_on_success(note, &[]);
     }
     back_to_form::<F, T>(result, &[])
+}
+
+/// [`back_to_page`] on success (without what an earlier failed post left in the address);
+/// [`back_to_form_as_posted`] on an error.
+pub fn back_to_page_as_posted<F, T>(result: Result<T, AppError>, args: &F) -> Result<T, AppError>
+where
+    F: leptos::server_fn::ServerFn<Error = AppError> + serde::Serialize,
+{
+    if result.is_ok() {
+        let posted: Vec<String> = posted_pairs(args).into_iter().map(|(k, _)| k).collect();
+        back_on_success(None, &posted);
+        return result;
+    }
+    back_to_form_as_posted(result, args)
+}
+
+/// Redirects a plain form post back to its page, `note` added and the `dropped` names removed.
+fn back_on_success(note: Option<(&str, &str)>, dropped: &[String]) {
+    let Some(mut page) = referring_page().filter(|_| plain_post()) else { return };
+    let others: Vec<(String, String)> = page
+        .query_pairs()
+        .filter(|(k, _)| !dropped.iter().any(|d| d == k) && note.is_none_or(|(name, _)| name != k))
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    page.set_query(None);
+    if !others.is_empty() || note.is_some() {
+        page.query_pairs_mut().extend_pairs(others).extend_pairs(note);
+    }
+    leptos_axum::redirect(&local(&page));
+}
+
+/// A server function's arguments as the form fields they were posted as.
+fn posted_pairs<F: serde::Serialize>(args: &F) -> Vec<(String, String)> {
+    let encoded = serde_qs::to_string(args).unwrap_or_default();
+    url::form_urlencoded::parse(encoded.as_bytes()).into_owned().collect()
 }
 
 /// A plain form post that failed goes back to its page with the error and what was typed in
@@ -168,8 +210,7 @@ where
     if result.is_ok() {
         return result;
     }
-    let encoded = serde_qs::to_string(args).unwrap_or_default();
-    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(encoded.as_bytes()).into_owned().collect();
+    let pairs = posted_pairs(args);
     let keep: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     back_to_form::<F, T>(result, &keep)
 }

@@ -78,39 +78,46 @@ pub async fn save_invoice(id: Option<i64>, input: InvoiceInput, issue: bool) -> 
 #[server(endpoint = "invoices/issue")]
 pub async fn issue_invoice(id: i64) -> Result<String, AppError> {
     use crate::server::session;
-    super::signed_in(|user| async move {
+    let result = super::signed_in(|user| async move {
         Ok(crate::server::invoicing::issuing::issue(&session::state().db, user.company_id, id).await?)
-    }).await
+    }).await;
+    // the invoice's own page, without the editor's "refused" note
+    super::after_plain_post(&result, &format!("/invoices/{id}"));
+    super::back_to_form::<IssueInvoice, _>(result, &[])
 }
 
 /// E-mails the invoice to its customer (SMTP, or the outbox when no SMTP is configured).
 #[server(endpoint = "invoices/send")]
 pub async fn send_invoice(id: i64) -> Result<(), AppError> {
     use crate::server::session;
-    super::signed_in(|user| async move {
+    let result = super::signed_in(|user| async move {
         let state = session::state();
         crate::server::invoicing::sending::send_invoice(&state.db, &state.mailer, user.company_id, id).await?;
         state.live.publish(user.company_id, "invoices");
         Ok(())
-    }).await
+    }).await;
+    super::back_to_page::<SendInvoice, _>(result)
 }
 
 /// Records a payment made by hand; partial payments are allowed. Returns the open amount left.
 #[server(endpoint = "invoices/pay")]
 pub async fn record_payment(id: i64, input: PaymentInput) -> Result<i64, AppError> {
     use crate::server::{invoicing::payments, repo::payments::NewPayment, session};
-    super::signed_in(|user| async move {
+    let posted = RecordPayment { id, input: input.clone() };
+    let result = super::signed_in(|user| async move {
         let (amount, date, method) = input.validate(session::state().today())?;
         let new = NewPayment { paid_on: date, amount_cents: amount, method: &method, external_ref: None };
         Ok(payments::record_by_hand(&session::state(), user.company_id, id, &new).await?)
-    }).await
+    }).await;
+    super::back_to_page_as_posted(result, &posted)
 }
 
 /// Cancels an open invoice (it keeps its number); the reason lands on the timeline.
 #[server(endpoint = "invoices/cancel")]
 pub async fn cancel_invoice(id: i64, reason: String) -> Result<(), AppError> {
     use crate::server::{repo::invoices, session};
-    super::signed_in(|user| async move {
+    let posted = CancelInvoice { id, reason: reason.clone() };
+    let result = super::signed_in(|user| async move {
         let reason = reason.trim();
         if reason.is_empty() {
             return Err(AppError::field("reason", Msg::ErrRequired));
@@ -121,7 +128,8 @@ pub async fn cancel_invoice(id: i64, reason: String) -> Result<(), AppError> {
         invoices::cancel(&session::state().db, user.company_id, id, reason).await?;
         session::state().live.publish(user.company_id, "invoices");
         Ok(())
-    }).await
+    }).await;
+    super::back_to_page_as_posted(result, &posted)
 }
 
 /// The last e-mails of the company (newest first).
@@ -138,7 +146,8 @@ pub async fn list_outbox() -> Result<Vec<OutboxMessage>, AppError> {
 pub async fn create_credit_note(invoice_id: i64, input: CreditNoteInput) -> Result<i64, AppError> {
     use crate::server::invoicing::credit_notes::{create, CreditRequest, Refund};
     use crate::server::session;
-    super::signed_in(|user| async move {
+    let posted = CreateCreditNote { invoice_id, input: input.clone() };
+    let result = super::signed_in(|user| async move {
             let lines = input.validate()?;
             let refund = match input.refund.as_deref() {
                 Some("twikey") => Some(Refund::ByTwikey),
@@ -150,17 +159,20 @@ pub async fn create_credit_note(invoice_id: i64, input: CreditNoteInput) -> Resu
             let (id, _number) = create(&session::state(), user.company_id, &request).await?;
             leptos_axum::redirect(&format!("/invoices/{invoice_id}"));
             Ok(id)
-        }).await
+        }).await;
+    super::back_to_form_as_posted(result, &posted)
 }
 
 /// Sends a credit note by e-mail (with its PDF) to the invoice's customer.
 #[server(endpoint = "invoices/credit/send")]
 pub async fn send_credit_note(id: i64) -> Result<(), AppError> {
     use crate::server::session;
-    super::signed_in(|user| async move {
+    let result = super::signed_in(|user| async move {
             let state = session::state();
             Ok(crate::server::invoicing::sending::send_credit_note(&state.db, &state.mailer, user.company_id, id).await?)
-        }).await
+        }).await;
+    // the invoice's page then says which credit note went
+    super::back_to_page_noting::<SendCreditNote, _>(result, Some(("credit_note_sent", &id.to_string())))
 }
 
 /// A credit note's page: its document, the invoice it corrects, its own timeline.

@@ -15,4 +15,4 @@ pub mod invoices;
 pub mod subscriptions;
 pub use crate::model::{AppError, FieldError, Problems};
 #[cfg(feature = "ssr")]
-pub use error::{after_plain_post, back_to_form, back_to_form_as_posted, back_to_page, respond, signed_in};
+pub use error::{after_plain_post, back_to_form, back_to_form_as_posted, back_to_page, back_to_page_as_posted, back_to_page_noting, respond, signed_in};

@@ -61,28 +61,33 @@ pub async fn customer_twikey(customer_id: i64) -> Result<CustomerTwikeyView, App
 #[server(endpoint = "twikey/mandate/prepare")]
 pub async fn prepare_mandate(customer_id: i64) -> Result<(), AppError> {
     use crate::server::{session, twikey::mandates};
-    super::signed_in(|user| async move { Ok(mandates::prepare(&session::state(), user.company_id, customer_id).await?) }).await
+    let result = super::signed_in(|user| async move { Ok(mandates::prepare(&session::state(), user.company_id, customer_id).await?) }).await;
+    super::back_to_page::<PrepareMandate, _>(result)
 }
 
 /// Deletes a prepared mandate in Twikey (its signing link stops working) and here.
 #[server(endpoint = "twikey/mandate/delete")]
 pub async fn delete_mandate(mandate_id: i64) -> Result<(), AppError> {
     use crate::server::{session, twikey::mandates};
-    super::signed_in(|user| async move { Ok(mandates::delete(&session::state(), user.company_id, mandate_id).await?) }).await
+    let result = super::signed_in(|user| async move { Ok(mandates::delete(&session::state(), user.company_id, mandate_id).await?) }).await;
+    super::back_to_page::<DeleteMandate, _>(result)
 }
 
 /// Has Twikey e-mail the signing invitation to the customer.
 #[server(endpoint = "twikey/mandate/invite")]
 pub async fn send_mandate_invitation(mandate_id: i64) -> Result<(), AppError> {
     use crate::server::{session, twikey::mandates};
-    super::signed_in(|user| async move { Ok(mandates::invite(&session::state(), user.company_id, mandate_id).await?) }).await
+    let result = super::signed_in(|user| async move { Ok(mandates::invite(&session::state(), user.company_id, mandate_id).await?) }).await;
+    super::back_to_page::<SendMandateInvitation, _>(result)
 }
 
 /// Cancels a signed (or suspended, or bank-pending) mandate in Twikey with a reason.
 #[server(endpoint = "twikey/mandate/cancel")]
 pub async fn cancel_mandate(mandate_id: i64, #[server(default)] reason: String) -> Result<(), AppError> {
     use crate::server::{session, twikey::mandates};
-    super::signed_in(|user| async move { Ok(mandates::cancel(&session::state(), user.company_id, mandate_id, &reason).await?) }).await
+    let posted = CancelMandate { mandate_id, reason: reason.clone() };
+    let result = super::signed_in(|user| async move { Ok(mandates::cancel(&session::state(), user.company_id, mandate_id, &reason).await?) }).await;
+    super::back_to_page_as_posted(result, &posted)
 }
 
 #[server(endpoint = "twikey/invoice")]
@@ -95,11 +100,12 @@ pub async fn invoice_twikey(invoice_id: i64) -> Result<InvoiceTwikeyView, AppErr
 #[server(endpoint = "twikey/collect")]
 pub async fn start_collection(invoice_id: i64) -> Result<(), AppError> {
     use crate::server::{session, twikey::collections};
-    super::signed_in(|user| async move {
+    let result = super::signed_in(|user| async move {
         collections::start(&session::state(), user.company_id, invoice_id, collections::Cause::User).await.map_err(crate::server::Error::from)?;
         Ok(())
     })
-    .await
+    .await;
+    super::back_to_page::<StartCollection, _>(result)
 }
 
 /// Starts collections for the selected invoices whose customers have signed mandates.
@@ -108,5 +114,8 @@ pub async fn start_collections(
     #[server(default)] invoice_ids: std::collections::BTreeMap<String, i64>,
 ) -> Result<BulkCollectReport, AppError> {
     use crate::server::{session, twikey::collections};
-    super::signed_in(|user| async move { Ok(collections::start_many(&session::state(), user.company_id, invoice_ids.into_values()).await?) }).await
+    let result = super::signed_in(|user| async move { Ok(collections::start_many(&session::state(), user.company_id, invoice_ids.into_values()).await?) }).await;
+    // a plain form post comes back to the list with the report in its address
+    let report = result.as_ref().ok().and_then(|r| serde_json::to_string(r).ok()).unwrap_or_default();
+    super::back_to_page_noting::<StartCollections, _>(result, Some(("bulk_report", &report)))
 }

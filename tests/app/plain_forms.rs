@@ -142,3 +142,132 @@ async fn the_twikey_switch_works_as_a_plain_form() {
     assert_eq!(off.location(), page);
     assert!(app.get(page, Some(&cookie)).await.body.contains(r#"role="switch" aria-checked="false""#));
 }
+
+/// An invoice made and issued (as the editor does), of one line of `euros` at 21 %.
+async fn issued_invoice(app: &TestApp, cookie: &str, customer: i64, euros: &str, issue: &str) -> String {
+    let customer = customer.to_string();
+    let today = chrono::Utc::now().date_naive().to_string();
+    let form = [
+        ("input[customer_id]", customer.as_str()),
+        ("input[issue_date]", today.as_str()),
+        ("input[payment_term_days]", "30"),
+        ("input[lines][0][description]", "Atelier"),
+        ("input[lines][0][quantity]", "1"),
+        ("input[lines][0][unit_price]", euros),
+        ("input[lines][0][vat_rate]", "21"),
+        ("issue", issue),
+    ];
+    let saved = app.call("/api/invoices/save", &form, Some(cookie)).await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+    saved.json().as_i64().unwrap().to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_invoice_page_works_as_plain_forms_and_keeps_what_was_typed() {
+    let app = TestApp::new().await;
+    let cookie = app.signup("A", "a@test.be").await;
+    let customer = app.create_customer(&cookie, "Anne", "Peeters").await;
+    let id = issued_invoice(&app, &cookie, customer, "100", "true").await;
+    let page = format!("/invoices/{id}");
+    let today = chrono::Utc::now().date_naive().to_string();
+
+    // a payment with a wrong amount: back, the form open, the amount as typed and marked
+    let pay = |amount: &'static str| [("id", id.clone()), ("input[amount]", amount.into()), ("input[date]", today.clone()), ("input[method]", "cash".into())];
+    let form = pay("abc");
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let bad = app.plain_post("/api/invoices/pay", &page, &form, Some(&cookie)).await;
+    assert_eq!(bad.status, StatusCode::FOUND);
+    assert!(bad.location().starts_with(&format!("{page}?")) && bad.location().contains("__err="), "{}", bad.location());
+    let shown = app.get(bad.location(), Some(&cookie)).await.body;
+    assert!(shown.contains(r#"value="abc""#), "the amount as typed");
+    assert!(shown.contains(r#"<option value="cash" selected"#), "the method as chosen");
+    assert!(shown.contains(r#"<details open class="inline-form">"#), "the form stays open");
+    assert!(shown.contains(Msg::ErrAmount.text(Lang::En)));
+
+    // then right: back to the page as it was, the payment listed
+    let form = pay("40");
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let ok = app.plain_post("/api/invoices/pay", bad.location(), &form, Some(&cookie)).await;
+    assert_eq!((ok.status, ok.location()), (StatusCode::FOUND, page.as_str()));
+    let shown = app.get(&page, Some(&cookie)).await.body;
+    assert!(shown.contains(r#"data-testid="payment""#) && shown.contains("81,00"), "paid 40 of 121: 81 open");
+
+    // Send comes back to the page, which lists the e-mail on the timeline
+    let sent = app.plain_post("/api/invoices/send", &page, &[("id", &id)], Some(&cookie)).await;
+    assert_eq!((sent.status, sent.location()), (StatusCode::FOUND, page.as_str()));
+    assert!(app.get(&page, Some(&cookie)).await.body.contains(r#"data-kind="sent""#));
+
+    // a credit note with a quantity that is not one: back with it as typed
+    let credit_page = format!("/invoices/{id}/credit");
+    let bad = app.plain_post("/api/invoices/credit", &credit_page, &[("invoice_id", &id), ("input[lines][0]", "one"), ("input[refund]", "hand")], Some(&cookie)).await;
+    assert!(bad.location().starts_with(&format!("{credit_page}?")), "{}", bad.location());
+    let shown = app.get(bad.location(), Some(&cookie)).await.body;
+    assert!(shown.contains(r#"value="one""#) && shown.contains(r#"aria-invalid="true""#), "as typed, and marked");
+    assert!(shown.contains(r#"value="hand" checked"#), "the refund as chosen");
+    let ok = app.plain_post("/api/invoices/credit", bad.location(), &[("invoice_id", &id), ("input[lines][0]", "1"), ("input[refund]", "hand")], Some(&cookie)).await;
+    assert_eq!(ok.location(), page, "to the invoice, which lists its credit note");
+    assert!(app.get(&page, Some(&cookie)).await.body.contains(r#"data-testid="credit-note""#));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_draft_issued_or_cancelled_as_plain_forms() {
+    let app = TestApp::new().await;
+    let cookie = app.signup("A", "a@test.be").await;
+    let customer = app.create_customer(&cookie, "Anne", "Peeters").await;
+    let draft = issued_invoice(&app, &cookie, customer, "100", "false").await;
+    let page = format!("/invoices/{draft}");
+
+    let no_reason = app.plain_post("/api/invoices/cancel", &page, &[("id", &draft), ("reason", "   ")], Some(&cookie)).await;
+    let shown = app.get(no_reason.location(), Some(&cookie)).await.body;
+    assert!(shown.contains(r#"<details open class="inline-form danger-zone">"#) && shown.contains(Msg::ErrRequired.text(Lang::En)));
+
+    // issued from the page the editor sent it to: the invoice's own page, without that note
+    let issued = app.plain_post("/api/invoices/issue", &format!("{page}?refused=company-details"), &[("id", &draft)], Some(&cookie)).await;
+    assert_eq!((issued.status, issued.location()), (StatusCode::FOUND, page.as_str()));
+    assert!(app.get(&page, Some(&cookie)).await.body.contains(r#"data-kind="issued""#));
+
+    let other = issued_invoice(&app, &cookie, customer, "50", "false").await;
+    let page = format!("/invoices/{other}");
+    let cancelled = app.plain_post("/api/invoices/cancel", &page, &[("id", &other), ("reason", "Ordered twice")], Some(&cookie)).await;
+    assert_eq!(cancelled.location(), page);
+    assert!(app.get(&page, Some(&cookie)).await.body.contains("Ordered twice"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn twikey_collections_and_mandates_work_as_plain_forms() {
+    let w = crate::helpers::world::World::new().await;
+    w.configure().await;
+    let cookie = w.cookie.clone();
+    let anne = w.signed_customer("Anne").await;
+    let bob = w.app.create_customer(&cookie, "Bob", "Nomandate").await;
+
+    // the invoice's Twikey box: Start collection comes back to the page, which shows it
+    let invoice = w.invoice(anne, "120").await.to_string();
+    let page = format!("/invoices/{invoice}");
+    let started = w.app.plain_post("/api/twikey/collect", &page, &[("invoice_id", &invoice)], Some(&cookie)).await;
+    assert_eq!((started.status, started.location()), (StatusCode::FOUND, page.as_str()));
+    assert!(w.app.get(&page, Some(&cookie)).await.body.contains(r#"data-testid="collection-status""#));
+    // again from the same (not reloaded) page: refused, said on the page
+    let again = w.app.plain_post("/api/twikey/collect", &page, &[("invoice_id", &invoice)], Some(&cookie)).await;
+    assert!(again.location().contains("__err="), "{}", again.location());
+    assert!(w.app.get(again.location(), Some(&cookie)).await.body.contains(r#"class="banner banner-error""#));
+
+    // the list's bulk collection: back to the list with what it started and skipped
+    let (a, b) = (w.invoice(anne, "30").await.to_string(), w.invoice(bob, "60").await.to_string());
+    let (a_key, b_key) = (format!("invoice_ids[{a}]"), format!("invoice_ids[{b}]"));
+    let bulk = w.app.plain_post("/api/twikey/collect/bulk", "/invoices?status=open", &[(&a_key, &a), (&b_key, &b)], Some(&cookie)).await;
+    assert!(bulk.location().starts_with("/invoices?status=open&bulk_report="), "{}", bulk.location());
+    let shown = w.app.get(bulk.location(), Some(&cookie)).await.body;
+    assert!(shown.contains(r#"data-testid="bulk-report""#) && shown.contains(Msg::WhyNoSignedMandate.text(Lang::En)), "says why it skipped Bob's");
+
+    // a customer's Twikey tab: prepare, then delete, each back to the tab
+    let tab = format!("/customers/{bob}?tab=twikey");
+    let prepared = w.app.plain_post("/api/twikey/mandate/prepare", &tab, &[("customer_id", &bob.to_string())], Some(&cookie)).await;
+    assert_eq!(prepared.location(), tab);
+    let shown = w.app.get(&tab, Some(&cookie)).await.body;
+    assert!(shown.contains(r#"data-testid="mandate-row" data-state="prepared""#));
+    let mandate = w.mandates(bob).await[0]["id"].as_i64().unwrap().to_string();
+    let deleted = w.app.plain_post("/api/twikey/mandate/delete", &tab, &[("mandate_id", &mandate)], Some(&cookie)).await;
+    assert_eq!(deleted.location(), tab);
+    assert!(!w.app.get(&tab, Some(&cookie)).await.body.contains(r#"data-state="prepared""#));
+}

@@ -2,7 +2,7 @@
 
 use crate::api::twikey::{customer_twikey, CancelMandate, DeleteMandate, MandateView, PrepareMandate, SendMandateInvitation};
 use crate::api::AppError;
-use crate::app::components::{LoadError, Loading};
+use crate::app::components::{form_error, posted_args, LoadError, Loading};
 use crate::app::live::use_live_tick;
 use crate::app::viewer::{use_t, use_viewer};
 use crate::domain::mandate::MandateState;
@@ -22,17 +22,11 @@ impl Actions {
         (self.prepare.version().get(), self.delete.version().get(), self.invite.version().get(), self.cancel.version().get())
     }
 
-    /// The error of whichever action ran last and failed.
-    fn last_error(&self) -> Option<AppError> {
-        [
-            self.prepare.value().get().and_then(|r| r.err()),
-            self.delete.value().get().and_then(|r| r.err()),
-            self.invite.value().get().and_then(|r| r.err()),
-            self.cancel.value().get().and_then(|r| r.err()),
-        ]
-        .into_iter()
-        .flatten()
-        .next()
+    /// The error of whichever action failed (in the page, or as a plain form post that came
+    /// back with it).
+    fn error(&self) -> Signal<Option<AppError>> {
+        let errors = [form_error(self.prepare), form_error(self.delete), form_error(self.invite), form_error(self.cancel)];
+        Signal::derive(move || errors.iter().find_map(|e| e.get()))
     }
 
     fn pending(&self) -> bool {
@@ -53,6 +47,10 @@ pub fn TwikeyTab(customer_id: i64) -> impl IntoView {
     let data = Resource::new(move || (actions.versions(), use_live_tick()), move |_| customer_twikey(customer_id));
     // Reasons being typed, per mandate: live updates re-render the rows, not these.
     let reasons = RwSignal::new(std::collections::HashMap::<i64, String>::new());
+    if let Some(posted) = posted_args::<CancelMandate>() {
+        reasons.update_untracked(|r| { r.insert(posted.mandate_id, posted.reason); });
+    }
+    let error = actions.error();
     view! {
         <div class="twikey-tab">
             <div class="section-header">
@@ -67,7 +65,7 @@ pub fn TwikeyTab(customer_id: i64) -> impl IntoView {
             <p class="action-status" role="status" aria-live="polite">
                 {move || if actions.pending() { Some(t(Msg::Working)) } else { None }}
             </p>
-            {move || actions.last_error().map(|e| view! { <div class="banner banner-error" role="alert">{e.describe(lang)}</div> })}
+            {move || error.get().map(|e| view! { <div class="banner banner-error" role="alert">{e.describe(lang)}</div> })}
             <Transition fallback=|| view! { <Loading /> }>
                 {move || Suspend::new(async move {
                     match data.await {

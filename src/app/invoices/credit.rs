@@ -2,7 +2,7 @@
 //! when the customer already paid, the confirmation that the company refunds it.
 
 use crate::api::invoices::{get_invoice, CreateCreditNote, InvoiceDetail};
-use crate::app::components::{form_error, FormError, LoadError, Loading, Protected};
+use crate::app::components::{form_error, posted_args, FormError, LoadError, Loading, Protected};
 use crate::app::viewer::use_t;
 use crate::domain::money::{format_eur, quantity_input};
 use crate::i18n::Msg;
@@ -44,6 +44,9 @@ fn CreditForm(detail: InvoiceDetail) -> impl IntoView {
     let inv = detail.invoice;
     let number = inv.number.clone().unwrap_or_default();
     let paid = inv.paid_cents > 0;
+    // what a plain form post that came back with an error was sent with
+    let posted = posted_args::<CreateCreditNote>().map(|p| p.input).unwrap_or_default();
+    let refund = posted.refund.clone();
     view! {
         <header class="page-header">
             <div>
@@ -67,6 +70,9 @@ fn CreditForm(detail: InvoiceDetail) -> impl IntoView {
                 <tbody>
                     {inv.lines.iter().enumerate().map(|(i, l)| {
                         let input_id = format!("credit-line-{i}");
+                        let typed = posted.lines.get(&i.to_string()).cloned().unwrap_or_default();
+                        let name = format!("lines[{i}]");
+                        let err = Signal::derive(move || error.get().and_then(|e| e.field_error(&name)));
                         view! {
                             <tr>
                                 <td><label for=input_id.clone()>{l.description.clone()}</label></td>
@@ -74,7 +80,8 @@ fn CreditForm(detail: InvoiceDetail) -> impl IntoView {
                                 <td class="num">{format_eur(l.unit_price_cents)}</td>
                                 <td class="num">
                                     <input id=input_id type="text" inputmode="decimal" class="qty" name=format!("input[lines][{i}]")
-                                        placeholder=quantity_input(l.quantity_milli) autocomplete="off" />
+                                        placeholder=quantity_input(l.quantity_milli) autocomplete="off" value=typed
+                                        aria-invalid=move || err.get().is_some().then_some("true") />
                                 </td>
                             </tr>
                         }
@@ -86,10 +93,11 @@ fn CreditForm(detail: InvoiceDetail) -> impl IntoView {
                 <div class="grid-3">
                     {inv.totals.per_rate.iter().map(|r| {
                         let id = format!("credit-amount-{}", r.rate);
+                        let typed = posted.amounts.get(&r.rate.to_string()).cloned().unwrap_or_default();
                         view! {
                             <div class="field">
                                 <label for=id.clone()>{format!("{} {} %", t(Msg::CreditAmountAtRate), r.rate)}</label>
-                                <input id=id type="text" inputmode="decimal" name=format!("input[amounts][{}]", r.rate) autocomplete="off" placeholder="0,00" />
+                                <input id=id type="text" inputmode="decimal" name=format!("input[amounts][{}]", r.rate) autocomplete="off" placeholder="0,00" value=typed />
                                 <p class="help">{format!("≤ {}", format_eur(r.base_cents))}</p>
                             </div>
                         }
@@ -100,11 +108,11 @@ fn CreditForm(detail: InvoiceDetail) -> impl IntoView {
                 <fieldset class="kind-choice vat-regime">
                     <legend>{t(Msg::ErrCreditRefundChoice)}</legend>
                     <label class="radio">
-                        <input type="radio" name="input[refund]" value="twikey" />
+                        <input type="radio" name="input[refund]" value="twikey" checked=refund.as_deref() == Some("twikey") />
                         {t(Msg::RefundByTwikey)}
                     </label>
                     <label class="radio">
-                        <input type="radio" name="input[refund]" value="hand" />
+                        <input type="radio" name="input[refund]" value="hand" checked=refund.as_deref() == Some("hand") />
                         {t(Msg::RefundByHand)}
                     </label>
                 </fieldset>

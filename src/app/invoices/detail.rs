@@ -4,7 +4,7 @@
 use super::timeline::Timeline;
 use super::{date, method_msg, StatusBadge};
 use crate::api::invoices::{get_invoice, CancelInvoice, InvoiceDetail, IssueInvoice, RecordPayment, SendInvoice};
-use crate::app::components::{form_error, field_error, FormError, LoadError, Loading, Protected};
+use crate::app::components::{form_error, field_error, posted_args, FormError, LoadError, Loading, Protected};
 use crate::app::viewer::use_t;
 use crate::domain::invoice::{InvoiceStatus, PAYMENT_METHODS};
 use crate::domain::money::{cents_input, format_eur, quantity_input};
@@ -211,7 +211,10 @@ fn Invoice(
 fn SendCreditNoteButton(id: i64) -> impl IntoView {
     let t = use_t();
     let send = ServerAction::<crate::api::invoices::SendCreditNote>::new();
-    let sent = move || matches!(send.value().get(), Some(Ok(())));
+    // sent from the page, or as a plain form post that came back saying so
+    let query = leptos_router::hooks::use_query_map();
+    let sent_before = query.read_untracked().get("credit_note_sent") == Some(id.to_string());
+    let sent = move || matches!(send.value().get(), Some(Ok(()))) || (sent_before && send.value().get().is_none());
     view! {
         <ActionForm action=send attr:class="inline">
             <input type="hidden" name="id" value=id />
@@ -271,11 +274,14 @@ fn PaymentForm(id: i64, open_cents: i64, today: String, pay: ServerAction<Record
     let fe = move |f: &'static str| field_error(error, f);
     let drafts = use_drafts();
     let details = NodeRef::<leptos::html::Details>::new();
-    let amount = drafts.amount.get_untracked().unwrap_or_else(|| cents_input(open_cents));
-    let date_value = drafts.date.get_untracked().unwrap_or(today);
-    let method = drafts.method.get_untracked();
+    // what was typed: kept by the page, or sent back with the error of a plain form post
+    let posted = posted_args::<RecordPayment>().map(|p| p.input);
+    let amount = drafts.amount.get_untracked().or_else(|| posted.as_ref().map(|p| p.amount.clone())).unwrap_or_else(|| cents_input(open_cents));
+    let date_value = drafts.date.get_untracked().or_else(|| posted.as_ref().map(|p| p.date.clone())).unwrap_or(today);
+    let method = drafts.method.get_untracked().or_else(|| posted.as_ref().map(|p| p.method.clone()));
+    let open = drafts.payment_open.get_untracked() || posted.is_some();
     view! {
-        <details class="inline-form" node_ref=details open=drafts.payment_open.get_untracked()>
+        <details class="inline-form" node_ref=details open=open>
             <summary role="button" class="button primary" on:click=remember_open(details, drafts.payment_open)>{t(Msg::RecordPayment)}</summary>
             <ActionForm action=pay attr:class="form payment-form" attr:novalidate=true>
                 <FormError error />
@@ -316,8 +322,14 @@ fn CancelForm(id: i64, cancel: ServerAction<CancelInvoice>) -> impl IntoView {
     let error = form_error(cancel);
     let drafts = use_drafts();
     let details = NodeRef::<leptos::html::Details>::new();
+    let posted = posted_args::<CancelInvoice>().map(|p| p.reason);
+    if let Some(reason) = &posted {
+        if drafts.cancel_reason.get_untracked().is_empty() {
+            drafts.cancel_reason.set(reason.clone());
+        }
+    }
     view! {
-        <details class="inline-form danger-zone" node_ref=details open=drafts.cancel_open.get_untracked()>
+        <details class="inline-form danger-zone" node_ref=details open=drafts.cancel_open.get_untracked() || posted.is_some()>
             <summary role="button" class="button ghost" on:click=remember_open(details, drafts.cancel_open)>{t(Msg::CancelInvoice)}</summary>
             <ActionForm action=cancel attr:class="form">
                 <FormError error />

@@ -230,8 +230,16 @@ pub fn CustomerInvoices(customer_id: i64) -> impl IntoView {
 fn BulkReport(bulk: ServerAction<crate::api::twikey::StartCollections>) -> impl IntoView {
     let t = use_t();
     let lang = crate::app::viewer::use_viewer().lang;
+    // the report of a plain form post, until the page runs one itself
+    let posted = use_query_map().read_untracked().get("bulk_report").and_then(|json| serde_json::from_str(&json).ok());
+    let error = crate::app::components::form_error(bulk);
     move || {
-        bulk.value().get().map(|result| match result {
+        let result = match (bulk.value().get(), error.get()) {
+            (Some(result), _) => Some(result),
+            (None, Some(e)) => Some(Err(e)),
+            (None, None) => posted.clone().map(Ok),
+        };
+        result.map(|result| match result {
             Ok(r) => view! {
                 <div class="banner banner-ok" role="status" data-testid="bulk-report">
                     <p>{t(Msg::BulkStarted)}" "{if r.started.is_empty() { "—".to_string() } else { r.started.join(", ") }}</p>

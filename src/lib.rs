@@ -25,9 +25,7 @@ pub fn hydrate() {
             let _ = window.location().assign(location);
         }
     });
-    leptos::mount::hydrate_body(app::App);
-    // Lets end-to-end tests wait for the page to be interactive.
-    if let Some(body) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()) {
-        let _ = body.set_attribute("data-hydrated", "true");
-    }
+    // Pages come from the server; only the islands in them (the account menu, live updates,
+    // and the forms built in the browser) start here.
+    leptos::mount::hydrate_islands();
 }

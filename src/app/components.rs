@@ -6,7 +6,7 @@ use crate::i18n::Msg;
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
 use leptos::server_fn::error::ServerFnUrlError;
-use leptos_router::hooks::{use_location, use_query_map};
+use leptos_router::hooks::use_location;
 
 /// Renders its children for a signed-in user; sends anyone else to the login page.
 #[component]
@@ -117,14 +117,12 @@ where
     I: leptos::server_fn::ServerFn<Output = O, Error = AppError> + Clone + Send + Sync + 'static,
     O: Clone + Send + Sync + 'static,
 {
-    let query = use_query_map();
+    let posted = query_value("__err")
+        .filter(|_| query_value("__path").as_deref() == Some(I::PATH))
+        .map(|err| ServerFnUrlError::<AppError>::decode_err(&err));
     Signal::derive(move || match action.value().get() {
         Some(result) => result.err(),
-        None => {
-            let query = query.read();
-            let err = query.get("__err").filter(|_| query.get("__path").as_deref() == Some(I::PATH))?;
-            Some(ServerFnUrlError::<AppError>::decode_err(&err))
-        }
+        None => posted.clone(),
     })
 }
 
@@ -134,17 +132,48 @@ pub fn posted_args<F>() -> Option<F>
 where
     F: leptos::server_fn::ServerFn + serde::de::DeserializeOwned,
 {
-    let query = use_query_map();
-    if query.read_untracked().get("__path").as_deref() != Some(F::PATH) {
+    if query_value("__path").as_deref() != Some(F::PATH) {
         return None;
     }
-    let search = use_location().search.get_untracked();
-    serde_qs::Config::new(5, false).deserialize_str::<F>(&search).ok()
+    serde_qs::Config::new(5, false).deserialize_str::<F>(&page_query()).ok()
 }
 
 /// What was typed in a field before a plain form post came back with an error.
 pub fn posted_value(name: &'static str) -> String {
-    use_query_map().read_untracked().get(name).unwrap_or_default()
+    query_value(name).unwrap_or_default()
+}
+
+/// The page's query string (without its `?`): from the request on the server, from the address
+/// in the browser. Islands have no router in the browser, so the form helpers read it here.
+pub fn page_query() -> String {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<http::request::Parts>().and_then(|parts| parts.uri.query().map(str::to_string)).unwrap_or_default()
+    }
+    #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+    {
+        web_sys::window().and_then(|w| w.location().search().ok()).map(|s| s.trim_start_matches('?').to_string()).unwrap_or_default()
+    }
+    #[cfg(not(any(feature = "ssr", feature = "hydrate")))]
+    String::new()
+}
+
+/// One value of the page's query.
+pub fn query_value(name: &str) -> Option<String> {
+    form_urlencoded::parse(page_query().as_bytes()).find(|(key, _)| key == name).map(|(_, value)| value.into_owned())
+}
+
+/// Inside an island: its controls stay disabled (and look it) until the island has started in
+/// the browser, so a click or a keystroke is never swallowed or wiped.
+#[component]
+pub fn ClientGate(children: Children) -> impl IntoView {
+    let ready = RwSignal::new(false);
+    Effect::new(move |_| ready.set(true));
+    view! {
+        <fieldset class="app-gate" disabled=move || !ready.get() aria-busy=move || if ready.get() { "false" } else { "true" }>
+            {children()}
+        </fieldset>
+    }
 }
 
 /// The error of one field from an action's last error.

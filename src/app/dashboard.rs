@@ -20,7 +20,7 @@ fn Dashboard() -> impl IntoView {
     let summary = Resource::new(|| (), |_| dashboard_summary());
     view! {
         <Title text=t(Msg::DashboardTitle) />
-        <section class="page">
+        <section class="page" id="dashboard" data-live>
             <header class="page-header">
                 <h1>{t(Msg::Welcome)}", "{name}</h1>
             </header>

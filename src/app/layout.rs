@@ -45,42 +45,14 @@ pub fn TopBar() -> impl IntoView {
     }
 }
 
-/// A `<details>` menu: opens with a click or the keyboard even before the page is interactive.
+/// A `<details>` menu: opens with a click or the keyboard before any wasm arrives; its island
+/// adds what only the browser can do (Escape).
 #[component]
 fn AccountMenu(email: String, company: String) -> impl IntoView {
     let t = use_t();
     let logout = ServerAction::<Logout>::new();
-    let menu = NodeRef::<leptos::html::Details>::new();
-    // Close the menu when a link in it (or anywhere) moves to another page.
-    let location = use_location();
-    // Not on the first run: a menu a person opened before the client started stays open.
-    Effect::new(move |first_done: Option<()>| {
-        location.pathname.track();
-        location.search.track();
-        if first_done.is_some() {
-            if let Some(menu) = menu.get_untracked() {
-                menu.set_open(false);
-            }
-        }
-    });
-    // Escape closes the menu and gives the focus back to its button.
-    let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
-        if ev.key() == "Escape" {
-            if let Some(menu) = menu.get_untracked() {
-                if menu.open() {
-                    menu.set_open(false);
-                    if let Some(summary) = menu.query_selector("summary").ok().flatten() {
-                        use leptos::wasm_bindgen::JsCast;
-                        if let Ok(summary) = summary.dyn_into::<leptos::web_sys::HtmlElement>() {
-                            let _ = summary.focus();
-                        }
-                    }
-                }
-            }
-        }
-    };
     view! {
-        <details class="account-menu" node_ref=menu on:keydown=on_keydown>
+        <details class="account-menu">
             <summary role="button" aria-haspopup="true">
                 <span class="avatar" aria-hidden="true">{email.chars().next().map(|c| c.to_uppercase().to_string())}</span>
                 <span class="email">{email.clone()}</span>
@@ -96,7 +68,29 @@ fn AccountMenu(email: String, company: String) -> impl IntoView {
                 </ActionForm>
             </div>
         </details>
+        <MenuKeys />
     }
+}
+
+/// Escape closes the open account menu and gives the focus back to its button.
+#[island]
+fn MenuKeys() -> impl IntoView {
+    #[cfg(feature = "hydrate")]
+    Effect::new(|_| {
+        use leptos::wasm_bindgen::JsCast;
+        use leptos::web_sys::{HtmlDetailsElement, HtmlElement};
+        let _ = window_event_listener(leptos::ev::keydown, |ev| {
+            if ev.key() != "Escape" {
+                return;
+            }
+            let Some(menu) = document().query_selector("details.account-menu[open]").ok().flatten() else { return };
+            let Ok(menu) = menu.dyn_into::<HtmlDetailsElement>() else { return };
+            menu.set_open(false);
+            if let Some(summary) = menu.query_selector("summary").ok().flatten().and_then(|s| s.dyn_into::<HtmlElement>().ok()) {
+                let _ = summary.focus();
+            }
+        });
+    });
 }
 
 /// EN / FR / NL, remembered for the user (or in a cookie before logging in).

@@ -1,4 +1,10 @@
 //! The user interface: the HTML shell, the router and one module per area.
+//!
+//! Pages are rendered on the server (`#[component]`, never shipped to the browser); their links
+//! and forms work before and without any wasm (every form the server answers as a plain form
+//! post). Only what needs the browser is an `#[island]`, compiled to wasm and hydrated: the
+//! account menu's keys (`layout`), live updates (`live`), and the three forms built in the
+//! browser — the invoice editor, the subscription form and the Twikey configuration.
 
 mod auth;
 mod components;
@@ -37,7 +43,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
-                <HydrationScripts options />
+                <HydrationScripts options islands=true />
                 <MetaTags />
             </head>
             <body>
@@ -62,17 +68,15 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     let viewer = viewer::initial();
     let t = viewer.t();
-    live::provide_live_updates(viewer.user.is_some(), viewer.since_ms);
+    let live = viewer.user.is_some().then_some(viewer.since_ms);
     provide_context(viewer);
-    let ready = RwSignal::new(false);
-    Effect::new(move |_| ready.set(true));
     view! {
         <Stylesheet id="encaisse" href="/pkg/encaisse.css" />
         <Title formatter=|page: String| if page.is_empty() { "Encaisse".to_string() } else { format!("{page} · Encaisse") } />
         <Router>
             <a class="skip-link" href="#main">{t(Msg::SkipToContent)}</a>
-            <Gate ready>
             <layout::TopBar />
+            {live.map(|since_ms| view! { <live::LiveUpdates since_ms /> })}
             <main id="main" tabindex="-1">
                 <Routes fallback=|| view! { <NotFound /> }>
                     <Route path=path!("/signup") view=auth::SignupPage ssr=IN_ORDER />
@@ -97,45 +101,6 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/settings/connections/twikey") view=connections::configure::TwikeyConfigPage ssr=IN_ORDER />
                 </Routes>
             </main>
-            </Gate>
         </Router>
-    }
-}
-
-/// Until the client has taken over, controls that need it are disabled (and look it), so a click
-/// or a keystroke is never swallowed or wiped; links and the account menu work at once, and so do
-/// the pages whose forms the server also answers as plain form posts.
-#[component]
-fn Gate(ready: RwSignal<bool>, children: Children) -> impl IntoView {
-    let location = leptos_router::hooks::use_location();
-    let waiting = move || !ready.get() && !works_without_client(&location.pathname.get(), &location.search.get());
-    view! {
-        <fieldset class="app-gate" disabled=waiting aria-busy=move || if waiting() { "true" } else { "false" }>
-            {children()}
-        </fieldset>
-    }
-}
-
-/// Pages with nothing the client must do: every form on them is one the server also answers
-/// as a plain form post (`api::back_to_form`, `api::back_to_page`). The others are the forms
-/// built in the browser: the invoice editor, the subscription form and the Twikey configuration.
-fn works_without_client(path: &str, _query: &str) -> bool {
-    let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
-    !matches!(
-        segments.as_slice(),
-        ["invoices", "new"] | ["invoices", _, "edit"] | ["subscriptions", "new"] | ["settings", "connections", "twikey"]
-    )
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn pages_that_need_the_client_are_the_ones_with_its_forms() {
-        for (path, query) in [("/", ""), ("/login", "next=/x"), ("/customers", ""), ("/customers/new", ""), ("/customers/7", ""), ("/customers/7", "tab=twikey"), ("/customers/7", "tab=invoices"), ("/customers/7/edit", ""), ("/invoices", "status=open"), ("/invoices/4", ""), ("/invoices/4/credit", ""), ("/subscriptions", ""), ("/subscriptions/3", ""), ("/outbox", ""), ("/settings/connections", "")] {
-            assert!(super::works_without_client(path, query), "{path}?{query}");
-        }
-        for (path, query) in [("/invoices/new", ""), ("/invoices/new", "customer=3"), ("/invoices/4/edit", ""), ("/subscriptions/new", ""), ("/settings/connections/twikey", "")] {
-            assert!(!super::works_without_client(path, query), "{path}?{query}");
-        }
     }
 }

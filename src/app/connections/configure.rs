@@ -1,7 +1,7 @@
 //! The Twikey configuration form: API key, contracts, pre-notification, callback URL.
 
 use crate::api::twikey::{get_twikey_settings, SaveTwikeySettings, TemplateView, TestTwikeyConnection, TwikeySettingsView, TwikeyTemplates};
-use crate::app::components::{form_error, field_error, FormError, LoadError, Loading, Protected};
+use crate::app::components::{form_error, field_error, ClientGate, FormError, LoadError, Loading, Protected};
 use crate::app::viewer::{use_t, use_viewer};
 use crate::i18n::Msg;
 use leptos::prelude::*;
@@ -15,8 +15,7 @@ pub fn TwikeyConfigPage() -> impl IntoView {
 #[component]
 fn TwikeyConfig() -> impl IntoView {
     let t = use_t();
-    let save = ServerAction::<SaveTwikeySettings>::new();
-    let settings = Resource::new(move || save.version().get(), |_| get_twikey_settings());
+    let settings = Resource::new(|| (), |_| get_twikey_settings());
     view! {
         <Title text=t(Msg::TwikeyConfigTitle) />
         <section class="page narrow">
@@ -30,7 +29,7 @@ fn TwikeyConfig() -> impl IntoView {
             <Suspense fallback=|| view! { <Loading /> }>
                 {move || Suspend::new(async move {
                     match settings.await {
-                        Ok(s) => view! { <ConfigForm settings=s save /> }.into_any(),
+                        Ok(s) => view! { <ConfigForm settings=s /> }.into_any(),
                         Err(e) => view! { <LoadError error=e /> }.into_any(),
                     }
                 })}
@@ -39,9 +38,11 @@ fn TwikeyConfig() -> impl IntoView {
     }
 }
 
-#[component]
-fn ConfigForm(settings: TwikeySettingsView, save: ServerAction<SaveTwikeySettings>) -> impl IntoView {
+/// Tests the connection and offers the account's templates as the key is typed: an island.
+#[island]
+fn ConfigForm(settings: TwikeySettingsView) -> impl IntoView {
     let t = use_t();
+    let save = ServerAction::<SaveTwikeySettings>::new();
     let lang = use_viewer().lang;
     let error = form_error(save);
     let saved = move || matches!(save.value().get(), Some(Ok(())));
@@ -51,6 +52,21 @@ fn ConfigForm(settings: TwikeySettingsView, save: ServerAction<SaveTwikeySetting
     let typed_key = move || api_key_input.get_untracked().map(|i| i.value()).unwrap_or_default();
     let private_key_input = NodeRef::<leptos::html::Input>::new();
     let typed_private_key = move || private_key_input.get_untracked().map(|i| i.value()).unwrap_or_default();
+    // What is stored, shown masked: read again once a save went through (the keys typed are
+    // then cleared, as a new page would show them).
+    let stored = RwSignal::new((settings.api_key_masked.clone(), settings.private_key_set));
+    Effect::new(move |_| {
+        if matches!(save.value().get(), Some(Ok(()))) {
+            leptos::task::spawn_local(async move {
+                if let Ok(now) = get_twikey_settings().await {
+                    stored.set((now.api_key_masked, now.private_key_set));
+                    for input in [api_key_input.get_untracked(), private_key_input.get_untracked()].into_iter().flatten() {
+                        input.set_value("");
+                    }
+                }
+            });
+        }
+    });
     // With a stored key, offer its templates at once; a newly typed key fetches its own.
     if settings.api_key_masked.is_some() {
         Effect::new(move |_| {
@@ -74,6 +90,7 @@ fn ConfigForm(settings: TwikeySettingsView, save: ServerAction<SaveTwikeySetting
     };
     let ct_value = |ct: Option<i64>| ct.map(|c| c.to_string()).unwrap_or_default();
     view! {
+        <ClientGate>
         <FormError error />
         <Show when=saved>
             <div class="banner banner-ok" role="status">{t(Msg::TwikeySaved)}</div>
@@ -88,7 +105,7 @@ fn ConfigForm(settings: TwikeySettingsView, save: ServerAction<SaveTwikeySetting
                     autocomplete="off"
                     spellcheck="false"
                     node_ref=api_key_input
-                    placeholder=settings.api_key_masked.clone().unwrap_or_default()
+                    placeholder=move || stored.get().0.unwrap_or_default()
                     aria-describedby="api_key-help"
                     on:change=move |_| {
                         let key = typed_key();
@@ -99,7 +116,7 @@ fn ConfigForm(settings: TwikeySettingsView, save: ServerAction<SaveTwikeySetting
                 />
                 <p class="help" id="api_key-help">
                     {t(Msg::ApiKeyHelp)}
-                    {settings.api_key_masked.clone().map(|m| view! { " " {t(Msg::ApiKeyStored)}" " <span class="mono">{m}</span> })}
+                    {move || stored.get().0.map(|m| view! { " " {t(Msg::ApiKeyStored)}" " <span class="mono">{m}</span> })}
                 </p>
                 <p class="field-error" role="alert">{move || field_error(error, "api_key").get().map(t)}</p>
             </div>
@@ -107,7 +124,7 @@ fn ConfigForm(settings: TwikeySettingsView, save: ServerAction<SaveTwikeySetting
                 <label for="private_key">{t(Msg::PrivateKey)}</label>
                 <input id="private_key" name="private_key" type="password" autocomplete="off" spellcheck="false"
                     node_ref=private_key_input aria-describedby="private_key-help"
-                    placeholder=settings.private_key_set.then(|| "••••••••".to_string()).unwrap_or_default() />
+                    placeholder=move || stored.get().1.then(|| "••••••••".to_string()).unwrap_or_default() />
                 <p class="help" id="private_key-help">{t(Msg::PrivateKeyHelp)}</p>
                 <p class="field-error" role="alert">{move || field_error(error, "private_key").get().map(t)}</p>
             </div>
@@ -190,6 +207,7 @@ fn ConfigForm(settings: TwikeySettingsView, save: ServerAction<SaveTwikeySetting
                 </button>
             </div>
         </ActionForm>
+        </ClientGate>
     }
 }
 

@@ -3,7 +3,6 @@
 pub mod configure;
 
 use super::components::{form_error, FormError, LoadError, Loading, Protected};
-use super::live::use_live_tick;
 use super::viewer::use_t;
 use crate::api::connections::SetTwikeyEnabled;
 use crate::api::peppol::peppol_deliveries_health;
@@ -21,11 +20,11 @@ pub fn ConnectionsPage() -> impl IntoView {
 fn Connections() -> impl IntoView {
     let t = use_t();
     let toggle = ServerAction::<SetTwikeyEnabled>::new();
-    let settings = Resource::new(move || (toggle.version().get(), use_live_tick()), |_| get_twikey_settings());
+    let settings = Resource::new(move || toggle.version().get(), |_| get_twikey_settings());
     let error = form_error(toggle);
     view! {
         <Title text=t(Msg::ConnectionsTitle) />
-        <section class="page">
+        <section class="page" id="connections" data-live>
             <header class="page-header">
                 <div>
                     <h1>{t(Msg::ConnectionsTitle)}</h1>
@@ -125,7 +124,7 @@ fn Health(health: TwikeyHealth) -> impl IntoView {
 #[component]
 fn PeppolHealthRow() -> impl IntoView {
     let t = use_t();
-    let health = Resource::new(use_live_tick, |_| peppol_deliveries_health());
+    let health = Resource::new(|| (), |_| peppol_deliveries_health());
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {

@@ -42,7 +42,7 @@ fn CustomerView() -> impl IntoView {
     view! {
         // a title from the first byte; the customer's name replaces it once loaded
         <Title text=t(Msg::CustomersTitle) />
-        <section class="page">
+        <section class="page" id="customer-page" data-live>
             <FormError error=form_error(archive) />
             <Transition fallback=|| view! { <Loading /> }>
                 {move || Suspend::new(async move {

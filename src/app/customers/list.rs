@@ -1,6 +1,5 @@
 use crate::api::customers::{list_customers, CustomerListQuery};
 use crate::app::components::{urlencode, ButtonLink, LoadError, Loading, Protected};
-use crate::app::live::use_live_tick;
 use crate::domain::mandate::MandateMark;
 use crate::app::viewer::use_t;
 use crate::i18n::Msg;
@@ -47,7 +46,7 @@ fn CustomerList() -> impl IntoView {
             archived: p.get("archived").as_deref() == Some("true"),
         }
     });
-    let page = Resource::new(move || (query.get(), use_live_tick()), |(q, _)| list_customers(q));
+    let page = Resource::new(move || query.get(), list_customers);
 
     // A column header that sorts by it (and flips the direction when already sorted by it).
     let sort_header = move |key: &'static str, label: Msg| {
@@ -61,7 +60,7 @@ fn CustomerList() -> impl IntoView {
 
     view! {
         <Title text=t(Msg::CustomersTitle) />
-        <section class="page">
+        <section class="page" id="customer-list" data-live>
             <header class="page-header">
                 <h1>{t(Msg::CustomersTitle)}</h1>
                 <ButtonLink href="/customers/new" label=Msg::NewCustomer />

@@ -3,7 +3,6 @@
 use crate::api::twikey::{customer_twikey, CancelMandate, DeleteMandate, MandateView, PrepareMandate, SendMandateInvitation};
 use crate::api::AppError;
 use crate::app::components::{form_error, posted_args, LoadError, Loading};
-use crate::app::live::use_live_tick;
 use crate::app::viewer::{use_t, use_viewer};
 use crate::domain::mandate::MandateState;
 use crate::i18n::Msg;
@@ -44,7 +43,7 @@ pub fn TwikeyTab(customer_id: i64) -> impl IntoView {
         invite: ServerAction::new(),
         cancel: ServerAction::new(),
     };
-    let data = Resource::new(move || (actions.versions(), use_live_tick()), move |_| customer_twikey(customer_id));
+    let data = Resource::new(move || actions.versions(), move |_| customer_twikey(customer_id));
     // Reasons being typed, per mandate: live updates re-render the rows, not these.
     let reasons = RwSignal::new(std::collections::HashMap::<i64, String>::new());
     if let Some(posted) = posted_args::<CancelMandate>() {

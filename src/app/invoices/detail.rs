@@ -29,8 +29,7 @@ fn InvoiceView() -> impl IntoView {
     let pay = ServerAction::<RecordPayment>::new();
     let cancel = ServerAction::<CancelInvoice>::new();
     let versions = move || (issue.version().get(), send.version().get(), pay.version().get(), cancel.version().get());
-    // Payments and failures from Twikey arrive as live updates.
-    let detail = Resource::new(move || (id(), versions(), crate::app::live::use_live_tick()), |(id, _, _)| get_invoice(id));
+    let detail = Resource::new(move || (id(), versions()), |(id, _)| get_invoice(id));
     // Live updates re-render the invoice below; what a person has typed lives up here.
     let drafts = Drafts::default();
     provide_context(drafts);
@@ -42,7 +41,7 @@ fn InvoiceView() -> impl IntoView {
     view! {
         // a title from the first byte; the invoice's number replaces it once loaded
         <Title text=t(Msg::InvoicesTitle) />
-        <section class="page invoice-page">
+        <section class="page invoice-page" id="invoice-page" data-live>
             // Issued from the editor without the company details: kept as a draft, and why.
             <FormError error=Signal::derive(move || {
                 (query.read().get("refused").as_deref() == Some("company-details") && issue.version().get() == 0)
@@ -281,7 +280,7 @@ fn PaymentForm(id: i64, open_cents: i64, today: String, pay: ServerAction<Record
     let method = drafts.method.get_untracked().or_else(|| posted.as_ref().map(|p| p.method.clone()));
     let open = drafts.payment_open.get_untracked() || posted.is_some();
     view! {
-        <details class="inline-form" node_ref=details open=open>
+        <details class="inline-form" id="record-payment" node_ref=details open=open>
             <summary role="button" class="button primary" on:click=remember_open(details, drafts.payment_open)>{t(Msg::RecordPayment)}</summary>
             <ActionForm action=pay attr:class="form payment-form" attr:novalidate=true>
                 <FormError error />
@@ -329,7 +328,7 @@ fn CancelForm(id: i64, cancel: ServerAction<CancelInvoice>) -> impl IntoView {
         }
     }
     view! {
-        <details class="inline-form danger-zone" node_ref=details open=drafts.cancel_open.get_untracked() || posted.is_some()>
+        <details class="inline-form danger-zone" id="cancel-invoice" node_ref=details open=drafts.cancel_open.get_untracked() || posted.is_some()>
             <summary role="button" class="button ghost" on:click=remember_open(details, drafts.cancel_open)>{t(Msg::CancelInvoice)}</summary>
             <ActionForm action=cancel attr:class="form">
                 <FormError error />

@@ -3,7 +3,7 @@
 
 use crate::api::invoices::{editor_data, get_invoice, CustomerChoice, InvoiceInput, LineInput, SaveInvoice};
 use crate::api::AppError;
-use crate::app::components::{form_error, field_error, FormError, LoadError, Loading, Protected};
+use crate::app::components::{form_error, field_error, ClientGate, FormError, LoadError, Loading, Protected};
 use crate::app::viewer::use_t;
 use crate::domain::invoice::{totals, InvoiceStatus, Line, VAT_RATES};
 use crate::domain::money::{cents_input, format_eur, parse_cents, parse_quantity, quantity_input};
@@ -254,7 +254,8 @@ fn EditorLoader(id: Option<i64>) -> impl IntoView {
     }
 }
 
-#[component]
+/// The editor is built in the browser (lines added and removed, totals as typed): an island.
+#[island]
 fn InvoiceEditor(id: Option<i64>, customers: Vec<CustomerChoice>, input: InvoiceInput, lines: Vec<Line>) -> impl IntoView {
     let t = use_t();
     let save = ServerAction::<SaveInvoice>::new();
@@ -276,6 +277,7 @@ fn InvoiceEditor(id: Option<i64>, customers: Vec<CustomerChoice>, input: Invoice
     };
     let fe = move |f: &'static str| field_error(error, f);
     view! {
+        <ClientGate>
         <FormError error />
         <form class="card form invoice-editor" novalidate on:submit=move |ev| { ev.prevent_default(); submit(false); }>
             <div class="grid-3">
@@ -305,5 +307,6 @@ fn InvoiceEditor(id: Option<i64>, customers: Vec<CustomerChoice>, input: Invoice
                 <button type="button" class="button primary" disabled=move || save.pending().get() on:click=move |_| submit(true)>{t(Msg::Issue)}</button>
             </div>
         </form>
+        </ClientGate>
     }
 }

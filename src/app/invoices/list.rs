@@ -51,13 +51,13 @@ fn InvoiceList() -> impl IntoView {
             page: p.get("page").and_then(|n| n.parse().ok()).unwrap_or(1),
         }
     });
-    let page = Resource::new(move || (query.get(), crate::app::live::use_live_tick()), |(q, _)| list_invoices(q));
+    let page = Resource::new(move || query.get(), list_invoices);
     let twikey_on = Resource::new(|| (), |_| async { crate::api::connections::get_connections().await.map(|c| c.twikey_enabled).unwrap_or(false) });
     let bulk = ServerAction::<crate::api::twikey::StartCollections>::new();
     let customers = Resource::new(|| (), |_| editor_data());
     view! {
         <Title text=t(Msg::InvoicesTitle) />
-        <section class="page">
+        <section class="page" id="invoice-list" data-live>
             <header class="page-header">
                 <h1>{t(Msg::InvoicesTitle)}</h1>
                 <ButtonLink href="/invoices/new" label=Msg::NewInvoice />

@@ -3,7 +3,6 @@
 
 use crate::api::twikey::{invoice_twikey, CannotCollect, CollectionView, StartCollection};
 use crate::app::components::{form_error, FormError};
-use crate::app::live::use_live_tick;
 use crate::app::viewer::{use_t, use_viewer};
 use crate::domain::money::format_eur;
 use crate::i18n::Msg;
@@ -13,7 +12,7 @@ use leptos::prelude::*;
 pub fn TwikeyBox(invoice_id: i64) -> impl IntoView {
     let t = use_t();
     let start = ServerAction::<StartCollection>::new();
-    let data = Resource::new(move || (start.version().get(), use_live_tick()), move |_| invoice_twikey(invoice_id));
+    let data = Resource::new(move || start.version().get(), move |_| invoice_twikey(invoice_id));
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {

@@ -24,7 +24,7 @@ fn SubscriptionView() -> impl IntoView {
     let change = ServerAction::<ChangeSubscription>::new();
     let detail = Resource::new(move || (id(), change.version().get()), |(id, _)| get_subscription(id));
     view! {
-        <section class="page">
+        <section class="page" id="subscription-page" data-live>
             <FormError error=form_error(change) />
             <Transition fallback=|| view! { <Loading /> }>
                 {move || Suspend::new(async move {

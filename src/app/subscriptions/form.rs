@@ -3,7 +3,7 @@
 
 use crate::api::invoices::{editor_data, CustomerChoice};
 use crate::api::subscriptions::{SaveSubscription, SubscriptionInput};
-use crate::app::components::{form_error, field_error, FormError, LoadError, Loading, Protected};
+use crate::app::components::{form_error, field_error, ClientGate, FormError, LoadError, Loading, Protected};
 use crate::app::invoices::editor::{initial_lines, CustomerSelect, LineState, LinesEditor};
 use crate::app::viewer::use_t;
 use crate::i18n::Msg;
@@ -46,7 +46,8 @@ fn NewSubscription() -> impl IntoView {
     }
 }
 
-#[component]
+/// Built in the browser (lines added and removed, totals as typed): an island.
+#[island]
 fn SubscriptionForm(customers: Vec<CustomerChoice>, customer: String, start: String) -> impl IntoView {
     let t = use_t();
     let save = ServerAction::<SaveSubscription>::new();
@@ -82,6 +83,7 @@ fn SubscriptionForm(customers: Vec<CustomerChoice>, customer: String, start: Str
         </div>
     };
     view! {
+        <ClientGate>
         <FormError error />
         <form class="card form subscription-form" novalidate on:submit=submit>
             <div class="grid-2">
@@ -122,5 +124,6 @@ fn SubscriptionForm(customers: Vec<CustomerChoice>, customer: String, start: Str
                 </button>
             </div>
         </form>
+        </ClientGate>
     }
 }

@@ -44,11 +44,8 @@ pub fn TwikeyTab(customer_id: i64) -> impl IntoView {
         cancel: ServerAction::new(),
     };
     let data = Resource::new(move || actions.versions(), move |_| customer_twikey(customer_id));
-    // Reasons being typed, per mandate: live updates re-render the rows, not these.
-    let reasons = RwSignal::new(std::collections::HashMap::<i64, String>::new());
-    if let Some(posted) = posted_args::<CancelMandate>() {
-        reasons.update_untracked(|r| { r.insert(posted.mandate_id, posted.reason); });
-    }
+    // a cancel reason that came back with the error of a plain form post
+    let posted = posted_args::<CancelMandate>().map(|p| (p.mandate_id, p.reason));
     let error = actions.error();
     view! {
         <div class="twikey-tab">
@@ -66,7 +63,9 @@ pub fn TwikeyTab(customer_id: i64) -> impl IntoView {
             </p>
             {move || error.get().map(|e| view! { <div class="banner banner-error" role="alert">{e.describe(lang)}</div> })}
             <Transition fallback=|| view! { <Loading /> }>
-                {move || Suspend::new(async move {
+                {move || {
+                    let posted = posted.clone();
+                    Suspend::new(async move {
                     match data.await {
                         Err(e) => view! { <LoadError error=e /> }.into_any(),
                         Ok(d) if !d.enabled => view! {
@@ -81,7 +80,10 @@ pub fn TwikeyTab(customer_id: i64) -> impl IntoView {
                             } else {
                                 view! {
                                     <ul class="mandates">
-                                        {d.mandates.into_iter().map(|m| view! { <MandateRow mandate=m actions reasons /> }).collect_view()}
+                                        {d.mandates.into_iter().map(|m| {
+                                            let reason = posted.clone().filter(|(id, _)| *id == m.id).map(|(_, r)| r).unwrap_or_default();
+                                            view! { <MandateRow mandate=m actions reason /> }
+                                        }).collect_view()}
                                     </ul>
                                 }.into_any()
                             }}
@@ -100,7 +102,8 @@ pub fn TwikeyTab(customer_id: i64) -> impl IntoView {
                             })}
                         }.into_any(),
                     }
-                })}
+                    })
+                }}
             </Transition>
         </div>
     }
@@ -122,7 +125,7 @@ fn event_label(kind: &str) -> Msg {
 }
 
 #[component]
-fn MandateRow(mandate: MandateView, actions: Actions, reasons: RwSignal<std::collections::HashMap<i64, String>>) -> impl IntoView {
+fn MandateRow(mandate: MandateView, actions: Actions, reason: String) -> impl IntoView {
     let t = use_t();
     let m = mandate;
     let state = m.state;
@@ -164,8 +167,7 @@ fn MandateRow(mandate: MandateView, actions: Actions, reasons: RwSignal<std::col
                             <input type="hidden" name="mandate_id" value=m.id />
                             <label for=reason_id.clone() class="visually-hidden">{t(Msg::CancelReason)}</label>
                             <input id=reason_id name="reason" type="text" placeholder=t(Msg::CancelReason) maxlength="200"
-                                value=reasons.with_untracked(|r| r.get(&m.id).cloned().unwrap_or_default())
-                                on:input=move |ev| reasons.update(|r| { r.insert(m.id, event_target_value(&ev)); }) />
+                                value=reason />
                             <button type="submit" class="button danger-outline">{t(Msg::CancelMandate)}</button>
                         </ActionForm>
                     }.into_any(),

@@ -30,14 +30,6 @@ fn InvoiceView() -> impl IntoView {
     let cancel = ServerAction::<CancelInvoice>::new();
     let versions = move || (issue.version().get(), send.version().get(), pay.version().get(), cancel.version().get());
     let detail = Resource::new(move || (id(), versions()), |(id, _)| get_invoice(id));
-    // Live updates re-render the invoice below; what a person has typed lives up here.
-    let drafts = Drafts::default();
-    provide_context(drafts);
-    Effect::new(move |_| {
-        if matches!(pay.value().get(), Some(Ok(_))) {
-            drafts.clear_payment();
-        }
-    });
     view! {
         // a title from the first byte; the invoice's number replaces it once loaded
         <Title text=t(Msg::InvoicesTitle) />
@@ -224,83 +216,38 @@ fn SendCreditNoteButton(id: i64) -> impl IntoView {
     }
 }
 
-/// What has been typed into the invoice page's forms and whether they are open. It sits above
-/// the part live updates re-render, so a payment or a reason half typed survives them.
-#[derive(Clone, Copy, Default)]
-struct Drafts {
-    payment_open: RwSignal<bool>,
-    amount: RwSignal<Option<String>>,
-    date: RwSignal<Option<String>>,
-    method: RwSignal<Option<String>>,
-    cancel_open: RwSignal<bool>,
-    cancel_reason: RwSignal<String>,
-}
-
-impl Drafts {
-    fn clear_payment(self) {
-        self.payment_open.set(false);
-        self.amount.set(None);
-        self.date.set(None);
-        self.method.set(None);
-    }
-}
-
-fn use_drafts() -> Drafts {
-    use_context::<Drafts>().unwrap_or_default()
-}
-
-/// For the `<summary>` of a `<details>`: keeps whether it is open in `open`, so it opens again
-/// when re-rendered. A click (or Enter / Space) on the summary is about to flip it; one opened
-/// before the client started is noticed when it does.
-fn remember_open(node: NodeRef<leptos::html::Details>, open: RwSignal<bool>) -> impl Fn(leptos::ev::MouseEvent) + Copy {
-    Effect::new(move |_| {
-        if node.get().is_some_and(|details| details.open()) {
-            open.set(true);
-        }
-    });
-    move |_| {
-        if let Some(details) = node.get_untracked() {
-            open.set(!details.open());
-        }
-    }
-}
-
 /// `Record payment`: a disclosure with Amount, Date, Method and `Save` (works before hydration).
 #[component]
 fn PaymentForm(id: i64, open_cents: i64, today: String, pay: ServerAction<RecordPayment>) -> impl IntoView {
     let t = use_t();
     let error = form_error(pay);
     let fe = move |f: &'static str| field_error(error, f);
-    let drafts = use_drafts();
-    let details = NodeRef::<leptos::html::Details>::new();
-    // what was typed: kept by the page, or sent back with the error of a plain form post
+    // what a plain form post that came back with an error was sent with (live updates carry
+    // over what is being typed: `app::live`)
     let posted = posted_args::<RecordPayment>().map(|p| p.input);
-    let amount = drafts.amount.get_untracked().or_else(|| posted.as_ref().map(|p| p.amount.clone())).unwrap_or_else(|| cents_input(open_cents));
-    let date_value = drafts.date.get_untracked().or_else(|| posted.as_ref().map(|p| p.date.clone())).unwrap_or(today);
-    let method = drafts.method.get_untracked().or_else(|| posted.as_ref().map(|p| p.method.clone()));
-    let open = drafts.payment_open.get_untracked() || posted.is_some();
+    let amount = posted.as_ref().map(|p| p.amount.clone()).unwrap_or_else(|| cents_input(open_cents));
+    let date_value = posted.as_ref().map(|p| p.date.clone()).unwrap_or(today);
+    let method = posted.as_ref().map(|p| p.method.clone());
     view! {
-        <details class="inline-form" id="record-payment" node_ref=details open=open>
-            <summary role="button" class="button primary" on:click=remember_open(details, drafts.payment_open)>{t(Msg::RecordPayment)}</summary>
+        <details class="inline-form" id="record-payment" open=posted.is_some()>
+            <summary role="button" class="button primary">{t(Msg::RecordPayment)}</summary>
             <ActionForm action=pay attr:class="form payment-form" attr:novalidate=true>
                 <FormError error />
                 <input type="hidden" name="id" value=id />
                 <div class="grid-3">
                     <div class="field" class:has-error=move || fe("amount").get().is_some()>
                         <label for="payment-amount">{t(Msg::Amount)}</label>
-                        <input id="payment-amount" name="input[amount]" type="text" inputmode="decimal" value=amount autocomplete="off"
-                            on:input=move |ev| drafts.amount.set(Some(event_target_value(&ev))) />
+                        <input id="payment-amount" name="input[amount]" type="text" inputmode="decimal" value=amount autocomplete="off" />
                         <p class="field-error" role="alert">{move || fe("amount").get().map(t)}</p>
                     </div>
                     <div class="field" class:has-error=move || fe("date").get().is_some()>
                         <label for="payment-date">{t(Msg::Date)}</label>
-                        <input id="payment-date" name="input[date]" type="date" value=date_value
-                            on:input=move |ev| drafts.date.set(Some(event_target_value(&ev))) />
+                        <input id="payment-date" name="input[date]" type="date" value=date_value />
                         <p class="field-error" role="alert">{move || fe("date").get().map(t)}</p>
                     </div>
                     <div class="field">
                         <label for="payment-method">{t(Msg::Method)}</label>
-                        <select id="payment-method" name="input[method]" on:change=move |ev| drafts.method.set(Some(event_target_value(&ev)))>
+                        <select id="payment-method" name="input[method]">
                             {PAYMENT_METHODS.into_iter().map(|m| view! {
                                 <option value=m selected=method.as_deref() == Some(m)>{method_msg(m).map(t)}</option>
                             }).collect_view()}
@@ -319,24 +266,17 @@ fn PaymentForm(id: i64, open_cents: i64, today: String, pay: ServerAction<Record
 fn CancelForm(id: i64, cancel: ServerAction<CancelInvoice>) -> impl IntoView {
     let t = use_t();
     let error = form_error(cancel);
-    let drafts = use_drafts();
-    let details = NodeRef::<leptos::html::Details>::new();
     let posted = posted_args::<CancelInvoice>().map(|p| p.reason);
-    if let Some(reason) = &posted {
-        if drafts.cancel_reason.get_untracked().is_empty() {
-            drafts.cancel_reason.set(reason.clone());
-        }
-    }
+    let open = posted.is_some();
     view! {
-        <details class="inline-form danger-zone" id="cancel-invoice" node_ref=details open=drafts.cancel_open.get_untracked() || posted.is_some()>
-            <summary role="button" class="button ghost" on:click=remember_open(details, drafts.cancel_open)>{t(Msg::CancelInvoice)}</summary>
+        <details class="inline-form danger-zone" id="cancel-invoice" open=open>
+            <summary role="button" class="button ghost">{t(Msg::CancelInvoice)}</summary>
             <ActionForm action=cancel attr:class="form">
                 <FormError error />
                 <input type="hidden" name="id" value=id />
                 <div class="field">
                     <label for="cancel-reason">{t(Msg::CancelReason)}</label>
-                    <input id="cancel-reason" name="reason" type="text" required=true autocomplete="off" value=drafts.cancel_reason.get_untracked()
-                        on:input=move |ev| drafts.cancel_reason.set(event_target_value(&ev)) />
+                    <input id="cancel-reason" name="reason" type="text" required=true autocomplete="off" value=posted.unwrap_or_default() />
                     <p class="field-error" role="alert">{move || field_error(error, "reason").get().map(t)}</p>
                 </div>
                 <button type="submit" class="button danger">{t(Msg::ConfirmCancel)}</button>

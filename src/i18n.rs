@@ -70,9 +70,10 @@ macro_rules! messages {
             pub const ALL: &'static [Msg] = &[$(Msg::$key),*];
 
             pub fn text(self, lang: Lang) -> &'static str {
-                match self {
-                    $(Msg::$key => match lang { Lang::En => $en, Lang::Fr => $fr, Lang::Nl => $nl },)*
-                }
+                // a table rather than a match: a lookup instead of a jump through hundreds of
+                // arms in the wasm client
+                const TEXTS: &[[&str; 3]] = &[$([$en, $fr, $nl]),*];
+                TEXTS[self as usize][lang as usize]
             }
         }
     };

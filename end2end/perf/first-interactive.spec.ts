@@ -2,9 +2,9 @@ import { test, expect, Browser, BrowserContext, Page } from '@playwright/test';
 import * as fs from 'fs';
 import { uniqueEmail } from '../tests/helpers';
 
-// First page interactive: for the login page and (logged in) the customer list, the time from
-// navigation start until the wasm client has hydrated the page (`hydrate()` sets
-// `body[data-hydrated]` as its last step; a MutationObserver installed before any page script
+// First page interactive: for the login page and (logged in) the customer list and the invoice
+// editor, the time from navigation start until every island of the page has started (a task
+// queued by `hydrate()` sets `body[data-hydrated]`; a MutationObserver installed before any page script
 // records the moment), in a fresh browser context each time (empty HTTP cache), plus what the
 // browser fetched for the wasm module. Prints one JSON line per page and writes them to
 // PERF_OUT when set. Not a pass/fail test: only a page that never hydrates fails.
@@ -67,7 +67,7 @@ function summary(name: string, path: string, samples: Sample[]) {
   };
 }
 
-test('first page interactive: login page and customer list', async ({ browser }) => {
+test('first page interactive: login page, customer list, invoice editor', async ({ browser }) => {
   let email = process.env.PERF_EMAIL;
   let password = process.env.PERF_PASSWORD ?? 'a-long-password';
   const results = [];
@@ -113,6 +113,17 @@ test('first page interactive: login page and customer list', async ({ browser })
     await context.close();
   }
   results.push(summary('customer list', '/customers', customers));
+
+  // the invoice editor: an island (its controls enabled once it has started)
+  const editor: Sample[] = [];
+  for (let i = 0; i <= RUNS; i++) {
+    const { context, page } = await freshPage(browser, cookies);
+    const s = await measure(page, '/invoices/new');
+    await expect(page.getByRole('button', { name: 'Issue' })).toBeEnabled();
+    if (i > 0) editor.push(s);
+    await context.close();
+  }
+  results.push(summary('invoice editor', '/invoices/new', editor));
 
   for (const r of results) console.log(JSON.stringify(r));
   if (process.env.PERF_OUT) fs.writeFileSync(process.env.PERF_OUT, results.map((r) => JSON.stringify(r)).join('\n') + '\n');

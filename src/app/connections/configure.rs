@@ -89,13 +89,36 @@ fn ConfigForm(settings: TwikeySettingsView) -> impl IntoView {
         }
     };
     let ct_value = |ct: Option<i64>| ct.map(|c| c.to_string()).unwrap_or_default();
+    // The form's fields as the server function's arguments (read here rather than by
+    // `ActionForm`, which would ship a query-string decoder to the browser for this one form).
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        #[cfg(feature = "hydrate")]
+        {
+            use leptos::wasm_bindgen::JsCast;
+            let Some(form) = ev.target().and_then(|t| t.dyn_into::<leptos::web_sys::HtmlFormElement>().ok()) else { return };
+            let Ok(data) = leptos::web_sys::FormData::new_with_form(&form) else { return };
+            let field = |name: &str| data.get(name).as_string();
+            save.dispatch(SaveTwikeySettings {
+                api_key: field("api_key").unwrap_or_default(),
+                b2c_ct: field("b2c_ct").unwrap_or_default(),
+                b2b_ct: field("b2b_ct").unwrap_or_default(),
+                prenotify: field("prenotify"),
+                retry_enabled: field("retry_enabled"),
+                retry_after_days: field("retry_after_days"),
+                retry_max: field("retry_max"),
+                private_key: field("private_key").unwrap_or_default(),
+                sending: field("sending"),
+            });
+        }
+    };
     view! {
         <ClientGate>
         <FormError error />
         <Show when=saved>
             <div class="banner banner-ok" role="status">{t(Msg::TwikeySaved)}</div>
         </Show>
-        <ActionForm action=save attr:class="card form" attr:autocomplete="off">
+        <form class="card form" autocomplete="off" method="post" action={<SaveTwikeySettings as leptos::server_fn::ServerFn>::PATH} on:submit=submit>
             <div class="field">
                 <label for="api_key">{t(Msg::ApiKey)}</label>
                 <input
@@ -206,7 +229,7 @@ fn ConfigForm(settings: TwikeySettingsView) -> impl IntoView {
                     {move || if save.pending().get() { t(Msg::Saving) } else { t(Msg::Save) }}
                 </button>
             </div>
-        </ActionForm>
+        </form>
         </ClientGate>
     }
 }

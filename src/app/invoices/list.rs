@@ -175,7 +175,7 @@ pub fn InvoiceTable(
                                 let label = format!("{} {}", t(Msg::Select), r.number.clone().unwrap_or_default());
                                 view! {
                                     <td>{(r.open_cents > 0).then(|| view! {
-                                        <input type="checkbox" name=format!("invoice_ids[{}]", r.id) value=r.id aria-label=label />
+                                        <input type="checkbox" id=format!("select-invoice-{}", r.id) name=format!("invoice_ids[{}]", r.id) value=r.id aria-label=label />
                                     })}</td>
                                 }
                             })}

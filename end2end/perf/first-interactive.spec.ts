@@ -53,6 +53,19 @@ async function freshPage(browser: Browser, cookies?: Parameters<BrowserContext['
   return { context, page: await context.newPage() };
 }
 
+/** RUNS cold loads of `path` (after one more as a warm-up), each checked by `shows`. */
+async function loads(browser: Browser, cookies: Parameters<BrowserContext['addCookies']>[0] | undefined, path: string, shows: (page: Page) => Promise<void>) {
+  const samples: Sample[] = [];
+  for (let i = 0; i <= RUNS; i++) {
+    const { context, page } = await freshPage(browser, cookies);
+    const s = await measure(page, path);
+    await shows(page);
+    if (i > 0) samples.push(s);
+    await context.close();
+  }
+  return samples;
+}
+
 function summary(name: string, path: string, samples: Sample[]) {
   const sorted = (k: keyof Sample) => samples.map((s) => s[k]).sort((a, b) => a - b);
   const median = (k: keyof Sample) => { const v = sorted(k); return v[Math.floor(v.length / 2)]; };
@@ -73,14 +86,8 @@ test('first page interactive: login page, customer list, invoice editor', async 
   const results = [];
 
   // login page, logged out; the first load is a warm-up (server caches, browser start)
-  const login: Sample[] = [];
-  for (let i = 0; i <= RUNS; i++) {
-    const { context, page } = await freshPage(browser);
-    const s = await measure(page, '/login');
-    if (i > 0) login.push(s);
-    await context.close();
-  }
-  results.push(summary('login', '/login', login));
+  results.push(summary('login', '/login', await loads(browser, undefined, '/login', (page) =>
+    expect(page.getByRole('button', { name: 'Log in' })).toBeEnabled())));
 
   // a session cookie, once
   const { context: auth, page } = await freshPage(browser);
@@ -104,26 +111,12 @@ test('first page interactive: login page, customer list, invoice editor', async 
   const cookies = await auth.cookies();
   await auth.close();
 
-  const customers: Sample[] = [];
-  for (let i = 0; i <= RUNS; i++) {
-    const { context, page } = await freshPage(browser, cookies);
-    const s = await measure(page, '/customers');
-    await expect(page.getByRole('heading', { name: 'Customers' })).toBeVisible();
-    if (i > 0) customers.push(s);
-    await context.close();
-  }
-  results.push(summary('customer list', '/customers', customers));
-
-  // the invoice editor: an island (its controls enabled once it has started)
-  const editor: Sample[] = [];
-  for (let i = 0; i <= RUNS; i++) {
-    const { context, page } = await freshPage(browser, cookies);
-    const s = await measure(page, '/invoices/new');
-    await expect(page.getByRole('button', { name: 'Issue' })).toBeEnabled();
-    if (i > 0) editor.push(s);
-    await context.close();
-  }
-  results.push(summary('invoice editor', '/invoices/new', editor));
+  // signed in: the customer list, and the invoice editor (an island: its controls enabled once
+  // it has started)
+  results.push(summary('customer list', '/customers', await loads(browser, cookies, '/customers', (page) =>
+    expect(page.getByRole('heading', { name: 'Customers' })).toBeVisible())));
+  results.push(summary('invoice editor', '/invoices/new', await loads(browser, cookies, '/invoices/new', (page) =>
+    expect(page.getByRole('button', { name: 'Issue' })).toBeEnabled())));
 
   for (const r of results) console.log(JSON.stringify(r));
   if (process.env.PERF_OUT) fs.writeFileSync(process.env.PERF_OUT, results.map((r) => JSON.stringify(r)).join('\n') + '\n');

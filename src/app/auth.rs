@@ -24,7 +24,7 @@ pub fn SignupPage() -> impl IntoView {
                 <Field label=Msg::YourName name="name" value=posted_value("name") required=true autocomplete="name" error=field_error(error, "name") />
                 <Field label=Msg::Email name="email" value=posted_value("email") kind="email" required=true autocomplete="email" error=field_error(error, "email") />
                 <Field label=Msg::Password name="password" kind="password" required=true autocomplete="new-password" help=Msg::PasswordHelp error=field_error(error, "password") />
-                <button type="submit" class="button primary wide" disabled=move || signup.pending().get()>{t(Msg::CreateAccount)}</button>
+                <button type="submit" class="button primary wide">{t(Msg::CreateAccount)}</button>
             </ActionForm>
             <p class="switch-auth">{t(Msg::HaveAccount)}" "<a href="/login">{t(Msg::LogIn)}</a></p>
         </section>
@@ -47,7 +47,7 @@ pub fn LoginPage() -> impl IntoView {
                 <input type="hidden" name="next" value=next />
                 <Field label=Msg::Email name="email" value=posted_value("email") kind="email" required=true autocomplete="username" error=field_error(error, "email") />
                 <Field label=Msg::Password name="password" kind="password" required=true autocomplete="current-password" error=field_error(error, "password") />
-                <button type="submit" class="button primary wide" disabled=move || login.pending().get()>{t(Msg::LogIn)}</button>
+                <button type="submit" class="button primary wide">{t(Msg::LogIn)}</button>
             </ActionForm>
             <p class="switch-auth">{t(Msg::NoAccountYet)}" "<a href="/signup">{t(Msg::CreateAccount)}</a></p>
         </section>

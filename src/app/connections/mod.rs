@@ -20,7 +20,7 @@ pub fn ConnectionsPage() -> impl IntoView {
 fn Connections() -> impl IntoView {
     let t = use_t();
     let toggle = ServerAction::<SetTwikeyEnabled>::new();
-    let settings = Resource::new(move || toggle.version().get(), |_| get_twikey_settings());
+    let settings = Resource::new(|| (), |_| get_twikey_settings());
     let error = form_error(toggle);
     view! {
         <Title text=t(Msg::ConnectionsTitle) />

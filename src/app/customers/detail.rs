@@ -29,7 +29,7 @@ fn CustomerView() -> impl IntoView {
     let query = use_query_map();
     let archive = ServerAction::<ArchiveCustomer>::new();
     let id = move || params.read().get("id").and_then(|id| id.parse::<i64>().ok()).unwrap_or(0);
-    let customer = Resource::new(move || (id(), archive.version().get()), |(id, _)| async move {
+    let customer = Resource::new(id, |id| async move {
         let customer = get_customer(id).await?;
         let twikey_on = get_connections().await?.twikey_enabled;
         Ok::<_, crate::api::AppError>((customer, twikey_on))

@@ -139,8 +139,8 @@ fn CustomerForm(customer: Option<Customer>) -> impl IntoView {
             </div>
             <div class="form-actions">
                 <a class="button ghost" href=cancel_href>{t(Msg::Cancel)}</a>
-                <button type="submit" class="button primary" disabled=move || save.pending().get()>
-                    {move || if save.pending().get() { t(Msg::Saving) } else { t(Msg::Save) }}
+                <button type="submit" class="button primary">
+                    {t(Msg::Save)}
                 </button>
             </div>
         </ActionForm>

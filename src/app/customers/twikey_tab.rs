@@ -17,19 +17,11 @@ struct Actions {
 }
 
 impl Actions {
-    fn versions(&self) -> (usize, usize, usize, usize) {
-        (self.prepare.version().get(), self.delete.version().get(), self.invite.version().get(), self.cancel.version().get())
-    }
-
     /// The error of whichever action failed (in the page, or as a plain form post that came
     /// back with it).
     fn error(&self) -> Signal<Option<AppError>> {
         let errors = [form_error(self.prepare), form_error(self.delete), form_error(self.invite), form_error(self.cancel)];
         Signal::derive(move || errors.iter().find_map(|e| e.get()))
-    }
-
-    fn pending(&self) -> bool {
-        self.prepare.pending().get() || self.delete.pending().get() || self.invite.pending().get() || self.cancel.pending().get()
     }
 }
 
@@ -43,7 +35,7 @@ pub fn TwikeyTab(customer_id: i64) -> impl IntoView {
         invite: ServerAction::new(),
         cancel: ServerAction::new(),
     };
-    let data = Resource::new(move || actions.versions(), move |_| customer_twikey(customer_id));
+    let data = Resource::new(|| (), move |_| customer_twikey(customer_id));
     // a cancel reason that came back with the error of a plain form post
     let posted = posted_args::<CancelMandate>().map(|p| (p.mandate_id, p.reason));
     let error = actions.error();
@@ -53,14 +45,11 @@ pub fn TwikeyTab(customer_id: i64) -> impl IntoView {
                 <h2>{t(Msg::Mandates)}</h2>
                 <ActionForm action=actions.prepare>
                     <input type="hidden" name="customer_id" value=customer_id />
-                    <button type="submit" class="button primary" disabled=move || actions.prepare.pending().get()>
+                    <button type="submit" class="button primary">
                         {t(Msg::PrepareMandate)}
                     </button>
                 </ActionForm>
             </div>
-            <p class="action-status" role="status" aria-live="polite">
-                {move || if actions.pending() { Some(t(Msg::Working)) } else { None }}
-            </p>
             {move || error.get().map(|e| view! { <div class="banner banner-error" role="alert">{e.describe(lang)}</div> })}
             <Transition fallback=|| view! { <Loading /> }>
                 {move || {

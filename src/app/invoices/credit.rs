@@ -119,7 +119,7 @@ fn CreditForm(detail: InvoiceDetail) -> impl IntoView {
             })}
             <div class="form-actions">
                 <a class="button ghost" href=format!("/invoices/{}", inv.id)>{t(Msg::Cancel)}</a>
-                <button type="submit" class="button primary" disabled=move || create.pending().get()>{t(Msg::IssueCreditNote)}</button>
+                <button type="submit" class="button primary">{t(Msg::IssueCreditNote)}</button>
             </div>
         </ActionForm>
     }

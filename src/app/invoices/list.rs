@@ -122,7 +122,7 @@ fn InvoiceList() -> impl IntoView {
                                         <ActionForm action=bulk attr:class="bulk-form">
                                             <InvoiceTable rows=p.rows show_customer=true selectable=true />
                                             <div class="bulk-actions">
-                                                <button type="submit" class="button" disabled=move || bulk.pending().get()>{t(Msg::BulkCollect)}</button>
+                                                <button type="submit" class="button">{t(Msg::BulkCollect)}</button>
                                             </div>
                                         </ActionForm>
                                     }.into_any()
@@ -230,14 +230,14 @@ pub fn CustomerInvoices(customer_id: i64) -> impl IntoView {
 fn BulkReport(bulk: ServerAction<crate::api::twikey::StartCollections>) -> impl IntoView {
     let t = use_t();
     let lang = crate::app::viewer::use_viewer().lang;
-    // the report of a plain form post, until the page runs one itself
-    let posted = use_query_map().read_untracked().get("bulk_report").and_then(|json| serde_json::from_str(&json).ok());
+    // the report the bulk collection came back with
+    let posted: Option<crate::api::twikey::BulkCollectReport> =
+        use_query_map().read_untracked().get("bulk_report").and_then(|json| serde_json::from_str(&json).ok());
     let error = crate::app::components::form_error(bulk);
     move || {
-        let result = match (bulk.value().get(), error.get()) {
-            (Some(result), _) => Some(result),
-            (None, Some(e)) => Some(Err(e)),
-            (None, None) => posted.clone().map(Ok),
+        let result = match error.get() {
+            Some(e) => Some(Err(e)),
+            None => posted.clone().map(Ok),
         };
         result.map(|result| match result {
             Ok(r) => view! {

@@ -12,7 +12,7 @@ use leptos::prelude::*;
 pub fn TwikeyBox(invoice_id: i64) -> impl IntoView {
     let t = use_t();
     let start = ServerAction::<StartCollection>::new();
-    let data = Resource::new(move || start.version().get(), move |_| invoice_twikey(invoice_id));
+    let data = Resource::new(|| (), move |_| invoice_twikey(invoice_id));
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
@@ -32,7 +32,7 @@ pub fn TwikeyBox(invoice_id: i64) -> impl IntoView {
                                         <p>{t(Msg::CanCollect)}" "<span class="muted mono">{d.mandate_reference.clone()}</span></p>
                                         <ActionForm action=start attr:class="collect-form">
                                             <input type="hidden" name="invoice_id" value=invoice_id />
-                                            <button type="submit" class="button primary" disabled=move || start.pending().get()>
+                                            <button type="submit" class="button primary">
                                                 {t(Msg::StartCollection)}
                                             </button>
                                             <span class="collect-amount">{format_eur(d.open_cents)}</span>

@@ -11,7 +11,7 @@ use leptos_meta::Title;
 pub fn CompanyDetailsPage() -> impl IntoView {
     let t = use_t();
     let save = ServerAction::<SaveCompanyDetails>::new();
-    let details = Resource::new(move || save.version().get(), |_| get_company_details());
+    let details = Resource::new(|| (), |_| get_company_details());
     view! {
         <Protected>
             <Title text=t(Msg::CompanyDetails) />
@@ -46,10 +46,7 @@ fn CompanyForm(input: CompanyDetailsInput, complete: bool, save: ServerAction<Sa
     // What a plain form post (before or without the client) came back with, else what is saved.
     let input = posted_args::<SaveCompanyDetails>().map(|posted| posted.input).unwrap_or(input);
     let query = leptos_router::hooks::use_query_map();
-    let saved = move || match save.value().get() {
-        Some(result) => result.is_ok(),
-        None => query.read().get("saved").is_some() && error.get().is_none(),
-    };
+    let saved = move || query.read().get("saved").is_some() && error.get().is_none();
     let small_business = input.vat_regime == "small_business";
     view! {
         <FormError error />
@@ -95,8 +92,8 @@ fn CompanyForm(input: CompanyDetailsInput, complete: bool, save: ServerAction<Sa
                 <p class="field-error" role="alert">{move || fe("footer").get().map(t)}</p>
             </div>
             <div class="form-actions">
-                <button type="submit" class="button primary" disabled=move || save.pending().get()>
-                    {move || if save.pending().get() { t(Msg::Saving) } else { t(Msg::Save) }}
+                <button type="submit" class="button primary">
+                    {t(Msg::Save)}
                 </button>
             </div>
         </ActionForm>

@@ -22,7 +22,7 @@ fn SubscriptionView() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.read().get("id").and_then(|id| id.parse::<i64>().ok()).unwrap_or(0);
     let change = ServerAction::<ChangeSubscription>::new();
-    let detail = Resource::new(move || (id(), change.version().get()), |(id, _)| get_subscription(id));
+    let detail = Resource::new(id, get_subscription);
     view! {
         <section class="page" id="subscription-page" data-live>
             <FormError error=form_error(change) />

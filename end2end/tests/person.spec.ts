@@ -41,6 +41,21 @@ test('typing and clicking right after each navigation loses nothing', async ({ p
   await expect(page.getByRole('alert')).toBeVisible();
 });
 
+test('a double click on a form sends it once', async ({ page }) => {
+  await signUp(page, 'Double Clic', uniqueEmail('twice'));
+  await addCustomer(page, 'Ruth', 'Dubois');
+  await issueInvoice(page, 'Ruth Dubois', 'Tiles', '100');
+
+  // a person who double-clicks Save: one payment of 10 €, not two
+  await page.getByRole('button', { name: 'Record payment' }).click();
+  await page.getByLabel('Amount').fill('10,00');
+  await page.getByRole('button', { name: 'Save' }).dblclick();
+  await expect(page.getByTestId('payment')).toHaveCount(1);
+  await page.reload();
+  await expect(page.getByTestId('payment')).toHaveCount(1);
+  await expect(page.getByTestId('open-amount')).toContainText('111,00');
+});
+
 test('the same invoice open in two tabs: one follows what the other does', async ({ page }) => {
   await signUp(page, 'Deux Onglets', uniqueEmail('tabs'));
   await addCustomer(page, 'Tom', 'Claes');

@@ -197,6 +197,7 @@ messages! {
     IbanHelp => "Optional.", "Facultatif.", "Optioneel.";
     Save => "Save", "Enregistrer", "Opslaan";
     Saving => "Saving…", "Enregistrement…", "Opslaan…";
+    FormNeedsJavaScript => "This form works in the browser: switch JavaScript on to use it.", "Ce formulaire fonctionne dans le navigateur : activez JavaScript pour l'utiliser.", "Dit formulier werkt in de browser: zet JavaScript aan om het te gebruiken.";
     Cancel => "Cancel", "Annuler", "Annuleren";
     Edit => "Edit", "Modifier", "Bewerken";
     Archive => "Archive", "Archiver", "Archiveren";
@@ -314,7 +315,6 @@ messages! {
     TwikeyNotConfiguredForCustomer => "Twikey is on but not configured yet.", "Twikey est activé mais pas encore configuré.", "Twikey is ingeschakeld maar nog niet geconfigureerd.";
     ConfigureTwikey => "Configure Twikey", "Configurer Twikey", "Twikey configureren";
     Done => "Done.", "Fait.", "Klaar.";
-    Working => "Working…", "En cours…", "Bezig…";
     // collections
     ErrRetryDays => "Between 1 and 60 days.", "Entre 1 et 60 jours.", "Tussen 1 en 60 dagen.";
     ErrRetryMax => "Between 1 and 5 retries.", "Entre 1 et 5 nouvelles tentatives.", "Tussen 1 en 5 nieuwe pogingen.";

@@ -255,7 +255,7 @@ test('the keyboard alone reaches the account menu, a switch, the tabs and a form
 test.describe('without the client (JavaScript off)', () => {
   test.use({ javaScriptEnabled: false });
 
-  test('signing up, company details, a customer, logging in and the Twikey switch work as plain forms, with errors and what was typed kept', async ({ page }) => {
+  test('signing up, company details, a customer, logging in and the Twikey switch work as plain forms, with errors and what was typed kept; the editor says it needs JavaScript', async ({ page }) => {
     const email = uniqueEmail('plain');
     await page.goto('/signup');
     await page.getByLabel('Company name').fill('Sans Script');
@@ -335,5 +335,14 @@ test.describe('without the client (JavaScript off)', () => {
     await page.getByRole('link', { name: 'Applications & connections' }).click();
     await page.getByRole('switch', { name: 'Twikey' }).click();
     await expect(page.getByRole('switch', { name: 'Twikey' })).toHaveAttribute('aria-checked', 'true');
+
+    // the invoice editor is built in the browser: it says so, and its controls stay disabled
+    await page.getByRole('link', { name: 'Invoices' }).click();
+    await page.getByRole('button', { name: 'New invoice' }).click();
+    // (in a <noscript>, which Playwright's text matching skips; the screenshot shows it)
+    await expect(page.getByRole('button', { name: 'Issue' })).toBeVisible();
+    expect(await page.content()).toContain('This form works in the browser: switch JavaScript on to use it.');
+    await expect(page.getByRole('button', { name: 'Issue' })).toBeDisabled();
+    await shot(page, 'person-08-editor-without-client');
   });
 });

@@ -176,6 +176,14 @@ pub fn ClientGate(children: Children) -> impl IntoView {
     }
 }
 
+/// Beside a form island: what a visitor without JavaScript reads instead of a form that stays
+/// disabled (rendered by the server, outside the island).
+#[component]
+pub fn NeedsJavaScript() -> impl IntoView {
+    let t = use_t();
+    view! { <noscript><p class="banner">{t(Msg::FormNeedsJavaScript)}</p></noscript> }
+}
+
 /// The error of one field from an action's last error.
 pub fn field_error(error: Signal<Option<AppError>>, field: &'static str) -> Signal<Option<Msg>> {
     Signal::derive(move || error.get().and_then(|e| e.field_error(field)))

@@ -1,7 +1,7 @@
 //! The Twikey configuration form: API key, contracts, pre-notification, callback URL.
 
 use crate::api::twikey::{get_twikey_settings, SaveTwikeySettings, TemplateView, TestTwikeyConnection, TwikeySettingsView, TwikeyTemplates};
-use crate::app::components::{form_error, field_error, ClientGate, FormError, LoadError, Loading, Protected};
+use crate::app::components::{form_error, field_error, ClientGate, FormError, LoadError, Loading, NeedsJavaScript, Protected};
 use crate::app::viewer::{use_t, use_viewer};
 use crate::i18n::Msg;
 use leptos::prelude::*;
@@ -29,7 +29,7 @@ fn TwikeyConfig() -> impl IntoView {
             <Suspense fallback=|| view! { <Loading /> }>
                 {move || Suspend::new(async move {
                     match settings.await {
-                        Ok(s) => view! { <ConfigForm settings=s /> }.into_any(),
+                        Ok(s) => view! { <NeedsJavaScript /> <ConfigForm settings=s /> }.into_any(),
                         Err(e) => view! { <LoadError error=e /> }.into_any(),
                     }
                 })}

@@ -1,9 +1,11 @@
 //! The draft editor: customer, dates, lines with live totals; `Save draft` and `Issue`.
 //! The lines editor is shared with the subscription form.
+//! Inputs carry their first value as an attribute as well as a property, so the page the server
+//! sends shows them before the island has started.
 
 use crate::api::invoices::{editor_data, get_invoice, CustomerChoice, InvoiceInput, LineInput, SaveInvoice};
 use crate::api::AppError;
-use crate::app::components::{form_error, field_error, ClientGate, FormError, LoadError, Loading, Protected};
+use crate::app::components::{form_error, field_error, ClientGate, FormError, LoadError, Loading, NeedsJavaScript, Protected};
 use crate::app::viewer::use_t;
 use crate::domain::invoice::{totals, InvoiceStatus, Line, VAT_RATES};
 use crate::domain::money::{cents_input, format_eur, parse_cents, parse_quantity, quantity_input};
@@ -92,21 +94,21 @@ pub fn LinesEditor(lines: RwSignal<Vec<LineState>>, #[prop(into)] error: Signal<
                         <div class="line-row" data-testid="line-row">
                             <div class="line-cell line-desc" class:has-error=move || de.get().is_some()>
                                 <label class=label_class for=id("desc")>{t(Msg::Description)}</label>
-                                <input id=id("desc") type="text" autocomplete="off" prop:value=move || l.description.get()
+                                <input id=id("desc") type="text" autocomplete="off" value=l.description.get_untracked() prop:value=move || l.description.get()
                                     on:input=move |ev| l.description.set(event_target_value(&ev))
                                     aria-invalid=move || de.get().is_some().then_some("true") />
                                 <p class="field-error">{move || de.get().map(t)}</p>
                             </div>
                             <div class="line-cell line-qty" class:has-error=move || qe.get().is_some()>
                                 <label class=label_class for=id("qty")>{t(Msg::Quantity)}</label>
-                                <input id=id("qty") type="text" inputmode="decimal" autocomplete="off" prop:value=move || l.quantity.get()
+                                <input id=id("qty") type="text" inputmode="decimal" autocomplete="off" value=l.quantity.get_untracked() prop:value=move || l.quantity.get()
                                     on:input=move |ev| l.quantity.set(event_target_value(&ev))
                                     aria-invalid=move || qe.get().is_some().then_some("true") />
                                 <p class="field-error">{move || qe.get().map(t)}</p>
                             </div>
                             <div class="line-cell line-price" class:has-error=move || pe.get().is_some()>
                                 <label class=label_class for=id("price")>{t(Msg::UnitPrice)}</label>
-                                <input id=id("price") type="text" inputmode="decimal" autocomplete="off" prop:value=move || l.unit_price.get()
+                                <input id=id("price") type="text" inputmode="decimal" autocomplete="off" value=l.unit_price.get_untracked() prop:value=move || l.unit_price.get()
                                     on:input=move |ev| l.unit_price.set(event_target_value(&ev))
                                     aria-invalid=move || pe.get().is_some().then_some("true") />
                                 <p class="field-error">{move || pe.get().map(t)}</p>
@@ -245,7 +247,7 @@ fn EditorLoader(id: Option<i64>) -> impl IntoView {
                                 },
                             };
                             let lines = invoice.map(|i| i.lines).unwrap_or_default();
-                            view! { <InvoiceEditor id customers=data.customers input lines /> }.into_any()
+                            view! { <NeedsJavaScript /> <InvoiceEditor id customers=data.customers input lines /> }.into_any()
                         }
                     }
                 })
@@ -284,19 +286,19 @@ fn InvoiceEditor(id: Option<i64>, customers: Vec<CustomerChoice>, input: Invoice
                 <CustomerSelect customers selected=customer error=fe("customer_id") />
                 <div class="field" class:has-error=move || fe("issue_date").get().is_some()>
                     <label for="issue_date">{t(Msg::IssueDate)}</label>
-                    <input id="issue_date" type="date" prop:value=move || issue_date.get() on:input=move |ev| issue_date.set(event_target_value(&ev)) />
+                    <input id="issue_date" type="date" value=issue_date.get_untracked() prop:value=move || issue_date.get() on:input=move |ev| issue_date.set(event_target_value(&ev)) />
                     <p class="field-error" role="alert">{move || fe("issue_date").get().map(t)}</p>
                 </div>
                 <div class="field" class:has-error=move || fe("payment_term_days").get().is_some()>
                     <label for="payment_term_days">{t(Msg::PaymentTermDays)}</label>
-                    <input id="payment_term_days" type="number" min="0" max="365" prop:value=move || term.get() on:input=move |ev| term.set(event_target_value(&ev)) />
+                    <input id="payment_term_days" type="number" min="0" max="365" value=term.get_untracked() prop:value=move || term.get() on:input=move |ev| term.set(event_target_value(&ev)) />
                     <p class="field-error" role="alert">{move || fe("payment_term_days").get().map(t)}</p>
                 </div>
             </div>
             <div class="field" class:has-error=move || fe("buyer_reference").get().is_some()>
                 <label for="buyer_reference">{t(Msg::YourReference)}</label>
                 <input id="buyer_reference" type="text" autocomplete="off" aria-describedby="buyer_reference-help"
-                    prop:value=move || buyer_reference.get() on:input=move |ev| buyer_reference.set(event_target_value(&ev)) />
+                    value=buyer_reference.get_untracked() prop:value=move || buyer_reference.get() on:input=move |ev| buyer_reference.set(event_target_value(&ev)) />
                 <p class="help" id="buyer_reference-help">{t(Msg::YourReferenceHelp)}</p>
                 <p class="field-error" role="alert">{move || fe("buyer_reference").get().map(t)}</p>
             </div>

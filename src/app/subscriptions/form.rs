@@ -3,7 +3,7 @@
 
 use crate::api::invoices::{editor_data, CustomerChoice};
 use crate::api::subscriptions::{SaveSubscription, SubscriptionInput};
-use crate::app::components::{form_error, field_error, ClientGate, FormError, LoadError, Loading, Protected};
+use crate::app::components::{form_error, field_error, ClientGate, FormError, LoadError, Loading, NeedsJavaScript, Protected};
 use crate::app::invoices::editor::{initial_lines, CustomerSelect, LineState, LinesEditor};
 use crate::app::viewer::use_t;
 use crate::i18n::Msg;
@@ -37,7 +37,7 @@ fn NewSubscription() -> impl IntoView {
                         Suspend::new(async move {
                             match data.await {
                                 Err(e) => view! { <LoadError error=e /> }.into_any(),
-                                Ok(d) => view! { <SubscriptionForm customers=d.customers customer=preselect start=d.today.to_string() /> }.into_any(),
+                                Ok(d) => view! { <NeedsJavaScript /> <SubscriptionForm customers=d.customers customer=preselect start=d.today.to_string() /> }.into_any(),
                             }
                         })
                     }}
@@ -78,7 +78,7 @@ fn SubscriptionForm(customers: Vec<CustomerChoice>, customer: String, start: Str
     let date_field = move |id: &'static str, label: Msg, value: RwSignal<String>| view! {
         <div class="field" class:has-error=move || fe(id).get().is_some()>
             <label for=id>{t(label)}</label>
-            <input id=id type="date" prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev)) />
+            <input id=id type="date" value=value.get_untracked() prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev)) />
             <p class="field-error" role="alert">{move || fe(id).get().map(t)}</p>
         </div>
     };
@@ -102,18 +102,18 @@ fn SubscriptionForm(customers: Vec<CustomerChoice>, customer: String, start: Str
                 {date_field("end_date", Msg::EndDate, end)}
                 <div class="field">
                     <label for="payment_term_days">{t(Msg::PaymentTermDays)}</label>
-                    <input id="payment_term_days" type="number" min="0" max="365" prop:value=move || term.get() on:input=move |ev| term.set(event_target_value(&ev)) />
+                    <input id="payment_term_days" type="number" min="0" max="365" value=term.get_untracked() prop:value=move || term.get() on:input=move |ev| term.set(event_target_value(&ev)) />
                     <p class="field-error" role="alert">{move || fe("payment_term_days").get().map(t)}</p>
                 </div>
             </div>
             <LinesEditor lines error />
             <div class="checks">
                 <label class="check">
-                    <input type="checkbox" id="send_email" prop:checked=move || send_email.get() on:change=move |ev| send_email.set(event_target_checked(&ev)) />
+                    <input type="checkbox" id="send_email" checked=send_email.get_untracked() prop:checked=move || send_email.get() on:change=move |ev| send_email.set(event_target_checked(&ev)) />
                     {t(Msg::SendByEmail)}
                 </label>
                 <label class="check">
-                    <input type="checkbox" id="collect_with_twikey" prop:checked=move || twikey.get() on:change=move |ev| twikey.set(event_target_checked(&ev)) />
+                    <input type="checkbox" id="collect_with_twikey" checked=twikey.get_untracked() prop:checked=move || twikey.get() on:change=move |ev| twikey.set(event_target_checked(&ev)) />
                     {t(Msg::CollectWithTwikey)}
                 </label>
             </div>

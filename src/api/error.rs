@@ -114,13 +114,18 @@ fn referring_page() -> Option<url::Url> {
     let parts = leptos::prelude::use_context::<http::request::Parts>()?;
     let referer = parts.headers.get(http::header::REFERER)?.to_str().ok()?;
     let mut page = url::Url::parse(referer).ok()?;
-    let kept: Vec<(String, String)> =
-        page.query_pairs().filter(|(k, _)| k != "__path" && k != "__err").map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
-    page.set_query(None);
-    if !kept.is_empty() {
-        page.query_pairs_mut().extend_pairs(kept);
-    }
+    rewrite_query(&mut page, |name| name != "__path" && name != "__err", &[]);
     Some(page)
+}
+
+/// Keeps the pairs of `page`'s query whose name `keep` accepts and appends `added` (no bare
+/// `?` when nothing is left).
+fn rewrite_query(page: &mut url::Url, keep: impl Fn(&str) -> bool, added: &[(&str, &str)]) {
+    let kept: Vec<(String, String)> = page.query_pairs().filter(|(k, _)| keep(k)).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+    page.set_query(None);
+    if !kept.is_empty() || !added.is_empty() {
+        page.query_pairs_mut().extend_pairs(kept).extend_pairs(added);
+    }
 }
 
 /// The path and query of `page`, for a `Location` that stays on this site.
@@ -166,15 +171,8 @@ where
 /// Redirects a plain form post back to its page, `note` added and the `dropped` names removed.
 fn back_on_success(note: Option<(&str, &str)>, dropped: &[String]) {
     let Some(mut page) = referring_page().filter(|_| plain_post()) else { return };
-    let others: Vec<(String, String)> = page
-        .query_pairs()
-        .filter(|(k, _)| !dropped.iter().any(|d| d == k) && note.is_none_or(|(name, _)| name != k))
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect();
-    page.set_query(None);
-    if !others.is_empty() || note.is_some() {
-        page.query_pairs_mut().extend_pairs(others).extend_pairs(note);
-    }
+    let note: Vec<(&str, &str)> = note.into_iter().collect();
+    rewrite_query(&mut page, |k| !dropped.iter().any(|d| d == k) && !note.iter().any(|(name, _)| *name == k), &note);
     leptos_axum::redirect(&local(&page));
 }
 
@@ -193,9 +191,7 @@ where
     use leptos::server_fn::error::ServerFnUrlError;
     let Err(err) = &result else { return result };
     let Some(mut page) = referring_page().filter(|_| plain_post()) else { return result };
-    let others: Vec<(String, String)> =
-        page.query_pairs().filter(|(k, _)| !keep.iter().any(|(name, _)| name == k)).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
-    page.query_pairs_mut().clear().extend_pairs(others).extend_pairs(keep);
+    rewrite_query(&mut page, |k| !keep.iter().any(|(name, _)| *name == k), keep);
     if let Ok(with_error) = ServerFnUrlError::new(F::PATH, err.clone()).to_url(page.as_str()) {
         leptos_axum::redirect(&local(&with_error));
     }

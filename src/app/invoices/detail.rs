@@ -4,7 +4,7 @@
 use super::timeline::Timeline;
 use super::{date, method_msg, StatusBadge};
 use crate::api::invoices::{get_invoice, CancelInvoice, InvoiceDetail, IssueInvoice, RecordPayment, SendInvoice};
-use crate::app::components::{form_error, field_error, posted_args, FormError, LoadError, Loading, Protected};
+use crate::app::components::{form_error, field_error, posted_args, query_value, FormError, LoadError, Loading, Protected};
 use crate::app::viewer::use_t;
 use crate::domain::invoice::{InvoiceStatus, PAYMENT_METHODS};
 use crate::domain::money::{cents_input, format_eur, quantity_input};
@@ -201,15 +201,13 @@ fn Invoice(
 fn SendCreditNoteButton(id: i64) -> impl IntoView {
     let t = use_t();
     let send = ServerAction::<crate::api::invoices::SendCreditNote>::new();
-    // sent from the page, or as a plain form post that came back saying so
-    let query = leptos_router::hooks::use_query_map();
-    let sent_before = query.read_untracked().get("credit_note_sent") == Some(id.to_string());
-    let sent = move || sent_before;
+    // the post came back saying this one went
+    let sent = query_value("credit_note_sent") == Some(id.to_string());
     view! {
         <ActionForm action=send attr:class="inline">
             <input type="hidden" name="id" value=id />
             <button type="submit" class="button small">{t(Msg::Send)}</button>
-            <Show when=sent><span class="good" role="status">" "{t(Msg::CreditNoteSent)}</span></Show>
+            {sent.then(|| view! { <span class="good" role="status">" "{t(Msg::CreditNoteSent)}</span> })}
             <FormError error=form_error(send) />
         </ActionForm>
     }

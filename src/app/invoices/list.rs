@@ -232,7 +232,7 @@ fn BulkReport(bulk: ServerAction<crate::api::twikey::StartCollections>) -> impl 
     let lang = crate::app::viewer::use_viewer().lang;
     // the report the bulk collection came back with
     let posted: Option<crate::api::twikey::BulkCollectReport> =
-        use_query_map().read_untracked().get("bulk_report").and_then(|json| serde_json::from_str(&json).ok());
+        crate::app::components::query_value("bulk_report").and_then(|json| serde_json::from_str(&json).ok());
     let error = crate::app::components::form_error(bulk);
     move || {
         let result = match error.get() {

@@ -4,28 +4,9 @@
 
 use crate::helpers::world::World;
 use encaisse::i18n::Msg;
-use crate::helpers::TestApp;
+use crate::helpers::{new_invoice, TestApp};
 use http::StatusCode;
 use serde_json::Value;
-
-async fn issued(app: &TestApp, cookie: &str, customer: i64, lines: &[(&str, &str, &str, &str)]) -> i64 {
-    let customer = customer.to_string();
-    let mut form: Vec<(String, String)> = vec![
-        ("input[customer_id]".into(), customer),
-        ("input[issue_date]".into(), chrono::Utc::now().date_naive().to_string()),
-        ("input[payment_term_days]".into(), "30".into()),
-        ("issue".into(), "true".into()),
-    ];
-    for (i, (d, q, p, v)) in lines.iter().enumerate() {
-        for (k, val) in [("description", d), ("quantity", q), ("unit_price", p), ("vat_rate", v)] {
-            form.push((format!("input[lines][{i}][{k}]"), val.to_string()));
-        }
-    }
-    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    let r = app.call("/api/invoices/save", &pairs, Some(cookie)).await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    r.json().as_i64().unwrap()
-}
 
 async fn credit(app: &TestApp, cookie: &str, invoice: i64, lines: &[(usize, &str)], refund: bool) -> crate::helpers::Reply {
     let invoice = invoice.to_string();
@@ -45,7 +26,7 @@ async fn a_partial_credit_note_lowers_the_amount_due_and_both_sides_show_it() {
     let app = TestApp::new().await;
     let cookie = app.signup("A", "a@test.be").await;
     let anne = app.create_customer(&cookie, "Anne", "Peeters").await;
-    let invoice = issued(&app, &cookie, anne, &[("Bread", "10", "4.50", "6"), ("Oven", "1", "150", "21")]).await;
+    let invoice = new_invoice(&app, &cookie, anne, true, &[("Bread", "10", "4.50", "6"), ("Oven", "1", "150", "21")]).await;
     // 10 × 4.50 at 6 % = 47.70; 150 at 21 % = 181.50 → 229.20
     let d = app.call("/api/invoices/get", &[("id", &invoice.to_string())], Some(&cookie)).await.json();
     assert_eq!(d["invoice"]["open_cents"], 22920);
@@ -103,7 +84,7 @@ async fn money_already_paid_is_refunded_only_when_the_company_says_so() {
     let app = TestApp::new().await;
     let cookie = app.signup("A", "a@test.be").await;
     let anne = app.create_customer(&cookie, "Anne", "Peeters").await;
-    let invoice = issued(&app, &cookie, anne, &[("Bread", "1", "100", "0")]).await;
+    let invoice = new_invoice(&app, &cookie, anne, true, &[("Bread", "1", "100", "0")]).await;
     let id = invoice.to_string();
     let today = chrono::Utc::now().date_naive().to_string();
     let paid = app
@@ -125,7 +106,7 @@ async fn credit_notes_issued_at_once_are_numbered_without_gap_or_duplicate() {
     let anne = app.create_customer(&cookie, "Anne", "Peeters").await;
     let mut invoices = Vec::new();
     for _ in 0..12 {
-        invoices.push(issued(&app, &cookie, anne, &[("Bread", "1", "10", "6")]).await);
+        invoices.push(new_invoice(&app, &cookie, anne, true, &[("Bread", "1", "10", "6")]).await);
     }
     let results = futures::future::join_all(invoices.iter().map(|i| credit(&app, &cookie, *i, &[(0, "1")], false))).await;
     assert!(results.iter().all(|r| r.status == StatusCode::OK), "{:?}", results.iter().map(|r| &r.body).collect::<Vec<_>>());
@@ -206,7 +187,7 @@ async fn a_reduction_per_vat_rate_is_a_credit_note_too() {
     let app = TestApp::new().await;
     let cookie = app.signup("A", "a@test.be").await;
     let anne = app.create_customer(&cookie, "Anne", "Peeters").await;
-    let invoice = issued(&app, &cookie, anne, &[("Bread", "10", "4.50", "6"), ("Oven", "1", "150", "21")]).await;
+    let invoice = new_invoice(&app, &cookie, anne, true, &[("Bread", "10", "4.50", "6"), ("Oven", "1", "150", "21")]).await;
     let id = invoice.to_string();
     // the quantity field of each line left empty: only amounts
     let r = app

@@ -2,7 +2,7 @@
 //! with pages: a redirect back with the error and what was typed (never a password), or on
 //! success to the next page. The server renders both.
 
-use crate::helpers::{company_details, new_subscription, TestApp};
+use crate::helpers::{company_details, new_invoice, new_subscription, TestApp};
 use encaisse::i18n::{Lang, Msg};
 use http::StatusCode;
 
@@ -151,31 +151,12 @@ fn open_disclosure(page: &str, id: &str) -> bool {
     page[start..end].split_whitespace().any(|attribute| attribute == "open")
 }
 
-/// An invoice made and issued (as the editor does), of one line of `euros` at 21 %.
-async fn issued_invoice(app: &TestApp, cookie: &str, customer: i64, euros: &str, issue: &str) -> String {
-    let customer = customer.to_string();
-    let today = chrono::Utc::now().date_naive().to_string();
-    let form = [
-        ("input[customer_id]", customer.as_str()),
-        ("input[issue_date]", today.as_str()),
-        ("input[payment_term_days]", "30"),
-        ("input[lines][0][description]", "Atelier"),
-        ("input[lines][0][quantity]", "1"),
-        ("input[lines][0][unit_price]", euros),
-        ("input[lines][0][vat_rate]", "21"),
-        ("issue", issue),
-    ];
-    let saved = app.call("/api/invoices/save", &form, Some(cookie)).await;
-    assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
-    saved.json().as_i64().unwrap().to_string()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_invoice_page_works_as_plain_forms_and_keeps_what_was_typed() {
     let app = TestApp::new().await;
     let cookie = app.signup("A", "a@test.be").await;
     let customer = app.create_customer(&cookie, "Anne", "Peeters").await;
-    let id = issued_invoice(&app, &cookie, customer, "100", "true").await;
+    let id = new_invoice(&app, &cookie, customer, true, &[("Atelier", "1", "100", "21")]).await.to_string();
     let page = format!("/invoices/{id}");
     let today = chrono::Utc::now().date_naive().to_string();
 
@@ -222,7 +203,7 @@ async fn a_draft_issued_or_cancelled_as_plain_forms() {
     let app = TestApp::new().await;
     let cookie = app.signup("A", "a@test.be").await;
     let customer = app.create_customer(&cookie, "Anne", "Peeters").await;
-    let draft = issued_invoice(&app, &cookie, customer, "100", "false").await;
+    let draft = new_invoice(&app, &cookie, customer, false, &[("Atelier", "1", "100", "21")]).await.to_string();
     let page = format!("/invoices/{draft}");
 
     let no_reason = app.plain_post("/api/invoices/cancel", &page, &[("id", &draft), ("reason", "   ")], Some(&cookie)).await;
@@ -234,7 +215,7 @@ async fn a_draft_issued_or_cancelled_as_plain_forms() {
     assert_eq!((issued.status, issued.location()), (StatusCode::FOUND, page.as_str()));
     assert!(app.get(&page, Some(&cookie)).await.body.contains(r#"data-kind="issued""#));
 
-    let other = issued_invoice(&app, &cookie, customer, "50", "false").await;
+    let other = new_invoice(&app, &cookie, customer, false, &[("Atelier", "1", "50", "21")]).await.to_string();
     let page = format!("/invoices/{other}");
     let cancelled = app.plain_post("/api/invoices/cancel", &page, &[("id", &other), ("reason", "Ordered twice")], Some(&cookie)).await;
     assert_eq!(cancelled.location(), page);

@@ -177,6 +177,26 @@ pub fn urlencode(s: &str) -> String {
         .collect()
 }
 
+/// An invoice dated today made through the editor's server function, a draft or issued; its id.
+/// `lines`: description, quantity, unit price, VAT rate.
+pub async fn new_invoice(app: &TestApp, cookie: &str, customer: i64, issue: bool, lines: &[(&str, &str, &str, &str)]) -> i64 {
+    let mut form: Vec<(String, String)> = vec![
+        ("input[customer_id]".into(), customer.to_string()),
+        ("input[issue_date]".into(), chrono::Utc::now().date_naive().to_string()),
+        ("input[payment_term_days]".into(), "30".into()),
+        ("issue".into(), issue.to_string()),
+    ];
+    for (i, (d, q, p, v)) in lines.iter().enumerate() {
+        for (k, val) in [("description", d), ("quantity", q), ("unit_price", p), ("vat_rate", v)] {
+            form.push((format!("input[lines][{i}][{k}]"), val.to_string()));
+        }
+    }
+    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let r = app.call("/api/invoices/save", &pairs, Some(cookie)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    r.json().as_i64().unwrap()
+}
+
 /// A subscription (two lines, collected with Twikey) made through its server function; its id.
 pub async fn new_subscription(app: &TestApp, cookie: &str, customer: i64, frequency: &str, start: &str, send: bool) -> i64 {
     let customer = customer.to_string();
